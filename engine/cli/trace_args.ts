@@ -1,0 +1,145 @@
+// Arguments of `trace HOST`: parsed with node:util, validated before any process starts.
+import { parseArgs } from "node:util";
+import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
+import type { TargetOptions } from "../types.ts";
+
+export type ProberChoice = "auto" | "mtr-packet" | "ping";
+
+export interface TraceArgs {
+  host: string;
+  hostKind: "ipv4" | "ipv6" | "name";
+  options: TargetOptions;
+  prober: ProberChoice;
+  /** Rounds to run before exiting; null = until interrupted. */
+  count: number | null;
+  mode: "live" | "report" | "json";
+}
+
+export const TRACE_USAGE = `Usage: pingwatcher trace HOST [options]
+
+Traces the route to HOST continuously, like mtr.
+  --count N              rounds to run, then exit (default: until Ctrl-C on a terminal,
+                         10 with --report, --json or when output is not a terminal)
+  --interval SECONDS     time between rounds (default 1)
+  --protocol icmp|udp|tcp  probe protocol (default icmp)
+  --port N               destination port for udp/tcp (default udp 33434, tcp 80)
+  --prober auto|mtr-packet|ping  probing backend (default auto: mtr-packet if it works)
+  --max-hops N           highest TTL to probe (default 30)
+  --timeout SECONDS      how long to wait for each probe (default 3)
+  --size BYTES           packet size (default 56)
+  --inter-packet-delay MS  delay between sends within a round (default 25)
+  --final-hop-only       probe only the destination
+  -4, -6                 use IPv4 / IPv6 only
+  --report               print a table at the end (like mtr -r)
+  --json                 print the result as JSON at the end
+Exit codes: 0 done, 2 bad arguments, 3 host cannot be resolved, 4 no working prober.`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function numberArg(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) {
+    throw new UsageError(`--${name}: "${value}" is not a number`);
+  }
+  return n;
+}
+
+/** Parses argv (after the word "trace"). Throws UsageError with a message fit for the user. */
+export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        count: { type: "string", short: "c" },
+        interval: { type: "string", short: "i" },
+        protocol: { type: "string" },
+        port: { type: "string", short: "P" },
+        prober: { type: "string" },
+        "max-hops": { type: "string", short: "m" },
+        timeout: { type: "string" },
+        size: { type: "string", short: "s" },
+        "inter-packet-delay": { type: "string" },
+        "final-hop-only": { type: "boolean" },
+        "4": { type: "boolean" },
+        "6": { type: "boolean" },
+        report: { type: "boolean", short: "r" },
+        json: { type: "boolean", short: "j" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError("expected exactly one HOST");
+  let host;
+  try {
+    host = parseHost(positionals[0]);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values["4"] && values["6"]) throw new UsageError("-4 and -6 exclude each other");
+  const ipVersion = values["4"] ? 4 : values["6"] ? 6 : null;
+  if ((host.kind === "ipv4" && ipVersion === 6) || (host.kind === "ipv6" && ipVersion === 4)) {
+    throw new UsageError(`${host.host} is an IPv${host.kind === "ipv4" ? 4 : 6} address`);
+  }
+  const prober = values.prober ?? "auto";
+  if (!["auto", "mtr-packet", "ping"].includes(prober)) {
+    throw new UsageError(`--prober: "${prober}" is not one of auto, mtr-packet, ping`);
+  }
+  if (values.report && values.json) throw new UsageError("--report and --json exclude each other");
+  const count = numberArg(values.count, "count");
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
+    throw new UsageError("--count: must be a whole number of at least 1");
+  }
+  const mode = values.json ? "json" : values.report ? "report" : stdoutIsTty ? "live" : "report";
+  const seconds = (v: string | undefined, name: string) => {
+    const n = numberArg(v, name);
+    return n === undefined ? undefined : n * 1000;
+  };
+  let options: TargetOptions;
+  try {
+    options = resolveTargetOptions({
+      protocol: values.protocol,
+      port: numberArg(values.port, "port"),
+      maxHops: numberArg(values["max-hops"], "max-hops"),
+      timeoutMs: seconds(values.timeout, "timeout"),
+      packetSizeBytes: numberArg(values.size, "size"),
+      interPacketDelayMs: numberArg(values["inter-packet-delay"], "inter-packet-delay"),
+      intervalMs: seconds(values.interval, "interval") ?? 1000,
+      finalHopOnly: values["final-hop-only"] ?? false,
+      ipVersion,
+    });
+  } catch (error) {
+    if (error instanceof OptionsError) throw new UsageError(cliFieldMessage(error));
+    throw error;
+  }
+  return {
+    host: host.host,
+    hostKind: host.kind,
+    options,
+    prober: prober as ProberChoice,
+    count: count ?? (mode === "live" ? null : 10),
+    mode,
+  };
+}
+
+const FLAG_OF: Record<string, string> = {
+  protocol: "--protocol",
+  port: "--port",
+  maxHops: "--max-hops",
+  timeoutMs: "--timeout (seconds)",
+  packetSizeBytes: "--size",
+  interPacketDelayMs: "--inter-packet-delay (ms)",
+  intervalMs: "--interval (seconds)",
+};
+
+function cliFieldMessage(error: OptionsError): string {
+  const message = error.message.slice(error.field.length + 2);
+  return `${FLAG_OF[error.field] ?? error.field}: ${message}`;
+}

@@ -1,0 +1,96 @@
+// Drift-free schedule for one target: round k is due at start + k * interval, whatever happened to
+// earlier rounds. Rounds are started, not awaited, so they overlap in flight.
+import type { Clock } from "./types.ts";
+
+export interface ScheduleCounters {
+  roundsStarted: number;
+  roundsSkipped: number;
+}
+
+export interface ScheduleOptions {
+  clock: Clock;
+  intervalMs: number;
+  /** Delay of the first round (spreads many targets over the interval). */
+  offsetMs: number;
+  /** Sequence number of the first round. */
+  firstSeq: number;
+  counters: ScheduleCounters;
+  /** Stop after this sequence number has been started or skipped (exclusive bound). */
+  endSeq?: number;
+  /**
+   * Starts round `seq` due at epoch `scheduledAt` (monotonic `dueMono`). Returns false when it
+   * could not start (the previous round of this target has not sent its first probe yet).
+   */
+  start(seq: number, scheduledAt: number, dueMono: number): boolean;
+  /** Called for every round that was due but never started. */
+  skip(seq: number): void;
+}
+
+/** Runs until the signal aborts; resolves with the next unused sequence number. */
+export async function runSchedule(options: ScheduleOptions, signal: AbortSignal): Promise<number> {
+  const { clock, intervalMs, counters } = options;
+  const monoBase = clock.monotonic() + options.offsetMs;
+  const epochBase = clock.now() + options.offsetMs;
+  let k = 0;
+  let seq = options.firstSeq;
+  const endSeq = options.endSeq ?? Infinity;
+  while (!signal.aborted && seq < endSeq) {
+    const due = monoBase + k * intervalMs;
+    const wait = due - clock.monotonic();
+    if (wait > 0) {
+      try {
+        await clock.sleep(wait, signal);
+      } catch {
+        break;
+      }
+    }
+    // Woken a whole interval or more behind (CPU starvation, suspended process): those rounds
+    // can no longer be sent on time. Count them and rejoin the schedule.
+    const behind = Math.floor((clock.monotonic() - due) / intervalMs);
+    for (let i = 0; i < behind && seq < endSeq - 1; i++) {
+      options.skip(seq++);
+      counters.roundsSkipped++;
+      k++;
+    }
+    const dueMono = monoBase + k * intervalMs;
+    if (options.start(seq, epochBase + k * intervalMs, dueMono)) {
+      counters.roundsStarted++;
+    } else {
+      options.skip(seq);
+      counters.roundsSkipped++;
+    }
+    seq++;
+    k++;
+  }
+  return seq;
+}
+
+/** Golden-ratio spread of first rounds over the interval, stable per target id. */
+export function spreadOffsetMs(targetId: number, intervalMs: number): number {
+  const fraction = (targetId * 0.6180339887498949) % 1;
+  return fraction * intervalMs;
+}
+
+/** Fixed-size ring of recent lateness samples, for percentiles. */
+export class LatenessWindow {
+  #values: Float64Array;
+  #count = 0;
+  #next = 0;
+
+  constructor(size = 10_000) {
+    this.#values = new Float64Array(size);
+  }
+
+  add(ms: number): void {
+    this.#values[this.#next] = ms;
+    this.#next = (this.#next + 1) % this.#values.length;
+    this.#count = Math.min(this.#count + 1, this.#values.length);
+  }
+
+  percentile(p: number): number | null {
+    if (this.#count === 0) return null;
+    const sorted = this.#values.slice(0, this.#count).sort();
+    const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+    return sorted[Math.max(0, index)];
+  }
+}

@@ -1,0 +1,159 @@
+// Hop statistics over a focus window: pure functions of rounds.
+import type { Round } from "./types.ts";
+
+export interface HopStats {
+  /** TTL of the hop (1-based). */
+  hop: number;
+  /** The address that answered most recently (null: never answered in the window). */
+  ip: string | null;
+  /** Every address that answered at this hop, most frequent first (several = ECMP). */
+  ips: string[];
+  sent: number;
+  received: number;
+  /** Probes that could not be sent or whose fate is unknown: neither sent nor lost. */
+  errors: number;
+  lossPct: number | null;
+  avgMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  /** The newest sample: null when it was lost (shown as ERR). */
+  curMs: number | null;
+  stdevMs: number | null;
+  /** Mean absolute difference between consecutive received RTTs. */
+  jitterMs: number | null;
+  /** Some RTTs were measured around a child process rather than from the packet exchange. */
+  approximate: boolean;
+  /** Loss here that later hops do not show: probably a router rate-limiting its own replies. */
+  lossNotCarried: boolean;
+}
+
+/** A focus window: the last N rounds, or a time range [start, end) on startedAt. */
+export type Focus = { last: number } | { start: number; end: number } | "all";
+
+export function selectFocus(rounds: Round[], focus: Focus): Round[] {
+  if (focus === "all") return rounds;
+  if ("last" in focus) return focus.last <= 0 ? [] : rounds.slice(-focus.last);
+  return rounds.filter((r) => r.startedAt >= focus.start && r.startedAt < focus.end);
+}
+
+interface Accumulator {
+  sent: number;
+  received: number;
+  errors: number;
+  rttsUs: number[];
+  addressCounts: Map<string, number>;
+  lastIp: string | null;
+  current: { rttUs: number | null } | null;
+  approximate: boolean;
+}
+
+function accumulate(rounds: Round[]): Map<number, Accumulator> {
+  const byTtl = new Map<number, Accumulator>();
+  for (const round of rounds) {
+    for (const hop of round.hops) {
+      let acc = byTtl.get(hop.ttl);
+      if (!acc) {
+        acc = {
+          sent: 0,
+          received: 0,
+          errors: 0,
+          rttsUs: [],
+          addressCounts: new Map(),
+          lastIp: null,
+          current: null,
+          approximate: false,
+        };
+        byTtl.set(hop.ttl, acc);
+      }
+      if (hop.kind === "error") {
+        acc.errors++;
+        continue;
+      }
+      acc.sent++;
+      acc.current = { rttUs: hop.rttUs };
+      if (hop.ip !== null) {
+        acc.lastIp = hop.ip;
+        acc.addressCounts.set(hop.ip, (acc.addressCounts.get(hop.ip) ?? 0) + 1);
+      }
+      if (hop.rttUs !== null) {
+        acc.received++;
+        acc.rttsUs.push(hop.rttUs);
+        acc.approximate ||= hop.approximate;
+      }
+    }
+  }
+  return byTtl;
+}
+
+const US_PER_MS = 1000;
+
+function summarize(hop: number, acc: Accumulator): HopStats {
+  const rtts = acc.rttsUs;
+  const n = rtts.length;
+  let sum = 0, min = Infinity, max = -Infinity, jitterSum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += rtts[i];
+    if (rtts[i] < min) min = rtts[i];
+    if (rtts[i] > max) max = rtts[i];
+    if (i > 0) jitterSum += Math.abs(rtts[i] - rtts[i - 1]);
+  }
+  const mean = n ? sum / n : 0;
+  let squares = 0;
+  for (const rtt of rtts) squares += (rtt - mean) ** 2;
+  const ms = (us: number) => us / US_PER_MS;
+  const ips = [...acc.addressCounts.entries()].sort((a, b) => b[1] - a[1]).map(([ip]) => ip);
+  return {
+    hop,
+    ip: acc.lastIp,
+    ips,
+    sent: acc.sent,
+    received: acc.received,
+    errors: acc.errors,
+    lossPct: acc.sent ? (100 * (acc.sent - acc.received)) / acc.sent : null,
+    avgMs: n ? ms(mean) : null,
+    minMs: n ? ms(min) : null,
+    maxMs: n ? ms(max) : null,
+    curMs: acc.current?.rttUs != null ? ms(acc.current.rttUs) : null,
+    stdevMs: n ? ms(n > 1 ? Math.sqrt(squares / (n - 1)) : 0) : null,
+    jitterMs: n > 1 ? ms(jitterSum / (n - 1)) : n ? 0 : null,
+    approximate: acc.approximate,
+    lossNotCarried: false,
+  };
+}
+
+/** Statistics per hop, in TTL order, over the given rounds (already narrowed to the focus). */
+export function hopStats(rounds: Round[]): HopStats[] {
+  const byTtl = accumulate(rounds);
+  const stats = [...byTtl.entries()].sort((a, b) => a[0] - b[0]).map(([ttl, acc]) =>
+    summarize(ttl, acc)
+  );
+  markLossNotCarried(stats);
+  return stats;
+}
+
+/** z-score above which a loss difference between two hops counts as real (one-sided ~97.7%). */
+const Z_THRESHOLD = 2;
+
+/**
+ * Flags hops whose loss rate is significantly higher than that of some later hop: packets that
+ * got through to the later hop also passed this router, so the missing answers are replies the
+ * router chose not to send (ICMP rate limiting), not lost traffic. Two-proportion z-test.
+ */
+export function markLossNotCarried(stats: HopStats[]): void {
+  for (let i = 0; i < stats.length; i++) {
+    const hop = stats[i];
+    if (!hop.sent || hop.received === hop.sent) continue;
+    hop.lossNotCarried = stats.slice(i + 1).some((later) =>
+      later.received > 0 && lossDifferenceZ(hop, later) >= Z_THRESHOLD
+    );
+  }
+}
+
+function lossDifferenceZ(a: HopStats, b: HopStats): number {
+  const lostA = a.sent - a.received, lostB = b.sent - b.received;
+  const pA = lostA / a.sent, pB = lostB / b.sent;
+  const pooled = (lostA + lostB) / (a.sent + b.sent);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.sent + 1 / b.sent));
+  if (se === 0) return pA > pB ? Infinity : 0;
+  return (pA - pB) / se;
+}

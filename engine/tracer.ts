@@ -1,0 +1,181 @@
+// One round of a trace: probe TTL 1..n, spaced by the inter-packet delay, all in flight at once,
+// stopping at the TTL where the destination (or an unreachable) answers.
+import { ipVersionOf } from "./options.ts";
+import type { Clock, HopSample, Prober, ProbeResult, Round, TargetOptions } from "./types.ts";
+
+export interface RoundPlan {
+  targetId: number;
+  seq: number;
+  /** Epoch ms the round was scheduled for. */
+  startedAt: number;
+  address: string;
+  options: TargetOptions;
+  /** TTLs to probe, ascending (see plannedTtls). */
+  ttls: number[];
+}
+
+/** Where probe slots come from: the engine-wide limiter, or a wrapper of it. */
+export interface ProbeSlots {
+  acquire(signal?: AbortSignal): Promise<void>;
+  release(): void;
+}
+
+export interface TracerDeps {
+  prober: Prober;
+  clock: Clock;
+  limiter: ProbeSlots;
+}
+
+export interface TracedRound {
+  round: Round;
+  /** Monotonic ms at which the first probe went out (for lateness accounting). */
+  firstSendAt: number;
+}
+
+/** Per-target memory between rounds: how far away the destination is. */
+export interface DistanceMemory {
+  knownDistance: number | null;
+}
+
+/** TTLs at which a probe is worth sending this round. */
+export function plannedTtls(options: TargetOptions, memory: DistanceMemory): number[] {
+  if (options.finalHopOnly) return [options.maxHops];
+  const limit = Math.min(options.maxHops, memory.knownDistance ?? options.maxHops);
+  return Array.from({ length: limit }, (_, i) => i + 1);
+}
+
+function isTerminal(result: ProbeResult): boolean {
+  return result.kind === "reply" || (result.kind === "unreachable" && result.ip !== null);
+}
+
+export function toHopSample(ttl: number, result: ProbeResult): HopSample {
+  switch (result.kind) {
+    case "reply":
+    case "ttlExceeded":
+      return {
+        ttl,
+        kind: result.kind,
+        ip: result.ip,
+        rttUs: result.rttUs,
+        approximate: result.approximate ?? false,
+      };
+    case "unreachable":
+      return {
+        ttl,
+        kind: "unreachable",
+        ip: result.ip,
+        rttUs: result.rttUs,
+        approximate: result.approximate ?? false,
+        code: result.code,
+      };
+    case "timeout":
+      return { ttl, kind: "timeout", ip: null, rttUs: null, approximate: false };
+    case "error":
+      return { ttl, kind: "error", ip: null, rttUs: null, approximate: false, code: result.code };
+  }
+}
+
+/**
+ * Runs one round. Sends are paced by the inter-packet delay and by the engine-wide limiter
+ * (back-pressure); each probe carries its own timeout, so the round ends when its slowest probe
+ * does. Results past the first terminal TTL are discarded: the path ends there.
+ */
+export async function traceRound(
+  plan: RoundPlan,
+  deps: TracerDeps,
+  signal?: AbortSignal,
+): Promise<TracedRound> {
+  const { options, ttls } = plan;
+  const results = new Map<number, ProbeResult>();
+  const pending: Promise<void>[] = [];
+  let stopAt = Infinity;
+  let firstSendAt: number | null = null;
+
+  for (const [index, ttl] of ttls.entries()) {
+    if (ttl > stopAt || signal?.aborted) break;
+    await deps.limiter.acquire(signal);
+    if (ttl > stopAt) {
+      deps.limiter.release();
+      break;
+    }
+    firstSendAt ??= deps.clock.monotonic();
+    pending.push(
+      sendOne(plan, ttl, deps, signal).then((result) => {
+        results.set(ttl, result);
+        if (isTerminal(result)) stopAt = Math.min(stopAt, ttl);
+      }),
+    );
+    const last = index === ttls.length - 1;
+    if (!last && options.interPacketDelayMs > 0) {
+      await deps.clock.sleep(options.interPacketDelayMs, signal);
+    }
+  }
+  await Promise.all(pending);
+  const round = assembleRound(plan, ttls, results);
+  return { round, firstSendAt: firstSendAt ?? deps.clock.monotonic() };
+}
+
+async function sendOne(
+  plan: RoundPlan,
+  ttl: number,
+  deps: TracerDeps,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  try {
+    return await deps.prober.probe({
+      address: plan.address,
+      ipVersion: ipVersionOf(plan.address),
+      ttl,
+      protocol: plan.options.protocol,
+      port: plan.options.protocol === "icmp" ? undefined : plan.options.port,
+      sizeBytes: plan.options.packetSizeBytes,
+      timeoutMs: plan.options.timeoutMs,
+    }, signal);
+  } catch (error) {
+    return { kind: "error", code: "prober-failed", message: String(error) };
+  } finally {
+    deps.limiter.release();
+  }
+}
+
+function assembleRound(
+  plan: RoundPlan,
+  ttls: number[],
+  results: Map<number, ProbeResult>,
+): Round {
+  const hops: HopSample[] = [];
+  let destinationReached = false;
+  for (const ttl of ttls) {
+    const result = results.get(ttl);
+    if (!result) break; // never sent: the path ended earlier
+    hops.push(toHopSample(ttl, result));
+    if (isTerminal(result)) {
+      destinationReached = result.kind === "reply";
+      break;
+    }
+  }
+  return {
+    targetId: plan.targetId,
+    seq: plan.seq,
+    startedAt: plan.startedAt,
+    address: plan.address,
+    hops,
+    destinationReached,
+  };
+}
+
+/**
+ * Learns the destination's distance from a finished round. A longer path shows up as a router
+ * answering at the old distance; then the next round probes out to maxHops again.
+ */
+export function updateDistance(memory: DistanceMemory, round: Round, options: TargetOptions): void {
+  if (options.finalHopOnly) return;
+  if (round.destinationReached) {
+    memory.knownDistance = round.hops[round.hops.length - 1].ttl;
+    return;
+  }
+  const last = round.hops[round.hops.length - 1];
+  if (memory.knownDistance !== null && last && last.ttl === memory.knownDistance) {
+    if (last.kind === "ttlExceeded") memory.knownDistance = null;
+  }
+}

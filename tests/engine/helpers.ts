@@ -1,0 +1,43 @@
+// Builders for rounds in tests: a compact notation, one string per round.
+import type { HopSample, Round } from "../../engine/types.ts";
+
+/**
+ * "10.0.0.1:1.5 * 10.0.0.3:7" => hop 1 answered in 1.5 ms, hop 2 timed out, hop 3 is the
+ * destination (last hop, reached) at 7 ms. "E" marks a prober error. A trailing "?" on the whole
+ * string means the destination was not reached.
+ */
+export function round(
+  text: string,
+  options: { seq?: number; at?: number; targetId?: number } = {},
+): Round {
+  const reached = !text.trimEnd().endsWith("?");
+  const tokens = text.replace(/\?\s*$/, "").trim().split(/\s+/);
+  const hops: HopSample[] = tokens.map((token, i) => {
+    const ttl = i + 1;
+    if (token === "*") return { ttl, kind: "timeout", ip: null, rttUs: null, approximate: false };
+    if (token === "E") {
+      return { ttl, kind: "error", ip: null, rttUs: null, approximate: false, code: "x" };
+    }
+    const [ip, ms] = token.split(":");
+    const last = i === tokens.length - 1 && reached;
+    return {
+      ttl,
+      kind: last ? "reply" : "ttlExceeded",
+      ip,
+      rttUs: ms === undefined ? null : Math.round(Number(ms) * 1000),
+      approximate: false,
+    };
+  });
+  return {
+    targetId: options.targetId ?? 1,
+    seq: options.seq ?? 0,
+    startedAt: options.at ?? 0,
+    address: hops[hops.length - 1]?.ip ?? "10.0.0.9",
+    hops,
+    destinationReached: reached,
+  };
+}
+
+export function rounds(lines: string[], intervalMs = 1000): Round[] {
+  return lines.map((line, seq) => round(line, { seq, at: seq * intervalMs }));
+}

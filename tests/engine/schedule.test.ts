@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { ManualClock } from "../../engine/clock.ts";
+import { LatenessWindow, runSchedule, spreadOffsetMs } from "../../engine/schedule.ts";
+import { ProbeLimiter } from "../../engine/limiter.ts";
+
+function startSchedule(
+  clock: ManualClock,
+  options: { intervalMs: number; busy?: () => boolean; endSeq?: number },
+) {
+  const started: { seq: number; at: number; lateMs: number }[] = [];
+  const skipped: number[] = [];
+  const counters = { roundsStarted: 0, roundsSkipped: 0 };
+  const abort = new AbortController();
+  const done = runSchedule({
+    clock,
+    intervalMs: options.intervalMs,
+    offsetMs: 0,
+    firstSeq: 0,
+    endSeq: options.endSeq,
+    counters,
+    start: (seq, at, dueMono) => {
+      if (options.busy?.()) return false;
+      started.push({ seq, at, lateMs: clock.monotonic() - dueMono });
+      return true;
+    },
+    skip: (seq) => skipped.push(seq),
+  }, abort.signal);
+  return { started, skipped, counters, abort, done };
+}
+
+Deno.test("schedule - rounds are due at start + k * interval, without drift", async () => {
+  const clock = new ManualClock(1_000_000);
+  const run = startSchedule(clock, { intervalMs: 2500 });
+  await clock.advance(10 * 2500);
+  run.abort.abort();
+  await run.done;
+  assert.equal(run.started.length, 11);
+  assert.deepEqual(run.started.map((s) => s.at), run.started.map((_, k) => 1_000_000 + k * 2500));
+  assert.ok(run.started.every((s) => s.lateMs === 0));
+  assert.equal(run.counters.roundsSkipped, 0);
+});
+
+Deno.test("schedule - a round that cannot start on time is skipped and counted, the schedule holds", async () => {
+  const clock = new ManualClock();
+  let busy = false;
+  const run = startSchedule(clock, { intervalMs: 1000, busy: () => busy });
+  await clock.advance(1000); // seq 0, 1 started
+  busy = true;
+  await clock.advance(2000); // seq 2, 3 cannot start
+  busy = false;
+  await clock.advance(1000); // seq 4
+  run.abort.abort();
+  await run.done;
+  assert.deepEqual(run.started.map((s) => s.seq), [0, 1, 4]);
+  assert.deepEqual(run.skipped, [2, 3]);
+  assert.equal(run.counters.roundsSkipped, 2);
+  assert.deepEqual(run.started.map((s) => s.at - run.started[0].at), [0, 1000, 4000]);
+});
+
+Deno.test("schedule - stops after endSeq rounds", async () => {
+  const clock = new ManualClock();
+  const run = startSchedule(clock, { intervalMs: 100, endSeq: 3 });
+  await clock.advance(10_000);
+  await run.done;
+  assert.deepEqual(run.started.map((s) => s.seq), [0, 1, 2]);
+});
+
+Deno.test("schedule - first rounds of many targets spread over the interval", () => {
+  const offsets = Array.from({ length: 100 }, (_, id) => spreadOffsetMs(id + 1, 2500));
+  assert.ok(offsets.every((o) => o >= 0 && o < 2500));
+  const buckets = new Set(offsets.map((o) => Math.floor(o / 250)));
+  assert.equal(buckets.size, 10, "every tenth of the interval gets some targets");
+});
+
+Deno.test("lateness window - percentiles over the recent samples", () => {
+  const window = new LatenessWindow(100);
+  assert.equal(window.percentile(99), null);
+  for (let i = 1; i <= 200; i++) window.add(i);
+  assert.equal(window.percentile(50), 150);
+  assert.equal(window.percentile(99), 199);
+});
+
+Deno.test("limiter - FIFO back-pressure and abort while queued", async () => {
+  const limiter = new ProbeLimiter(2);
+  await limiter.acquire();
+  await limiter.acquire();
+  const order: string[] = [];
+  const third = limiter.acquire().then(() => order.push("third"));
+  const abort = new AbortController();
+  const fourth = limiter.acquire(abort.signal).then(
+    () => order.push("fourth"),
+    () => order.push("aborted"),
+  );
+  const fifth = limiter.acquire().then(() => order.push("fifth"));
+  assert.equal(limiter.waiting, 3);
+  abort.abort();
+  await fourth;
+  limiter.release();
+  await third;
+  limiter.release();
+  await fifth;
+  assert.deepEqual(order, ["aborted", "third", "fifth"]);
+  assert.equal(limiter.inFlight, 2);
+  assert.throws(() => new ProbeLimiter(0), RangeError);
+});
