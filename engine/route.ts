@@ -4,6 +4,11 @@
 // streak; if a known address of that hop answers again before the streak is confirmed, the new
 // address joins the hop as another ECMP member. Only when a hop answers with new addresses for
 // `confirmRounds` rounds in a row is the route considered changed.
+//
+// The destination answering one TTL further on than it used to is usually its own reply to the
+// nearer probe getting lost, not a longer path (mtr shows it as the destination on two rows).
+// A longer path behind a silent router looks the same round by round, so that case needs
+// ECHO_CONFIRM_FACTOR times the evidence; any round reaching the destination nearer ends it.
 import type { Round, RouteChange, RoutePath } from "./types.ts";
 
 export interface RouteTrackerOptions {
@@ -17,7 +22,12 @@ interface HopStreak {
   novel: Set<string>;
   count: number;
   since: number;
+  /** Only the destination has been seen here, and it is known at a lower TTL. */
+  echo: boolean;
 }
+
+/** How many more rounds it takes to believe the destination moved farther away. */
+export const ECHO_CONFIRM_FACTOR = 3;
 
 export class RouteTracker {
   readonly #confirmRounds: number;
@@ -66,12 +76,23 @@ export class RouteTracker {
         continue;
       }
       const streak = this.#streaks.get(hop.ttl) ??
-        { novel: new Set<string>(), count: 0, since: round.startedAt };
+        { novel: new Set<string>(), count: 0, since: round.startedAt, echo: true };
       streak.novel.add(hop.ip);
+      streak.echo &&= hop.ip === round.address &&
+        known.slice(0, index).some((ips) => ips.has(hop.ip!));
       streak.count++;
       this.#streaks.set(hop.ttl, streak);
     }
-    const confirmed = [...this.#streaks.values()].some((s) => s.count >= this.#confirmRounds);
+    // A round that reached the destination shows that no hop lies beyond it: novelty seen out
+    // there before (the destination answering one TTL late after a lost reply) is contradicted.
+    if (round.destinationReached) {
+      for (const ttl of this.#streaks.keys()) {
+        if (ttl > round.hops.length) this.#streaks.delete(ttl);
+      }
+    }
+    const confirmed = [...this.#streaks.values()].some((s) =>
+      s.count >= this.#confirmRounds * (s.echo ? ECHO_CONFIRM_FACTOR : 1)
+    );
     return confirmed ? this.#commit(round) : null;
   }
 
@@ -98,7 +119,11 @@ export class RouteTracker {
       at = Math.min(at, streak.since);
     }
     after = fill(after);
-    if (round.destinationReached) after = after.slice(0, round.hops.length);
+    if (round.destinationReached) {
+      after = after.slice(0, round.hops.length);
+      // The destination is at one distance: where it answers now.
+      for (const set of after.slice(0, -1)) set.delete(round.address);
+    }
     this.#known = after;
     this.#streaks.clear();
     return { targetId: this.targetId, at, before, after: toPath(after) };

@@ -121,12 +121,24 @@ function summarize(hop: number, acc: Accumulator): HopStats {
   };
 }
 
+/**
+ * The TTL at which the destination answered in the newest round that reached it. A round whose
+ * reply at that TTL was lost reaches the destination one TTL further; that row is not a hop.
+ */
+export function destinationDistance(rounds: Round[]): number | null {
+  for (let i = rounds.length - 1; i >= 0; i--) {
+    const round = rounds[i];
+    if (round.destinationReached && round.hops.length) return round.hops[round.hops.length - 1].ttl;
+  }
+  return null;
+}
+
 /** Statistics per hop, in TTL order, over the given rounds (already narrowed to the focus). */
 export function hopStats(rounds: Round[]): HopStats[] {
   const byTtl = accumulate(rounds);
-  const stats = [...byTtl.entries()].sort((a, b) => a[0] - b[0]).map(([ttl, acc]) =>
-    summarize(ttl, acc)
-  );
+  const distance = destinationDistance(rounds) ?? Infinity;
+  const stats = [...byTtl.entries()].filter(([ttl]) => ttl <= distance)
+    .sort((a, b) => a[0] - b[0]).map(([ttl, acc]) => summarize(ttl, acc));
   markLossNotCarried(stats);
   return stats;
 }

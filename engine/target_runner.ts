@@ -41,7 +41,7 @@ const RESOLVE_RETRY_MS = 30_000;
 export class TargetRunner {
   #target: Target;
   #address: string | null;
-  readonly #memory: DistanceMemory = { knownDistance: null };
+  readonly #memory: DistanceMemory = { knownDistance: null, missedRounds: 0 };
   readonly #tracker: RouteTracker;
   #nextSeq = 0;
   #nextToPublish = 0;
@@ -50,6 +50,9 @@ export class TargetRunner {
   /** Seq of a round still waiting for its first probe slot (back-pressure), if any. */
   #waitingStart: number | null = null;
   #loop: { abort: AbortController; done: Promise<void> } | null = null;
+  /** Resolves when the last schedule that was told to stop has stopped (see update). */
+  #lastLoopDone: Promise<void> = Promise.resolve();
+  #stopped = false;
   #roundsAbort = new AbortController();
   #publishInFlight = true;
   /** Only the very first schedule is spread; a restart after an update begins at once. */
@@ -78,7 +81,7 @@ export class TargetRunner {
   }
 
   start(): void {
-    if (this.#target.paused || this.#loop) return;
+    if (this.#target.paused || this.#loop || this.#stopped) return;
     const abort = new AbortController();
     this.#loop = { abort, done: this.#run(abort.signal) };
   }
@@ -91,15 +94,20 @@ export class TargetRunner {
       this.#forgetPath();
     }
     // Restart the schedule so new options apply from the next round; rounds in flight finish.
+    // A second update before the first restart must wait for the same old schedule: it hands
+    // on the next sequence number only when it has stopped.
     const old = this.#loop;
     this.#loop = null;
     old?.abort.abort();
-    (old?.done ?? Promise.resolve()).then(() => this.start());
+    if (old) this.#lastLoopDone = old.done;
+    this.#lastLoopDone.then(() => this.start());
   }
 
   async stop(options: { publishInFlight: boolean }): Promise<void> {
     this.#publishInFlight = options.publishInFlight;
+    this.#stopped = true;
     this.#loop?.abort.abort();
+    await this.#lastLoopDone;
     await this.#loop?.done;
     this.#loop = null;
     if (!options.publishInFlight) this.#roundsAbort.abort();
@@ -193,6 +201,7 @@ export class TargetRunner {
 
   #forgetPath(): void {
     this.#memory.knownDistance = null;
+    this.#memory.missedRounds = 0;
     this.#tracker.reset();
   }
 

@@ -35,6 +35,8 @@ export interface TracedRound {
 /** Per-target memory between rounds: how far away the destination is. */
 export interface DistanceMemory {
   knownDistance: number | null;
+  /** Rounds in a row that timed out at the known distance (see updateDistance). */
+  missedRounds: number;
 }
 
 /** TTLs at which a probe is worth sending this round. */
@@ -103,6 +105,8 @@ export async function traceRound(
       sendOne(plan, ttl, deps, signal).then((result) => {
         results.set(ttl, result);
         if (isTerminal(result)) stopAt = Math.min(stopAt, ttl);
+        // Only now: a slot freed by the destination's reply must not go to a TTL beyond it.
+        deps.limiter.release();
       }),
     );
     const last = index === ttls.length - 1;
@@ -133,8 +137,6 @@ async function sendOne(
     }, signal);
   } catch (error) {
     return { kind: "error", code: "prober-failed", message: String(error) };
-  } finally {
-    deps.limiter.release();
   }
 }
 
@@ -164,18 +166,26 @@ function assembleRound(
   };
 }
 
+/** Rounds in a row that time out at the known distance before the tracer looks further again. */
+export const MISSES_BEFORE_REPROBE = 3;
+
 /**
  * Learns the destination's distance from a finished round. A longer path shows up as a router
- * answering at the old distance; then the next round probes out to maxHops again.
+ * answering at the old distance, or, when the router now there is silent, as timeouts at the old
+ * distance round after round; then the next round probes out to maxHops again.
  */
 export function updateDistance(memory: DistanceMemory, round: Round, options: TargetOptions): void {
   if (options.finalHopOnly) return;
+  const last = round.hops[round.hops.length - 1];
   if (round.destinationReached) {
-    memory.knownDistance = round.hops[round.hops.length - 1].ttl;
+    memory.knownDistance = last.ttl;
+    memory.missedRounds = 0;
     return;
   }
-  const last = round.hops[round.hops.length - 1];
-  if (memory.knownDistance !== null && last && last.ttl === memory.knownDistance) {
-    if (last.kind === "ttlExceeded") memory.knownDistance = null;
+  if (memory.knownDistance === null || !last || last.ttl !== memory.knownDistance) return;
+  const missed = last.kind === "timeout" ? ++memory.missedRounds : 0;
+  if (last.kind === "ttlExceeded" || missed >= MISSES_BEFORE_REPROBE) {
+    memory.knownDistance = null;
+    memory.missedRounds = 0;
   }
 }

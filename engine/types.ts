@@ -46,6 +46,8 @@ export type ProbeKind = ProbeResult["kind"];
 export interface Prober {
   /** "mtr-packet" or "ping". */
   readonly name: string;
+  /** False when the backend cannot see routers on the way (busybox ping): final hop only. */
+  readonly intermediateHops?: boolean;
   /**
    * Sends one probe and resolves when it is answered, times out, or fails. Never rejects for
    * network outcomes; an aborted signal resolves with kind "error", code "aborted".

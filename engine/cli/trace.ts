@@ -2,6 +2,7 @@
 import type { AddressLookup } from "../dns.ts";
 import { Engine } from "../engine.ts";
 import { hopStats } from "../stats.ts";
+import { proberLimitation } from "../probers/mod.ts";
 import type { Clock, Prober, Round } from "../types.ts";
 import {
   parseTraceArgs,
@@ -55,6 +56,12 @@ export async function runTrace(argv: string[], deps: TraceDeps): Promise<number>
   const selected = await deps.selectProber(choice);
   if (!selected.ok) {
     deps.writeError(`trace: no working prober\n${selected.reason}\n`);
+    return EXIT.noProber;
+  }
+  const limitation = proberLimitation(selected.prober, args.options);
+  if (limitation) {
+    await selected.prober.close();
+    deps.writeError(`trace: ${limitation}\n`);
     return EXIT.noProber;
   }
   try {

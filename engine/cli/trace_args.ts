@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
 import type { TargetOptions } from "../types.ts";
 
-export type ProberChoice = "auto" | "mtr-packet" | "ping";
+import type { ProberChoice } from "../probers/mod.ts";
+
+export type { ProberChoice };
 
 export interface TraceArgs {
   host: string;

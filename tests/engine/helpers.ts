@@ -1,5 +1,6 @@
 // Builders for rounds in tests: a compact notation, one string per round.
 import type { HopSample, Round } from "../../engine/types.ts";
+import { flushMicrotasks, type ManualClock } from "../../engine/clock.ts";
 
 /**
  * "10.0.0.1:1.5 * 10.0.0.3:7" => hop 1 answered in 1.5 ms, hop 2 timed out, hop 3 is the
@@ -40,4 +41,26 @@ export function round(
 
 export function rounds(lines: string[], intervalMs = 1000): Round[] {
   return lines.map((line, seq) => round(line, { seq, at: seq * intervalMs }));
+}
+
+/**
+ * Advances a ManualClock in steps until `promise` settles, then returns its value (without moving
+ * the clock at all if it settles on its own). Fails after
+ * `maxMs` of simulated time, so a hang shows up as a test failure, not a stuck run.
+ */
+export async function driveUntil<T>(
+  clock: ManualClock,
+  promise: Promise<T>,
+  options: { stepMs?: number; maxMs?: number } = {},
+): Promise<T> {
+  const stepMs = options.stepMs ?? 100;
+  const maxMs = options.maxMs ?? 600_000;
+  let settled = false;
+  const watched = promise.finally(() => settled = true);
+  await flushMicrotasks();
+  for (let elapsed = 0; !settled; elapsed += stepMs) {
+    if (elapsed > maxMs) throw new Error(`still pending after ${maxMs} ms of simulated time`);
+    await clock.advance(stepMs);
+  }
+  return await watched;
 }

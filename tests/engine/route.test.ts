@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RouteTracker } from "../../engine/route.ts";
+import { ECHO_CONFIRM_FACTOR, RouteTracker } from "../../engine/route.ts";
 import type { RouteChange } from "../../engine/types.ts";
 import { rounds } from "./helpers.ts";
 
@@ -100,4 +100,32 @@ Deno.test("route - reset forgets the route (target address changed)", () => {
   const { tracker } = feed(["a b c", "a b c"]);
   tracker.reset();
   assert.equal(tracker.path, null);
+});
+
+Deno.test("route - a destination that sometimes answers one TTL further on is not a change", () => {
+  // Its reply at TTL 3 is lost now and then, and the probe for TTL 4 reaches it instead.
+  const { changes, tracker } = feed([
+    "a b c",
+    "a b c",
+    "a b * c",
+    "a b c",
+    "a b * c",
+    "a b c",
+    "a b * c",
+    "a b c",
+    "a b * c",
+  ]);
+  assert.deepEqual(changes, []);
+  assert.deepEqual(tracker.path, [["a"], ["b"], ["c"]]);
+});
+
+Deno.test("route - a silent router inserted before the destination is a change, on more evidence", () => {
+  const farther = Array(3 * ECHO_CONFIRM_FACTOR).fill("a b * c");
+  const early = feed(["a b c", "a b c", ...farther.slice(1)]);
+  assert.deepEqual(early.changes, [], "not yet: its nearer reply could just be lost");
+  const { changes } = feed(["a b c", "a b c", ...farther]);
+  assert.equal(changes.length, 1);
+  assert.deepEqual(changes[0].before, [["a"], ["b"], ["c"]]);
+  assert.deepEqual(changes[0].after, [["a"], ["b"], [], ["c"]], "the destination is one hop on");
+  assert.equal(changes[0].at, 2000);
 });

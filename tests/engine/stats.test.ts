@@ -90,10 +90,11 @@ Deno.test("stats - loss attribution: too few samples to tell is not flagged", ()
   assert.equal(b.lossNotCarried, false);
 });
 
-Deno.test("stats - a shorter route in the window: later TTLs only count rounds that probed them", () => {
+Deno.test("stats - a shorter route in the window: hops end where the destination is now", () => {
   const stats = hopStats([round("a:1 b:2 c:3 d:4"), round("a:1 d:2")]);
-  assert.equal(stats[3].sent, 1);
+  assert.equal(stats.length, 2);
   assert.equal(stats[1].sent, 2);
+  assert.deepEqual(stats[1].ips.sort(), ["b", "d"]);
 });
 
 Deno.test("stats - focus window: last N and half-open time range", () => {
@@ -102,4 +103,17 @@ Deno.test("stats - focus window: last N and half-open time range", () => {
   assert.deepEqual(selectFocus(all, { start: 1000, end: 3000 }).map((r) => r.seq), [1, 2]);
   assert.equal(selectFocus(all, "all").length, 4);
   assert.equal(selectFocus(all, { last: 0 }).length, 0);
+});
+
+Deno.test("stats - a lost destination reply does not add a hop past the destination", () => {
+  // Round 2 lost the destination's reply at TTL 3; its TTL 4 probe reached the destination.
+  const stats = hopStats(rounds([
+    "a:1 b:2 d:3",
+    "a:1 b:2 * d:3",
+    "a:1 b:2 d:3",
+    "a:1 b:2 d:3",
+  ]));
+  assert.deepEqual(stats.map((h) => h.hop), [1, 2, 3]);
+  assert.equal(stats[2].lossPct, 25);
+  assert.equal(stats[2].lossNotCarried, false);
 });

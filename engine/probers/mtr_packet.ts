@@ -1,0 +1,299 @@
+// The mtr-packet prober: one long-lived child carrying every probe, multiplexed by token.
+// mtr-packet allows 1024 probes in flight; a probe holds its slot until mtr-packet answers it,
+// even after our own (exact, millisecond) timeout has already reported it lost.
+import { systemClock } from "../clock.ts";
+import { log } from "../log.ts";
+import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
+import { readLines } from "./lines.ts";
+import {
+  formatProbeRequest,
+  mtrTimeoutSeconds,
+  parseReplyLine,
+  probeResultOf,
+} from "./mtr_packet_parse.ts";
+
+export interface MtrPacketOptions {
+  /** Program to run (default "mtr-packet"); tests substitute a scripted stand-in. */
+  executable?: string;
+  args?: string[];
+  clock?: Clock;
+  /** Probes in flight at once (mtr-packet's own limit is 1024). */
+  maxInFlight?: number;
+}
+
+interface Pending {
+  request: ProbeRequest;
+  settle: (result: ProbeResult) => void;
+  /** Stops the probe's timers once mtr-packet has answered. */
+  timers: AbortController;
+}
+
+interface Generation {
+  child: Deno.ChildProcess;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  held: Map<number, Pending>;
+  lastStderr: string;
+}
+
+const MAX_RESTART_DELAY_MS = 1000;
+const CRASH_MEMORY_MS = 60_000;
+const encoder = new TextEncoder();
+
+export class MtrPacketProber implements Prober {
+  readonly name = "mtr-packet";
+  readonly #executable: string;
+  readonly #args: string[];
+  readonly #clock: Clock;
+  readonly #capacity: number;
+  #generation: Generation | null = null;
+  #waiters: (() => void)[] = [];
+  #inFlight = 0;
+  #nextToken = 1;
+  #closed = false;
+  #restartAt = 0;
+  #restartDelayMs = 0;
+  #lastCrashAt = -Infinity;
+  #lastWritten: string | null = null;
+  /** Addresses whose probes crashed mtr-packet twice in a row: address -> monotonic ms until. */
+  readonly #quarantine = new Map<string, number>();
+  readonly #crashSuspects = new Map<string, number>();
+  /** Number of times the child has been (re)started. */
+  starts = 0;
+
+  constructor(options: MtrPacketOptions = {}) {
+    this.#executable = options.executable ?? "mtr-packet";
+    this.#args = options.args ?? [];
+    this.#clock = options.clock ?? systemClock;
+    this.#capacity = options.maxInFlight ?? 1024;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  async probe(request: ProbeRequest, signal?: AbortSignal): Promise<ProbeResult> {
+    if (this.#closed) return closedResult();
+    const until = this.#quarantine.get(request.address);
+    if (until !== undefined && until > this.#clock.monotonic()) {
+      return {
+        kind: "error",
+        code: "prober-crash-suspect",
+        message: `probes to ${request.address} crashed mtr-packet; paused for a minute`,
+      };
+    }
+    if (!await this.#acquire(signal)) return abortedResult();
+    try {
+      const generation = await this.#running(signal);
+      if (generation === null) {
+        this.#release();
+        return this.#closed ? closedResult() : abortedResult();
+      }
+      return await this.#send(generation, request, signal);
+    } catch (error) {
+      this.#release();
+      return unavailableResult(this.#executable, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const wake of this.#waiters.splice(0)) wake();
+    const generation = this.#generation;
+    this.#generation = null;
+    if (!generation) return;
+    this.#failHeld(generation, closedResult());
+    await generation.writer.close().catch(() => {});
+    try {
+      generation.child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await generation.child.status;
+  }
+
+  #send(generation: Generation, request: ProbeRequest, signal?: AbortSignal): Promise<ProbeResult> {
+    const token = this.#takeToken();
+    return new Promise<ProbeResult>((resolve) => {
+      let settled = false;
+      const timers = new AbortController();
+      const settle = (result: ProbeResult) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener("abort", onAbort);
+        resolve(result);
+      };
+      const onAbort = () => settle(abortedResult());
+      signal?.addEventListener("abort", onAbort, { once: true });
+      generation.held.set(token, { request, settle, timers });
+      this.#lastWritten = request.address;
+      generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
+        // The child is gone; its exit handler fails every held probe.
+      });
+      this.#watch(generation, token, request.timeoutMs, timers.signal, settle);
+    });
+  }
+
+  /** Our exact timeout, then a grace period after which a silent token is given up. */
+  async #watch(
+    generation: Generation,
+    token: number,
+    timeoutMs: number,
+    signal: AbortSignal,
+    settle: (result: ProbeResult) => void,
+  ): Promise<void> {
+    try {
+      await this.#clock.sleep(timeoutMs, signal);
+      settle({ kind: "timeout" });
+      const graceMs = mtrTimeoutSeconds(timeoutMs) * 1000 - timeoutMs + 5000;
+      await this.#clock.sleep(graceMs, signal);
+      if (generation.held.delete(token)) this.#release();
+    } catch {
+      // Answered (timers aborted): nothing left to do.
+    }
+  }
+
+  #onLine(generation: Generation, line: string): void {
+    const reply = parseReplyLine(line);
+    if (!reply) {
+      if (line.trim()) log.warn("mtr-packet: unreadable reply", { line });
+      return;
+    }
+    const pending = generation.held.get(reply.token);
+    if (!pending) return; // given up earlier
+    generation.held.delete(reply.token);
+    pending.timers.abort();
+    pending.settle(probeResultOf(reply, pending.request));
+    this.#release();
+  }
+
+  async #running(signal?: AbortSignal): Promise<Generation | null> {
+    while (!this.#closed && !this.#generation) {
+      const waitMs = this.#restartAt - this.#clock.monotonic();
+      if (waitMs > 0) {
+        try {
+          await this.#clock.sleep(waitMs, signal);
+        } catch {
+          return null;
+        }
+        continue;
+      }
+      this.#generation = this.#spawn();
+    }
+    return this.#closed ? null : this.#generation;
+  }
+
+  #spawn(): Generation {
+    const child = new Deno.Command(this.#executable, {
+      args: this.#args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.starts++;
+    const generation: Generation = {
+      child,
+      writer: child.stdin.getWriter(),
+      held: new Map(),
+      lastStderr: "",
+    };
+    (async () => {
+      for await (const line of readLines(child.stdout)) this.#onLine(generation, line);
+    })().catch((error) => log.debug("mtr-packet: stdout closed", { error: String(error) }));
+    (async () => {
+      for await (const line of readLines(child.stderr)) {
+        generation.lastStderr = line;
+        log.debug("mtr-packet stderr", { line });
+      }
+    })().catch(() => {});
+    child.status.then((status) => this.#onExit(generation, status));
+    return generation;
+  }
+
+  #onExit(generation: Generation, status: Deno.CommandStatus): void {
+    if (this.#generation === generation) this.#generation = null;
+    if (this.#closed) return;
+    const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    const detail = generation.lastStderr ? `: ${generation.lastStderr}` : "";
+    log.warn(`mtr-packet exited (${how})${detail}; restarting`, {
+      heldProbes: generation.held.size,
+      lastRequestTo: this.#lastWritten,
+    });
+    this.#failHeld(generation, {
+      kind: "error",
+      code: "prober-restarted",
+      message: `mtr-packet exited (${how}) while the probe was in flight`,
+    });
+    this.#planRestart();
+  }
+
+  /** Restart at once, backing off (up to a second) while it keeps crashing. */
+  #planRestart(): void {
+    const now = this.#clock.monotonic();
+    this.#restartDelayMs = now - this.#lastCrashAt < 10_000
+      ? Math.min(MAX_RESTART_DELAY_MS, Math.max(50, this.#restartDelayMs * 2))
+      : 0;
+    this.#lastCrashAt = now;
+    this.#restartAt = now + this.#restartDelayMs;
+    const suspect = this.#lastWritten;
+    if (suspect === null) return;
+    const previous = this.#crashSuspects.get(suspect);
+    this.#crashSuspects.set(suspect, now);
+    if (previous !== undefined && now - previous < CRASH_MEMORY_MS) {
+      log.warn(`mtr-packet keeps crashing on probes to ${suspect}; pausing them for a minute`);
+      this.#quarantine.set(suspect, now + CRASH_MEMORY_MS);
+    }
+  }
+
+  #failHeld(generation: Generation, result: ProbeResult): void {
+    for (const pending of generation.held.values()) {
+      pending.timers.abort();
+      pending.settle(result);
+      this.#release();
+    }
+    generation.held.clear();
+  }
+
+  #takeToken(): number {
+    const token = this.#nextToken;
+    this.#nextToken = this.#nextToken >= 2_000_000_000 ? 1 : this.#nextToken + 1;
+    return token;
+  }
+
+  async #acquire(signal?: AbortSignal): Promise<boolean> {
+    while (this.#inFlight >= this.#capacity) {
+      if (this.#closed || signal?.aborted) return false;
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve);
+        signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+    if (this.#closed || signal?.aborted) return false;
+    this.#inFlight++;
+    return true;
+  }
+
+  #release(): void {
+    this.#inFlight--;
+    this.#waiters.shift()?.();
+  }
+}
+
+function closedResult(): ProbeResult {
+  return { kind: "error", code: "closed", message: "the prober was closed" };
+}
+
+function abortedResult(): ProbeResult {
+  return { kind: "error", code: "aborted", message: "the probe was cancelled" };
+}
+
+function unavailableResult(executable: string, error: unknown): ProbeResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    kind: "error",
+    code: "prober-unavailable",
+    message: `cannot run ${executable}: ${message}`,
+  };
+}
+
+export function createMtrPacketProber(options: MtrPacketOptions = {}): MtrPacketProber {
+  return new MtrPacketProber(options);
+}

@@ -1,0 +1,138 @@
+// The ping command line and its output, as pure functions. Flavours:
+// - iputils (Linux): `ping -n -c 1 -t TTL -W SECS -s PAYLOAD ADDR`; prints "From A icmp_seq=1 Time
+//   to live exceeded" (no RTT) for intermediate hops.
+// - busybox: same flags without -n; it never reports Time Exceeded, so it can only probe the
+//   destination (final-hop-only).
+// - bsd (macOS): `-m TTL` and -W in milliseconds; "N bytes from A: Time to live exceeded".
+import type { ProbeRequest } from "../types.ts";
+
+export type PingFlavor = "iputils" | "busybox" | "bsd";
+
+/** IP + ICMP header bytes: packetSizeBytes is the whole IP packet, ping's -s is the payload. */
+const HEADER_BYTES = { 4: 28, 6: 48 } as const;
+
+/** ping prints `time=` only when the payload holds its 16-byte timestamp. */
+export const MIN_TIMED_PAYLOAD_BYTES = 16;
+
+/** ping's -s: the requested packet less headers, but never too small to carry a timestamp. */
+export function pingPayloadBytes(request: ProbeRequest): number {
+  return Math.max(MIN_TIMED_PAYLOAD_BYTES, request.sizeBytes - HEADER_BYTES[request.ipVersion]);
+}
+
+export function pingArgs(request: ProbeRequest, flavor: PingFlavor): string[] {
+  const payload = String(pingPayloadBytes(request));
+  const waitSeconds = String(Math.max(1, Math.ceil(request.timeoutMs / 1000)));
+  const family = request.ipVersion === 6 ? "-6" : "-4";
+  switch (flavor) {
+    case "iputils":
+      return [
+        family,
+        "-n",
+        "-c",
+        "1",
+        "-t",
+        String(request.ttl),
+        "-W",
+        waitSeconds,
+        "-s",
+        payload,
+        request.address,
+      ];
+    case "busybox":
+      return [
+        family,
+        "-c",
+        "1",
+        "-t",
+        String(request.ttl),
+        "-W",
+        waitSeconds,
+        "-s",
+        payload,
+        request.address,
+      ];
+    case "bsd":
+      return [
+        "-n",
+        "-c",
+        "1",
+        "-m",
+        String(request.ttl),
+        "-W",
+        String(Math.ceil(request.timeoutMs)),
+        "-s",
+        payload,
+        request.address,
+      ];
+  }
+}
+
+/** What one `ping -c 1` said. rttUs is null when ping printed no time (intermediate hops). */
+export type PingOutcome =
+  | { kind: "reply"; ip: string; rttUs: number | null }
+  | { kind: "ttlExceeded"; ip: string }
+  | { kind: "unreachable"; ip: string | null; code: string }
+  | { kind: "timeout" }
+  | { kind: "error"; code: string; message: string };
+
+const REPLY =
+  /^\d+ bytes from (\S+?):? (?:icmp_seq|seq)=\d+\b.*?(?:time[=<]([\d.]+) ?ms)?\s*(?:\(DUP!\))?$/;
+const EXCEEDED = [
+  /^From (\S+?):? (?:icmp_seq=\d+ )?(?:Time to live exceeded|Time exceeded: Hop limit)/,
+  /^\d+ bytes from (\S+?): Time to live exceeded/,
+];
+const UNREACHABLE = [
+  /^From (\S+?):? (?:icmp_seq=\d+ )?Destination (?:unreachable: )?(.+?)\s*$/i,
+  /^\d+ bytes from (\S+?): Destination (.+?)\s*$/i,
+];
+
+/** "Host Unreachable" / "Address unreachable" / "Net Unreachable" → host-unreachable, ... */
+function unreachableCode(text: string): string {
+  const words = text.toLowerCase().replace(/[^a-z ]/g, "").trim().split(/\s+/);
+  if (words.length === 1) return `${words[0]}-unreachable`;
+  return words.join("-");
+}
+
+export function parsePingOutput(stdout: string, stderr: string): PingOutcome {
+  for (const raw of stdout.split("\n")) {
+    const line = raw.trim();
+    const reply = REPLY.exec(line);
+    if (reply) {
+      const rttUs = reply[2] === undefined ? null : Math.round(Number(reply[2]) * 1000);
+      return { kind: "reply", ip: reply[1], rttUs };
+    }
+    for (const pattern of EXCEEDED) {
+      const match = pattern.exec(line);
+      if (match) return { kind: "ttlExceeded", ip: match[1] };
+    }
+    for (const pattern of UNREACHABLE) {
+      const match = pattern.exec(line);
+      if (match) return { kind: "unreachable", ip: match[1], code: unreachableCode(match[2]) };
+    }
+  }
+  return localFailure(stderr) ?? { kind: "timeout" };
+}
+
+/** Errors ping reports about itself (stderr): no route, no permission, bad arguments. */
+function localFailure(stderr: string): PingOutcome | null {
+  const text = stderr.trim();
+  if (!text) return null;
+  if (/no route to host/i.test(text)) return { kind: "unreachable", ip: null, code: "no-route" };
+  if (/network is unreachable/i.test(text)) {
+    return { kind: "unreachable", ip: null, code: "no-route" };
+  }
+  if (/network is down/i.test(text)) return { kind: "unreachable", ip: null, code: "network-down" };
+  const message = text.split("\n")[0];
+  if (/operation not permitted|permission denied/i.test(text)) {
+    return { kind: "error", code: "permission-denied", message };
+  }
+  return { kind: "error", code: "ping-failed", message };
+}
+
+/** Which ping this is, from `ping -V` (iputils answers; busybox names itself in its usage). */
+export function pingFlavorOf(versionOutput: string, os: string): PingFlavor | null {
+  if (/iputils/i.test(versionOutput)) return "iputils";
+  if (/busybox/i.test(versionOutput)) return "busybox";
+  if (os === "darwin" || os === "freebsd") return "bsd";
+  return null;
+}

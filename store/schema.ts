@@ -1,0 +1,136 @@
+// The SQLite schema as an ordered list of migrations. Migration i (1-based) brings the database
+// to `PRAGMA user_version = i`; each runs in its own transaction, so a crash leaves either the old
+// version or the new one. Never edit a migration that has shipped: append a new one.
+import { DatabaseSync } from "node:sqlite";
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: targets, interned paths, one row per round, route/address changes, DNS names.
+  `
+  CREATE TABLE targets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: late rounds of a removed target stay out
+    host TEXT NOT NULL,
+    label TEXT,
+    protocol TEXT NOT NULL CHECK (protocol IN ('icmp', 'udp', 'tcp')),
+    packet_size_bytes INTEGER NOT NULL,
+    timeout_ms REAL NOT NULL,
+    max_hops INTEGER NOT NULL,
+    inter_packet_delay_ms REAL NOT NULL,
+    interval_ms REAL NOT NULL,
+    final_hop_only INTEGER NOT NULL,
+    port INTEGER NOT NULL,
+    ip_version INTEGER CHECK (ip_version IN (4, 6)),
+    paused INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+
+  -- One row per distinct (probed address, per-hop responding ip list): samples point here
+  -- instead of repeating addresses. hops is a JSON array of ip strings or null (silent hop).
+  CREATE TABLE paths (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL,
+    hops TEXT NOT NULL,
+    UNIQUE (address, hops)
+  );
+
+  -- One row per round. seq is in the key so two rounds sharing a startedAt both stay.
+  -- data is the codec blob (store/codec.ts): per-hop kind and RTT, flags, rare codes.
+  CREATE TABLE samples (
+    target_id INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    path_id INTEGER NOT NULL REFERENCES paths (id),
+    data BLOB NOT NULL,
+    PRIMARY KEY (target_id, ts, seq)
+  ) WITHOUT ROWID;
+
+  -- before/after are RoutePath JSON (per TTL, the addresses seen there).
+  CREATE TABLE route_changes (
+    id INTEGER PRIMARY KEY,
+    target_id INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL
+  );
+  CREATE INDEX route_changes_by_target ON route_changes (target_id, at);
+
+  CREATE TABLE address_changes (
+    id INTEGER PRIMARY KEY,
+    target_id INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    before TEXT,
+    after TEXT NOT NULL
+  );
+  CREATE INDEX address_changes_by_target ON address_changes (target_id, at);
+
+  -- name NULL = looked up, no PTR record.
+  CREATE TABLE dns_names (
+    ip TEXT PRIMARY KEY,
+    name TEXT,
+    resolved_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/**
+ * Opens a database and brings its schema up to date. WAL + synchronous=NORMAL: a commit survives
+ * the process being killed (only a power cut can lose the last commits), readers never block
+ * the writer, and a crash never corrupts the file.
+ */
+export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): DatabaseSync {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Applies the migrations the database has not seen yet. Returns the resulting version. */
+export function migrate(db: DatabaseSync): number {
+  const current = userVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database schema is version ${current}, newer than this program knows ` +
+        `(${MIGRATIONS.length}); upgrade PingWatcher`,
+    );
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    inTransaction(db, () => {
+      db.exec(MIGRATIONS[version - 1]);
+      db.exec(`PRAGMA user_version = ${version}`);
+    });
+  }
+  return MIGRATIONS.length;
+}
+
+export function userVersion(db: DatabaseSync): number {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  return row.user_version;
+}
+
+/**
+ * Runs `work` inside BEGIN IMMEDIATE ... COMMIT (the write lock is taken up front, so a busy
+ * database fails at BEGIN rather than halfway), rolling back if anything throws.
+ */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = work();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); keep the cause.
+    }
+    throw error;
+  }
+}

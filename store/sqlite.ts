@@ -1,0 +1,276 @@
+// The SQLite Store (node:sqlite, synchronous). Rounds are queued in memory and written in one
+// transaction per flush by a writer loop on the injected clock; everything else is written at
+// once (it is rare). WAL mode: a kill -9 loses at most the rounds queued since the last flush.
+import type { DatabaseSync } from "node:sqlite";
+import { systemClock } from "../engine/clock.ts";
+import type { AddressChange, Clock, RoutePath, TargetOptions } from "../engine/types.ts";
+import { inTransaction, openDatabase } from "./schema.ts";
+import { createRoundStore, type FlushInfo, startWriterLoop } from "./sqlite_rounds.ts";
+import type { DnsName, Store, StoredRouteChange, TargetRecord } from "./types.ts";
+
+export type { FlushInfo } from "./sqlite_rounds.ts";
+
+export interface SqliteStoreOptions {
+  /** Drives the writer loop and stamps createdAt. Default: the system clock. */
+  clock?: Clock;
+  /** How often queued rounds are written. Default 1000. */
+  flushIntervalMs?: number;
+  /** How long a write waits for another connection's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Called after each committed flush of rounds (used by the crash test to know what is safe). */
+  onFlush?: (info: FlushInfo) => void;
+}
+
+interface TargetRow {
+  id: number;
+  host: string;
+  label: string | null;
+  protocol: TargetOptions["protocol"];
+  packet_size_bytes: number;
+  timeout_ms: number;
+  max_hops: number;
+  inter_packet_delay_ms: number;
+  interval_ms: number;
+  final_hop_only: number;
+  port: number;
+  ip_version: 4 | 6 | null;
+  paused: number;
+  created_at: number;
+}
+
+const TARGET_COLUMNS = "host, label, protocol, packet_size_bytes, timeout_ms, max_hops, " +
+  "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, paused";
+
+/** Opens (creating or migrating) the database at `path`, or ":memory:". */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
+  const sql = prepareStatements(db);
+  const rounds = createRoundStore(db, { onFlush: options.onFlush });
+  const writer = startWriterLoop(clock, {
+    intervalMs: options.flushIntervalMs ?? 1000,
+    flush: () => rounds.flush(),
+  });
+  let closed = false;
+
+  function open(): void {
+    if (closed) throw new Error("the store is closed");
+  }
+
+  function getTarget(id: number): TargetRecord | null {
+    const row = sql.getTarget.get(id) as TargetRow | undefined;
+    return row ? targetOf(row) : null;
+  }
+
+  /** Runs synchronous work as the async Store API expects: errors become rejections. */
+  function run<T>(work: () => T): Promise<T> {
+    try {
+      open();
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function dnsNames(ips: string[]): Map<string, DnsName> {
+    const found = new Map<string, DnsName>();
+    for (const ip of new Set(ips)) {
+      const row = sql.getDns.get(ip) as { name: string | null; resolved_at: number } | undefined;
+      if (row) found.set(ip, { ip, name: row.name, resolvedAt: row.resolved_at });
+    }
+    return found;
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await writer.stop();
+    const unsaved = rounds.queued;
+    try {
+      rounds.flush();
+    } catch (error) {
+      throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
+    } finally {
+      db.close();
+    }
+  }
+
+  return {
+    addTarget: (target) =>
+      run(() => {
+        const { host, options } = target;
+        const values = targetValues({
+          host,
+          options,
+          label: target.label ?? null,
+          paused: target.paused ?? false,
+        });
+        const result = sql.insertTarget.run(...values, clock.now());
+        return getTarget(Number(result.lastInsertRowid))!;
+      }),
+    getTarget: (id) => run(() => getTarget(id)),
+    listTargets: () => run(() => (sql.listTargets.all() as unknown as TargetRow[]).map(targetOf)),
+    updateTarget: (id, patch) =>
+      run(() => {
+        const current = getTarget(id);
+        if (!current) return null;
+        const next = { ...current };
+        if (patch.label !== undefined) next.label = patch.label;
+        if (patch.options !== undefined) next.options = patch.options;
+        if (patch.paused !== undefined) next.paused = patch.paused;
+        sql.updateTarget.run(...targetValues(next), id);
+        return getTarget(id);
+      }),
+    removeTarget: (id) =>
+      run(() => {
+        rounds.forget(id);
+        // ON DELETE CASCADE removes its samples, route changes and address changes.
+        return inTransaction(db, () => sql.deleteTarget.run(id).changes > 0);
+      }),
+    appendRound(round) {
+      open();
+      rounds.append(round);
+    },
+    flush: () => run(() => rounds.flush()),
+    rounds: (targetId, query) => run(() => rounds.read(targetId, query)),
+    recordRouteChange: (change) =>
+      run(() => {
+        const { targetId, at, before, after } = change;
+        const result = sql.insertRoute.run(
+          targetId,
+          at,
+          JSON.stringify(before),
+          JSON.stringify(after),
+        );
+        return { id: Number(result.lastInsertRowid), targetId, at, before, after };
+      }),
+    routeChanges: (targetId, query = {}) =>
+      run(() => {
+        const start = query.start ?? Number.MIN_SAFE_INTEGER;
+        const end = query.end ?? Number.MAX_SAFE_INTEGER;
+        const rows = sql.routeChanges.all(targetId, start, end) as unknown as RouteRow[];
+        return rows.map((row) => routeChangeOf(targetId, row));
+      }),
+    lastRoute: (targetId) =>
+      run(() => {
+        const row = sql.lastRoute.get(targetId) as { after: string } | undefined;
+        return row ? JSON.parse(row.after) as RoutePath : null;
+      }),
+    recordAddressChange: (change) =>
+      run(() => {
+        const { targetId, at, host, before, after } = change;
+        sql.insertAddress.run(targetId, at, host, before, after);
+      }),
+    addressChanges: (targetId) =>
+      run(() => {
+        const rows = sql.addressChanges.all(targetId) as unknown as Omit<
+          AddressChange,
+          "targetId"
+        >[];
+        return rows.map((row) => ({ targetId, ...row }));
+      }),
+    putDnsName: (entry) =>
+      run(() => {
+        sql.putDns.run(entry.ip, entry.name, entry.resolvedAt);
+      }),
+    dnsNames: (ips) => run(() => dnsNames(ips)),
+    close,
+  };
+}
+
+function prepareStatements(db: DatabaseSync) {
+  const routeColumns = "id, at, before, after";
+  return {
+    insertTarget: db.prepare(
+      `INSERT INTO targets (${TARGET_COLUMNS}, created_at) VALUES (${"?, ".repeat(12)}?)`,
+    ),
+    updateTarget: db.prepare(
+      `UPDATE targets SET (${TARGET_COLUMNS}) = (${"?, ".repeat(11)}?) WHERE id = ?`,
+    ),
+    getTarget: db.prepare("SELECT * FROM targets WHERE id = ?"),
+    listTargets: db.prepare("SELECT * FROM targets ORDER BY id"),
+    deleteTarget: db.prepare("DELETE FROM targets WHERE id = ?"),
+    insertRoute: db.prepare(
+      "INSERT INTO route_changes (target_id, at, before, after) VALUES (?, ?, ?, ?)",
+    ),
+    routeChanges: db.prepare(
+      `SELECT ${routeColumns} FROM route_changes WHERE target_id = ? AND at >= ? AND at < ? ` +
+        "ORDER BY at, id",
+    ),
+    lastRoute: db.prepare(
+      "SELECT after FROM route_changes WHERE target_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+    ),
+    insertAddress: db.prepare(
+      "INSERT INTO address_changes (target_id, at, host, before, after) VALUES (?, ?, ?, ?, ?)",
+    ),
+    addressChanges: db.prepare(
+      "SELECT at, host, before, after FROM address_changes WHERE target_id = ? ORDER BY at, id",
+    ),
+    putDns: db.prepare(
+      "INSERT INTO dns_names (ip, name, resolved_at) VALUES (?, ?, ?) " +
+        "ON CONFLICT (ip) DO UPDATE SET name = excluded.name, resolved_at = excluded.resolved_at",
+    ),
+    getDns: db.prepare("SELECT name, resolved_at FROM dns_names WHERE ip = ?"),
+  };
+}
+
+function targetValues(target: {
+  host: string;
+  label: string | null;
+  options: TargetOptions;
+  paused: boolean;
+}): (string | number | null)[] {
+  const o = target.options;
+  return [
+    target.host,
+    target.label,
+    o.protocol,
+    o.packetSizeBytes,
+    o.timeoutMs,
+    o.maxHops,
+    o.interPacketDelayMs,
+    o.intervalMs,
+    o.finalHopOnly ? 1 : 0,
+    o.port,
+    o.ipVersion,
+    target.paused ? 1 : 0,
+  ];
+}
+
+function targetOf(row: TargetRow): TargetRecord {
+  return {
+    id: row.id,
+    host: row.host,
+    label: row.label,
+    options: {
+      protocol: row.protocol,
+      packetSizeBytes: row.packet_size_bytes,
+      timeoutMs: row.timeout_ms,
+      maxHops: row.max_hops,
+      interPacketDelayMs: row.inter_packet_delay_ms,
+      intervalMs: row.interval_ms,
+      finalHopOnly: row.final_hop_only === 1,
+      port: row.port,
+      ipVersion: row.ip_version,
+    },
+    paused: row.paused === 1,
+    createdAt: row.created_at,
+  };
+}
+
+interface RouteRow {
+  id: number;
+  at: number;
+  before: string;
+  after: string;
+}
+
+function routeChangeOf(targetId: number, row: RouteRow): StoredRouteChange {
+  return {
+    id: row.id,
+    targetId,
+    at: row.at,
+    before: JSON.parse(row.before),
+    after: JSON.parse(row.after),
+  };
+}

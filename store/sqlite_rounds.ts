@@ -1,0 +1,258 @@
+// Round storage for the SQLite store: an in-memory queue, a batch flush in one transaction,
+// path interning, and reads that merge what is stored with what is still queued.
+import type { DatabaseSync } from "node:sqlite";
+import { log } from "../engine/log.ts";
+import type { Clock, Round } from "../engine/types.ts";
+import { decodeHops, encodeHops } from "./codec.ts";
+import { inTransaction } from "./schema.ts";
+import type { RoundQuery } from "./types.ts";
+
+/** What a flush reports: rounds written by this flush and since the store was opened. */
+export interface FlushInfo {
+  rounds: number;
+  totalRounds: number;
+}
+
+export interface RoundStore {
+  append(round: Round): void;
+  /** Writes every queued round in one transaction; on failure they stay queued and it throws. */
+  flush(): void;
+  read(targetId: number, query: RoundQuery): Round[];
+  /** Drops queued rounds of a removed target. */
+  forget(targetId: number): void;
+  readonly queued: number;
+}
+
+interface QueuedRound {
+  targetId: number;
+  ts: number;
+  seq: number;
+  address: string;
+  ips: (string | null)[];
+  pathKey: string;
+  data: Uint8Array;
+}
+
+interface SampleRow {
+  ts: number;
+  seq: number;
+  path_id: number;
+  data: Uint8Array;
+}
+
+interface StoredPath {
+  address: string;
+  ips: (string | null)[];
+}
+
+export function createRoundStore(
+  db: DatabaseSync,
+  options: { onFlush?: (info: FlushInfo) => void } = {},
+): RoundStore {
+  const sql = {
+    insert: db.prepare(
+      "INSERT OR IGNORE INTO samples (target_id, ts, seq, path_id, data) VALUES (?, ?, ?, ?, ?)",
+    ),
+    findPath: db.prepare("SELECT id FROM paths WHERE address = ? AND hops = ?"),
+    insertPath: db.prepare("INSERT INTO paths (address, hops) VALUES (?, ?)"),
+    getPath: db.prepare("SELECT address, hops FROM paths WHERE id = ?"),
+    targetExists: db.prepare("SELECT 1 AS one FROM targets WHERE id = ?"),
+    range: db.prepare(
+      "SELECT ts, seq, path_id, data FROM samples WHERE target_id = ? AND ts >= ? AND ts < ? " +
+        "ORDER BY ts, seq",
+    ),
+    last: db.prepare(
+      "SELECT ts, seq, path_id, data FROM samples WHERE target_id = ? AND ts >= ? AND ts < ? " +
+        "ORDER BY ts DESC, seq DESC LIMIT ?",
+    ),
+  };
+  let queue: QueuedRound[] = [];
+  let totalRounds = 0;
+  const pathIds = new Map<string, number>();
+  const paths = new Map<number, StoredPath>();
+
+  function internPath(entry: QueuedRound, fresh: Map<string, number>): number {
+    const known = pathIds.get(entry.pathKey) ?? fresh.get(entry.pathKey);
+    if (known !== undefined) return known;
+    const hopsJson = JSON.stringify(entry.ips);
+    const found = sql.findPath.get(entry.address, hopsJson) as { id: number } | undefined;
+    const id = found?.id ?? Number(sql.insertPath.run(entry.address, hopsJson).lastInsertRowid);
+    // Ids reach the shared cache only after COMMIT: a rolled-back insert must not be remembered.
+    fresh.set(entry.pathKey, id);
+    return id;
+  }
+
+  function writeBatch(batch: QueuedRound[], fresh: Map<string, number>) {
+    const targets = new Map<number, boolean>();
+    let written = 0, duplicates = 0, orphans = 0;
+    for (const entry of batch) {
+      let exists = targets.get(entry.targetId);
+      if (exists === undefined) {
+        exists = sql.targetExists.get(entry.targetId) !== undefined;
+        targets.set(entry.targetId, exists);
+      }
+      if (!exists) {
+        orphans++;
+        continue;
+      }
+      const pathId = internPath(entry, fresh);
+      const result = sql.insert.run(entry.targetId, entry.ts, entry.seq, pathId, entry.data);
+      if (result.changes === 0) duplicates++;
+      else written++;
+    }
+    return { written, duplicates, orphans };
+  }
+
+  function flush(): void {
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    const fresh = new Map<string, number>();
+    let outcome;
+    try {
+      outcome = inTransaction(db, () => writeBatch(batch, fresh));
+    } catch (error) {
+      queue = batch.concat(queue);
+      log.error("store: flush failed, rounds kept queued", {
+        queued: queue.length,
+        error: String(error),
+      });
+      throw error;
+    }
+    for (const [key, id] of fresh) pathIds.set(key, id);
+    const { written, duplicates, orphans } = outcome;
+    if (duplicates > 0) {
+      log.warn("store: rounds with an already stored (target, startedAt, seq) were dropped", {
+        duplicates,
+      });
+    }
+    if (orphans > 0) log.warn("store: rounds of unknown targets were dropped", { orphans });
+    totalRounds += written;
+    try {
+      options.onFlush?.({ rounds: written, totalRounds });
+    } catch (error) {
+      log.error("store: the onFlush callback failed", { error: String(error) });
+    }
+  }
+
+  function pathOf(id: number): StoredPath {
+    let path = paths.get(id);
+    if (!path) {
+      const row = sql.getPath.get(id) as { address: string; hops: string } | undefined;
+      if (!row) throw new Error(`store: path ${id} is missing`);
+      path = { address: row.address, ips: JSON.parse(row.hops) };
+      paths.set(id, path);
+    }
+    return path;
+  }
+
+  function read(targetId: number, query: RoundQuery): Round[] {
+    const { start, end, last } = checkQuery(query);
+    if (last === 0) return [];
+    const rows =
+      (last === undefined
+        ? sql.range.all(targetId, start, end)
+        : sql.last.all(targetId, start, end, last).reverse()) as unknown as SampleRow[];
+    const stored = rows.map((row) => {
+      const path = pathOf(row.path_id);
+      return toRound({ targetId, ts: row.ts, seq: row.seq, data: row.data, ...path });
+    });
+    const pending = queue.filter((entry) =>
+      entry.targetId === targetId && entry.ts >= start && entry.ts < end
+    );
+    if (pending.length === 0) return stored;
+    return mergeRounds(stored, pending.map(toRound), last);
+  }
+
+  return {
+    append: (round) => queue.push(queueEntry(round)),
+    flush,
+    read,
+    forget(targetId) {
+      queue = queue.filter((entry) => entry.targetId !== targetId);
+    },
+    get queued() {
+      return queue.length;
+    },
+  };
+}
+
+/** Encodes at append time so a malformed round fails at the caller, not later in a flush. */
+function queueEntry(round: Round): QueuedRound {
+  if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
+  if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
+  if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
+  if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
+  const { ips, data } = encodeHops(round.hops, round.destinationReached);
+  return {
+    targetId: round.targetId,
+    ts: round.startedAt,
+    seq: round.seq,
+    address: round.address,
+    ips,
+    pathKey: `${round.address}\n${JSON.stringify(ips)}`,
+    data,
+  };
+}
+
+function toRound(entry: Omit<QueuedRound, "pathKey">): Round {
+  const { hops, destinationReached } = decodeHops(entry.data, entry.ips);
+  return {
+    targetId: entry.targetId,
+    seq: entry.seq,
+    startedAt: entry.ts,
+    address: entry.address,
+    hops,
+    destinationReached,
+  };
+}
+
+/** Stored rounds win over queued ones with the same key: the flush will drop those. */
+function mergeRounds(stored: Round[], pending: Round[], last: number | undefined): Round[] {
+  const seen = new Set<string>();
+  const merged = [...stored, ...pending].filter((round) => {
+    const key = `${round.startedAt}/${round.seq}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  merged.sort((a, b) => a.startedAt - b.startedAt || a.seq - b.seq);
+  return last === undefined ? merged : merged.slice(Math.max(0, merged.length - last));
+}
+
+function checkQuery(query: RoundQuery): { start: number; end: number; last?: number } {
+  const { last, start = Number.MIN_SAFE_INTEGER, end = Number.MAX_SAFE_INTEGER } = query;
+  if (last !== undefined && (!Number.isSafeInteger(last) || last < 0)) {
+    throw new RangeError(`last must be a non-negative integer, got ${last}`);
+  }
+  if (Number.isNaN(start) || Number.isNaN(end)) throw new RangeError("start/end must be numbers");
+  return { start, end, last };
+}
+
+/** Calls `flush` every `intervalMs` of the clock until stopped. Failures are logged by flush. */
+export function startWriterLoop(
+  clock: Clock,
+  options: { intervalMs: number; flush: () => void },
+): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const done = (async () => {
+    while (true) {
+      try {
+        await clock.sleep(options.intervalMs, abort.signal);
+      } catch {
+        return;
+      }
+      try {
+        options.flush();
+      } catch {
+        // Logged by flush; the rounds stay queued for the next turn.
+      }
+    }
+  })();
+  return {
+    stop() {
+      abort.abort();
+      return done;
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// The shared Store suite on SQLite (a file and :memory:), plus what only SQLite has: files that
+// survive a reopen or a kill -9, migrations, WAL, the writer loop on a manual clock.
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { ManualClock } from "../../engine/clock.ts";
+import { openSqliteStore } from "../../store/mod.ts";
+import { migrate, MIGRATIONS, userVersion } from "../../store/schema.ts";
+import { captureLog, OPTIONS, plainRound, T0, varietyRounds } from "./builders.ts";
+import { storeSuite } from "./suite.ts";
+
+const dirs: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
+});
+
+function tempDbPath(): string {
+  const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
+  dirs.push(dir);
+  return `${dir}/store.db`;
+}
+
+storeSuite("sqlite file", () => openSqliteStore(tempDbPath(), { clock: new ManualClock() }));
+storeSuite("sqlite :memory:", () => openSqliteStore(":memory:", { clock: new ManualClock() }));
+
+Deno.test("sqlite - targets, rounds, routes and names survive closing and reopening", async () => {
+  const path = tempDbPath();
+  const first = openSqliteStore(path, { clock: new ManualClock() });
+  const target = await first.addTarget({ host: "10.0.4.1", label: "lab", options: OPTIONS });
+  const rounds = varietyRounds(target.id);
+  for (const round of rounds) first.appendRound(round);
+  const change = await first.recordRouteChange({
+    targetId: target.id,
+    at: T0,
+    before: [],
+    after: [["10.0.1.1"], []],
+  });
+  await first.putDnsName({ ip: "10.0.1.1", name: "r1.example.test", resolvedAt: T0 });
+  await first.close(); // the rounds were only queued: close must write them
+
+  const second = openSqliteStore(path, { clock: new ManualClock() });
+  try {
+    assert.deepEqual(await second.listTargets(), [target]);
+    assert.deepEqual(await second.rounds(target.id, {}), rounds);
+    assert.deepEqual(await second.routeChanges(target.id), [change]);
+    assert.deepEqual(await second.lastRoute(target.id), [["10.0.1.1"], []]);
+    assert.equal((await second.dnsNames(["10.0.1.1"])).get("10.0.1.1")?.name, "r1.example.test");
+  } finally {
+    await second.close();
+  }
+});
+
+Deno.test("sqlite - migrations run once; a newer schema is refused", async () => {
+  const path = tempDbPath();
+  await openSqliteStore(path).close();
+  await openSqliteStore(path).close();
+  const db = new DatabaseSync(path);
+  try {
+    const tables = () => db.prepare("SELECT name, sql FROM sqlite_schema ORDER BY name").all();
+    const before = tables();
+    assert.equal(userVersion(db), MIGRATIONS.length);
+    assert.equal(migrate(db), MIGRATIONS.length);
+    assert.deepEqual(tables(), before);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+  } finally {
+    db.close();
+  }
+  assert.throws(() => openSqliteStore(path), /newer than this program knows/);
+});
+
+Deno.test("sqlite - a file database is in WAL mode and enforces foreign keys", async () => {
+  const path = tempDbPath();
+  const store = openSqliteStore(path);
+  try {
+    const db = new DatabaseSync(path);
+    const mode = db.prepare("PRAGMA journal_mode").get() as { journal_mode: string };
+    db.close();
+    assert.equal(mode.journal_mode, "wal");
+    const orphan = { targetId: 42, at: T0, before: [], after: [] };
+    await assert.rejects(store.recordRouteChange(orphan), /FOREIGN KEY/);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches the interval", async () => {
+  const path = tempDbPath();
+  const clock = new ManualClock();
+  const flushes: number[] = [];
+  const store = openSqliteStore(path, {
+    clock,
+    flushIntervalMs: 1000,
+    onFlush: ({ rounds }) => flushes.push(rounds),
+  });
+  const reader = new DatabaseSync(path);
+  try {
+    const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+    for (let seq = 0; seq < 5; seq++) store.appendRound(plainRound(id, seq));
+    await clock.advance(999);
+    assert.equal(committedRounds(reader), 0);
+    await clock.advance(1);
+    assert.equal(committedRounds(reader), 5);
+    store.appendRound(plainRound(id, 5));
+    await clock.advance(1000);
+    assert.equal(committedRounds(reader), 6);
+    await clock.advance(5000); // nothing queued: nothing written
+    assert.deepEqual(flushes, [5, 1]);
+  } finally {
+    reader.close();
+    await store.close();
+  }
+});
+
+Deno.test("sqlite - a failed flush keeps the rounds queued and logs the error", async () => {
+  const path = tempDbPath();
+  const clock = new ManualClock();
+  const store = openSqliteStore(path, { clock, busyTimeoutMs: 0 });
+  const other = new DatabaseSync(path);
+  try {
+    const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+    const rounds = [plainRound(id, 0), plainRound(id, 1)];
+    for (const round of rounds) store.appendRound(round);
+    const lines = await captureLog(async () => {
+      other.exec("BEGIN IMMEDIATE"); // another writer holds the lock through the next flush
+      await clock.advance(1000);
+      other.exec("COMMIT");
+    });
+    assert.ok(lines.some((line) => line.includes("ERROR") && line.includes("flush failed")));
+    assert.equal(committedRounds(other), 0);
+    assert.deepEqual(await store.rounds(id, {}), rounds);
+    await clock.advance(1000);
+    assert.equal(committedRounds(other), 2);
+    assert.deepEqual(await store.rounds(id, {}), rounds);
+  } finally {
+    other.close();
+    await store.close();
+  }
+});
+
+Deno.test("sqlite - a path is stored once however many rounds take it", async () => {
+  const path = tempDbPath();
+  const store = openSqliteStore(path, { clock: new ManualClock() });
+  const db = new DatabaseSync(path);
+  try {
+    const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+    store.appendRound(plainRound(id, 0));
+    store.appendRound(plainRound(id, 1));
+    await store.flush();
+    store.appendRound(plainRound(id, 2));
+    await store.flush();
+    assert.equal(countRows(db, "paths"), 1);
+    const ecmp = plainRound(id, 3);
+    ecmp.hops[1] = { ...ecmp.hops[1], ip: "10.0.2.2" };
+    store.appendRound(ecmp);
+    store.appendRound({ ...plainRound(id, 4), address: "10.0.9.9" });
+    await store.flush();
+    assert.equal(countRows(db, "paths"), 3);
+    assert.equal(committedRounds(db), 5);
+  } finally {
+    db.close();
+    await store.close();
+  }
+});
+
+Deno.test("sqlite - kill -9 mid-writing loses at most the unflushed rounds and never corrupts", async () => {
+  const path = tempDbPath();
+  const script = new URL("./kill_writer.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, path],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let targetId = 0;
+  let flushed = 0;
+  let flushes = 0;
+  for await (const line of lines(child.stdout)) {
+    if (line.startsWith("target ")) targetId = Number(line.slice(7));
+    if (line.startsWith("flushed ")) {
+      flushed = Number(line.slice(8));
+      if (flushed > 0 && ++flushes >= 5) break;
+    }
+  }
+  child.kill("SIGKILL");
+  const status = await child.status;
+  assert.equal(status.signal, "SIGKILL", "the writer must die by SIGKILL, not exit");
+  assert.ok(flushes >= 5, `the writer reported only ${flushes} flushes before it ended`);
+
+  const db = new DatabaseSync(path);
+  const check = db.prepare("PRAGMA integrity_check").all();
+  db.close();
+  assert.deepEqual(check.map((row) => ({ ...row })), [{ integrity_check: "ok" }]);
+  const store = openSqliteStore(path, { clock: new ManualClock() });
+  try {
+    const stored = await store.rounds(targetId, {});
+    assert.ok(stored.length >= flushed, `${stored.length} rounds stored, ${flushed} reported`);
+    assert.deepEqual(stored.at(-1), plainRound(targetId, stored.length - 1, { hops: 10 }));
+  } finally {
+    await store.close();
+  }
+});
+
+function committedRounds(db: DatabaseSync): number {
+  return countRows(db, "samples");
+}
+
+function countRows(db: DatabaseSync, table: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/** Lines of a child's stdout; the reader stops (and the pipe is released) when the loop exits. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffered = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    const parts = buffered.split("\n");
+    buffered = parts.pop()!;
+    yield* parts;
+  }
+}
