@@ -1,7 +1,16 @@
-// The SQLite schema as an ordered list of migrations. Migration i (1-based) brings the database
-// to `PRAGMA user_version = i`; each runs in its own transaction, so a crash leaves either the old
-// version or the new one. Never edit a migration that has shipped: append a new one.
+// The SQLite schema as ordered lists of migrations. The core list (below) is tracked by
+// `PRAGMA user_version`; each further component (history rollups, server data, alerts) keeps its
+// own list in its own file, tracked in the schema_versions table, so components evolve apart.
+// Each migration runs in its own transaction, so a crash leaves either the old version or the
+// new one. Never edit a migration that has shipped: append a new one.
 import { DatabaseSync } from "node:sqlite";
+import { COMPONENT_MIGRATIONS } from "./schema_components.ts";
+
+/** A component's own ordered migrations, tracked by name in schema_versions. */
+export interface MigrationSet {
+  name: string;
+  migrations: readonly string[];
+}
 
 export const MIGRATIONS: readonly string[] = [
   // 1: targets, interned paths, one row per round, route/address changes, DNS names.
@@ -92,8 +101,40 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   }
 }
 
-/** Applies the migrations the database has not seen yet. Returns the resulting version. */
+/** Applies the migrations the database has not seen yet. Returns the resulting core version. */
 export function migrate(db: DatabaseSync): number {
+  const version = migrateCore(db);
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+  );
+  for (const set of COMPONENT_MIGRATIONS) migrateComponent(db, set);
+  return version;
+}
+
+function migrateComponent(db: DatabaseSync, set: MigrationSet): void {
+  const row = db.prepare("SELECT version FROM schema_versions WHERE component = ?").get(
+    set.name,
+  ) as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  if (current > set.migrations.length) {
+    throw new Error(
+      `the database's ${set.name} schema is version ${current}, newer than this program knows ` +
+        `(${set.migrations.length}); upgrade PingWatcher`,
+    );
+  }
+  const save = db.prepare(
+    "INSERT INTO schema_versions (component, version) VALUES (?, ?) " +
+      "ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+  );
+  for (let version = current + 1; version <= set.migrations.length; version++) {
+    inTransaction(db, () => {
+      db.exec(set.migrations[version - 1]);
+      save.run(set.name, version);
+    });
+  }
+}
+
+function migrateCore(db: DatabaseSync): number {
   const current = userVersion(db);
   if (current > MIGRATIONS.length) {
     throw new Error(

@@ -1,0 +1,10 @@
+// The components whose tables live beside the core schema, each with its own migration list
+// (see store/schema.ts). Order matters only where a component references another's tables.
+import type { MigrationSet } from "./schema.ts";
+import { HISTORY_MIGRATIONS } from "./schema_history.ts";
+import { SERVER_MIGRATIONS } from "./schema_server.ts";
+
+export const COMPONENT_MIGRATIONS: readonly MigrationSet[] = [
+  HISTORY_MIGRATIONS,
+  SERVER_MIGRATIONS,
+];

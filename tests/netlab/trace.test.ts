@@ -1,0 +1,185 @@
+// The product against the lab: `trace --json` run in the agent namespace must report what the
+// lab injected: per-hop delay, addresses, PTR names, real loss and misleading reply loss.
+import assert from "node:assert/strict";
+import type { TraceJson } from "../../engine/cli/trace_output.ts";
+import { formatInterval, wilsonInterval, Z95, Z999 } from "./binomial.ts";
+import { accuracyTable, lossFlags, runCli, traceJson } from "./cli.ts";
+import { skipLabTests } from "./helpers.ts";
+import { type ExpectedHop, type Family, withLab } from "./lab.ts";
+
+const skip = await skipLabTests("trace.test.ts");
+const ignore = skip !== null;
+
+const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
+/** How far an average may stray from the injected cumulative delay. */
+const TOLERANCE_MS = 0.3;
+const ROUNDS = ["--count", "30", "--interval", "0.2"];
+
+function assertPath(got: TraceJson, expected: ExpectedHop[]): void {
+  assert.deepEqual(got.hops.map((h) => h.ip), expected.map((h) => h.ip), "hop addresses");
+  assert.deepEqual(got.hops.map((h) => h.dns), expected.map((h) => h.dns), "PTR names");
+}
+
+function assertDelays(got: TraceJson, expected: ExpectedHop[], hops: number[]): void {
+  for (const want of expected.filter((h) => hops.includes(h.hop))) {
+    const hop = got.hops[want.hop - 1];
+    const injectedMs = want.delayUs / 1000;
+    assert.ok(
+      hop.avgMs !== null && Math.abs(hop.avgMs - injectedMs) <= TOLERANCE_MS,
+      `hop ${want.hop}: avg ${hop.avgMs} ms, injected ${injectedMs} ms`,
+    );
+    assert.ok(hop.minMs! >= injectedMs - 0.01, `hop ${want.hop}: never faster than injected`);
+  }
+}
+
+Deno.test({
+  name: "netlab trace - mtr-packet measures every hop's injected delay, address and name (IPv4)",
+  ignore,
+  fn: () =>
+    withLab({ delayUs: DELAY_US }, async (lab) => {
+      const expected = lab.expectedHops(4);
+      const got = await traceJson(lab, lab.address("target", 4), [
+        ...ROUNDS,
+        "--prober",
+        "mtr-packet",
+      ]);
+      console.log(accuracyTable("IPv4 literal", expected, got));
+      assert.equal(got.prober, "mtr-packet");
+      assert.equal(got.samples, 30);
+      assertPath(got, expected);
+      assertDelays(got, expected, [1, 2, 3, 4]);
+      for (const hop of got.hops) {
+        assert.equal(hop.lossPct, 0, `no loss at hop ${hop.hop}`);
+        assert.equal(hop.approximate, false);
+      }
+    }),
+});
+
+Deno.test({
+  name: "netlab trace - hostname and IPv6 targets resolve through the lab's DNS, with PTR names",
+  ignore,
+  fn: () =>
+    withLab({ delayUs: DELAY_US }, async (lab) => {
+      const runs: [string, string[], Family][] = [
+        ["target.lab.test", ["-4"], 4],
+        ["target.lab.test", ["-6"], 6],
+        [lab.address("target", 6), [], 6],
+      ];
+      for (const [host, flags, family] of runs) {
+        const expected = lab.expectedHops(family);
+        const got = await traceJson(lab, host, [...ROUNDS, "--prober", "mtr-packet", ...flags]);
+        console.log(accuracyTable(`${host} ${flags.join(" ")}`, expected, got));
+        assert.equal(got.target, host);
+        assert.equal(got.address, lab.address("target", family));
+        assertPath(got, expected);
+        assertDelays(got, expected, [1, 2, 3, 4]);
+      }
+    }),
+});
+
+Deno.test({
+  name: "netlab trace - the ping prober times the final hop exactly and marks routers approximate",
+  ignore,
+  fn: () =>
+    withLab({ delayUs: DELAY_US }, async (lab) => {
+      for (const family of [4, 6] as Family[]) {
+        const expected = lab.expectedHops(family);
+        const got = await traceJson(lab, lab.address("target", family), [
+          ...ROUNDS,
+          "--prober",
+          "ping",
+        ]);
+        console.log(accuracyTable(`IPv${family} literal`, expected, got));
+        assert.equal(got.prober, "ping");
+        assertPath(got, expected);
+        assertDelays(got, expected, [4]);
+        assert.deepEqual(got.hops.map((h) => h.approximate), [true, true, true, false]);
+        for (const hop of got.hops) assert.equal(hop.lossPct, 0, `no loss at hop ${hop.hop}`);
+      }
+    }),
+});
+
+/** Loss runs: no delay, many short rounds; a 1 s timeout is far above the lab's RTT. */
+const LOSS_ROUNDS = 300;
+const LOSS_ARGS = ["--count", String(LOSS_ROUNDS), "--interval", "0.1", "--timeout", "1"];
+
+Deno.test({
+  name: "netlab trace - real loss at r2 shows at hop 2 and every later hop, at the injected rate",
+  ignore,
+  fn: () =>
+    withLab({}, async (lab) => {
+      const pct = 20;
+      await lab.setLoss("r2", pct);
+      const got = await traceJson(lab, lab.address("target", 4), [
+        ...LOSS_ARGS,
+        "--prober",
+        "mtr-packet",
+      ]);
+      const hops = got.hops.slice(0, 4);
+      assert.deepEqual(hops.map((h) => h.ip), lab.expectedHops(4).map((h) => h.ip));
+      assert.equal(hops[0].lossPct, 0, "r1 is before the loss");
+      // Each probe to hop k ≥ 2 crosses r2's upstream link once, replies never: lost with p.
+      for (const hop of hops.slice(1)) {
+        const lost = hop.sent - hop.received;
+        const ci95 = wilsonInterval(lost, hop.sent, Z95);
+        console.log(
+          `  ${pct} % loss at r2: hop ${hop.hop} lost ${lost}/${hop.sent} = ${hop.lossPct} %, ` +
+            `95 % Wilson interval ${formatInterval(ci95)}`,
+        );
+        assert.ok(hop.sent >= LOSS_ROUNDS - 5, `hop ${hop.hop} sampled every round`);
+        // Asserted at 99.9 % so that three hops make a test that fails 0.3 % of runs, not 14 %.
+        const [low, high] = wilsonInterval(lost, hop.sent, Z999);
+        assert.ok(low <= pct / 100 && pct / 100 <= high, `hop ${hop.hop}: ${pct} % inside`);
+      }
+      const flags = lossFlags(hops);
+      assert.deepEqual([...flags.values()], [false, false, false, false], "loss carries on");
+    }),
+});
+
+Deno.test({
+  name: "netlab trace - dropped time-exceeded replies at r2 show as loss at hop 2 only, flagged",
+  ignore,
+  fn: () =>
+    withLab({}, async (lab) => {
+      const pct = 50;
+      await lab.setReplyDrop("r2", pct);
+      const got = await traceJson(lab, lab.address("target", 4), [
+        ...LOSS_ARGS.slice(2),
+        "--count",
+        "200",
+        "--prober",
+        "mtr-packet",
+      ]);
+      const hops = got.hops;
+      assert.equal(hops.length, 4);
+      const lost = hops[1].sent - hops[1].received;
+      const ci95 = wilsonInterval(lost, hops[1].sent, Z95);
+      console.log(
+        `  ${pct} % of r2's replies dropped: hop 2 lost ${lost}/${hops[1].sent}, 95 % Wilson ` +
+          `interval ${formatInterval(ci95)}; hops 1/3/4 loss ${hops[0].lossPct}/` +
+          `${hops[2].lossPct}/${hops[3].lossPct} %`,
+      );
+      const [low, high] = wilsonInterval(lost, hops[1].sent, Z999);
+      assert.ok(low <= pct / 100 && pct / 100 <= high, `hop 2: ${pct} % inside`);
+      for (const i of [0, 2, 3]) assert.equal(hops[i].lossPct, 0, `no loss at hop ${i + 1}`);
+      // The JSON has no flag; the statistics it comes from do (and the report shows "!").
+      assert.deepEqual([...lossFlags(hops).values()], [false, true, false, false]);
+      const report = await runCli(lab, [
+        "trace",
+        lab.address("target", 4),
+        "--report",
+        "--count",
+        "60",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "1",
+        "--prober",
+        "mtr-packet",
+      ]);
+      assert.equal(report.code, 0, report.stderr);
+      assert.match(report.stdout, /^\s*2!\s/m, report.stdout);
+      assert.doesNotMatch(report.stdout, /^\s*[134]!\s/m, report.stdout);
+      assert.match(report.stdout, /does not carry to later hops/);
+    }),
+});
