@@ -1,5 +1,5 @@
-// PingWatcher entry point: `trace HOST` (mtr-like), or the monitor (default).
-import { join } from "node:path";
+// PingWatcher entry point: the server (default: monitor + HTTP API), `monitor` (text only),
+// `trace HOST` (mtr-like), `passwd`.
 import {
   ensureTargets,
   monitor,
@@ -7,19 +7,33 @@ import {
   parseMonitorArgs,
 } from "./engine/cli/monitor.ts";
 import { runTrace } from "./engine/cli/trace.ts";
+import { databasePath as resolveDatabasePath } from "./api/cli/paths.ts";
+import { systemClock } from "./engine/clock.ts";
 import { TRACE_USAGE } from "./engine/cli/trace_args.ts";
 import { systemAddressLookup } from "./engine/dns.ts";
 import { type LogLevel, setLogLevel } from "./engine/log.ts";
 import { OptionsError } from "./engine/options.ts";
 import { selectProber } from "./engine/probers/mod.ts";
 import { openSqliteStore } from "./store/mod.ts";
+import { runPasswd } from "./api/cli/passwd.ts";
+import { runServe } from "./api/cli/serve.ts";
+import { serveUi } from "./ui/serve.ts";
+import { SERVE_USAGE } from "./api/cli/serve_args.ts";
+import { runSeed } from "./store/cli/seed.ts";
+import { runCleanup } from "./store/cli/cleanup.ts";
 
 const HELP = `PingWatcher: continuous traceroute monitor.
 
 Usage:
-  pingwatcher [HOST...] [options]     monitor HOSTs (added to the database) and every
-                                      target already in it, with a live summary
+  pingwatcher monitor [HOST...] [options]
+                                      monitor HOSTs (added to the database) and every
+                                      target already in it, with a live text summary
+                                      (no server; \`pingwatcher --help\` for the server)
   pingwatcher trace HOST [options]    mtr-like trace (pingwatcher trace --help)
+  pingwatcher seed --targets N --days D --interval S
+                                      write synthetic history (pingwatcher seed --help)
+  pingwatcher cleanup [--raw-days N --minute-days N --hour-days N]
+                                      apply history retention now (pingwatcher cleanup --help)
 
 Monitor options:
   --db PATH              database file (default: $PINGWATCHER_DB, else pingwatcher.db
@@ -46,24 +60,9 @@ function interruptSignal(): Promise<void> {
   });
 }
 
-/** The per-user data directory, created on first use. */
-export function defaultDataDir(env = Deno.env.toObject()): string {
-  if (env.PINGWATCHER_DATA_DIR) return env.PINGWATCHER_DATA_DIR;
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "pingwatcher");
-  const home = env.HOME ?? env.USERPROFILE ?? ".";
-  if (Deno.build.os === "darwin") {
-    return join(home, "Library", "Application Support", "pingwatcher");
-  }
-  return join(home, ".local", "share", "pingwatcher");
-}
-
-function databasePath(args: MonitorArgs): string {
-  if (args.db) return args.db;
-  const env = Deno.env.get("PINGWATCHER_DB");
-  if (env && !args.dataDir) return env;
-  const dir = args.dataDir ?? defaultDataDir();
-  Deno.mkdirSync(dir, { recursive: true });
-  return join(dir, "pingwatcher.db");
+/** The database file from --db/--data-dir and the environment (see api/cli/paths.ts). */
+function databasePath(args: { db: string | null; dataDir: string | null }): string {
+  return resolveDatabasePath(args, Deno.env.toObject());
 }
 
 async function runMonitor(argv: string[]): Promise<number> {
@@ -132,11 +131,50 @@ async function main(rawArgv: string[]): Promise<number> {
       interrupted: interruptSignal(),
     });
   }
+  if (argv[0] === "cleanup") {
+    return runCleanup(argv.slice(1), {
+      resolveDbPath: databasePath,
+      clock: systemClock,
+      write,
+      writeError,
+    });
+  }
+  if (argv[0] === "seed") {
+    const openStore = (paths: { db: string | null; dataDir: string | null }) =>
+      openSqliteStore(databasePath(paths));
+    return await runSeed(argv.slice(1), {
+      openStore,
+      clock: systemClock,
+      write,
+      writeError,
+      isTty: Deno.stderr.isTerminal(),
+      interrupted: interruptSignal(),
+    });
+  }
+  if (argv[0] === "monitor") {
+    if (argv.includes("--help") || argv.includes("-h")) {
+      write(HELP + "\n");
+      return 0;
+    }
+    return await runMonitor(argv.slice(1));
+  }
+  if (argv[0] === "passwd") {
+    const env = Deno.env.toObject();
+    const readStdin = async () => await new Response(Deno.stdin.readable).text();
+    return await runPasswd(argv.slice(1), { write, writeError, env, readStdin });
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
-    write(HELP + "\n");
+    write(SERVE_USAGE + "\n");
     return 0;
   }
-  return await runMonitor(argv);
+  return await runServe(argv, {
+    write,
+    writeError,
+    env: Deno.env.toObject(),
+    selectProber: (choice) => selectProber(choice),
+    interrupted: interruptSignal(),
+    ui: serveUi,
+  });
 }
 
 if (import.meta.main) {

@@ -3,7 +3,7 @@ export * from "./types.ts";
 export { ManualClock, systemClock } from "./clock.ts";
 export { Engine, type EngineCounters, type EngineEvent, type EngineOptions } from "./engine.ts";
 export { NO_NAME, ReverseDns, systemAddressLookup } from "./dns.ts";
-export { type Focus, type HopStats, hopStats, selectFocus } from "./stats.ts";
+export { type Focus, type HopStats, hopStats, jitterUs, selectFocus } from "./stats.ts";
 export { RouteTracker } from "./route.ts";
 export {
   DEFAULT_OPTIONS,

@@ -87,16 +87,27 @@ function accumulate(rounds: Round[]): Map<number, Accumulator> {
 
 const US_PER_MS = 1000;
 
+/**
+ * Jitter: the mean absolute difference of consecutive answered RTTs (µs, in probe order);
+ * 0 for a single answer, null for none.
+ */
+export function jitterUs(rttsUs: readonly number[]): number | null {
+  if (!rttsUs.length) return null;
+  let sum = 0;
+  for (let i = 1; i < rttsUs.length; i++) sum += Math.abs(rttsUs[i] - rttsUs[i - 1]);
+  return rttsUs.length > 1 ? sum / (rttsUs.length - 1) : 0;
+}
+
 function summarize(hop: number, acc: Accumulator): HopStats {
   const rtts = acc.rttsUs;
   const n = rtts.length;
-  let sum = 0, min = Infinity, max = -Infinity, jitterSum = 0;
+  let sum = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) {
     sum += rtts[i];
     if (rtts[i] < min) min = rtts[i];
     if (rtts[i] > max) max = rtts[i];
-    if (i > 0) jitterSum += Math.abs(rtts[i] - rtts[i - 1]);
   }
+  const jitter = jitterUs(rtts);
   const mean = n ? sum / n : 0;
   let squares = 0;
   for (const rtt of rtts) squares += (rtt - mean) ** 2;
@@ -115,7 +126,7 @@ function summarize(hop: number, acc: Accumulator): HopStats {
     maxMs: n ? ms(max) : null,
     curMs: acc.current?.rttUs != null ? ms(acc.current.rttUs) : null,
     stdevMs: n ? ms(n > 1 ? Math.sqrt(squares / (n - 1)) : 0) : null,
-    jitterMs: n > 1 ? ms(jitterSum / (n - 1)) : n ? 0 : null,
+    jitterMs: jitter === null ? null : ms(jitter),
     approximate: acc.approximate,
     lossNotCarried: false,
   };

@@ -3,8 +3,10 @@
 import type { MigrationSet } from "./schema.ts";
 import { HISTORY_MIGRATIONS } from "./schema_history.ts";
 import { SERVER_MIGRATIONS } from "./schema_server.ts";
+import { ALERTS_MIGRATIONS } from "./schema_alerts.ts";
 
 export const COMPONENT_MIGRATIONS: readonly MigrationSet[] = [
   HISTORY_MIGRATIONS,
   SERVER_MIGRATIONS,
+  ALERTS_MIGRATIONS,
 ];

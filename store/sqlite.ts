@@ -5,6 +5,10 @@ import type { DatabaseSync } from "node:sqlite";
 import { systemClock } from "../engine/clock.ts";
 import type { AddressChange, Clock, RoutePath, TargetOptions } from "../engine/types.ts";
 import { inTransaction, openDatabase } from "./schema.ts";
+import { createServerStore } from "./sqlite_server.ts";
+import { createSqliteHistory } from "./sqlite_history.ts";
+import type { RetentionOptions } from "./history_types.ts";
+import { createSqliteAlertStore } from "./sqlite_alerts.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./sqlite_rounds.ts";
 import type { DnsName, Store, StoredRouteChange, TargetRecord } from "./types.ts";
 
@@ -19,6 +23,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Called after each committed flush of rounds (used by the crash test to know what is safe). */
   onFlush?: (info: FlushInfo) => void;
+  /** Days each history tier is kept (defaults: raw 3, 1-minute 30, 1-hour 1825). */
+  retention?: RetentionOptions;
 }
 
 interface TargetRow {
@@ -46,10 +52,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const clock = options.clock ?? systemClock;
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   const sql = prepareStatements(db);
-  const rounds = createRoundStore(db, { onFlush: options.onFlush });
+  const history = createSqliteHistory(db, {
+    clock,
+    run,
+    retention: options.retention,
+    readRounds: (targetId, query) => rounds.read(targetId, query),
+  });
+  const rounds = createRoundStore(db, { onFlush: options.onFlush, observer: history.observer });
   const writer = startWriterLoop(clock, {
     intervalMs: options.flushIntervalMs ?? 1000,
-    flush: () => rounds.flush(),
+    flush: () => {
+      rounds.flush();
+      history.maintain();
+    },
   });
   let closed = false;
 
@@ -96,6 +111,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   }
 
   return {
+    ...createServerStore(db, clock, run),
+    ...createSqliteAlertStore(db, { clock, run }),
+    ...history.queries,
     addTarget: (target) =>
       run(() => {
         const { host, options } = target;
@@ -142,7 +160,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           JSON.stringify(before),
           JSON.stringify(after),
         );
-        return { id: Number(result.lastInsertRowid), targetId, at, before, after };
+        const id = Number(result.lastInsertRowid);
+        history.routeRecorded({ id, targetId, at });
+        return { id, targetId, at, before, after };
       }),
     routeChanges: (targetId, query = {}) =>
       run(() => {

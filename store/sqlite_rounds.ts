@@ -13,6 +13,27 @@ export interface FlushInfo {
   totalRounds: number;
 }
 
+/** A round as the flush stored it: codec blob, interned path id, per-hop addresses. */
+export interface StoredRound {
+  targetId: number;
+  ts: number;
+  pathId: number;
+  data: Uint8Array;
+  ips: (string | null)[];
+}
+
+/**
+ * Sees every flush from inside (rollups, store/rollups.ts): each newly stored round, then a last
+ * call before COMMIT, then the outcome. A duplicate round is not reported.
+ */
+export interface FlushObserver {
+  stored(entry: StoredRound): void;
+  beforeCommit(): void;
+  committed(): void;
+  rolledBack(): void;
+  forget(targetId: number): void;
+}
+
 export interface RoundStore {
   append(round: Round): void;
   /** Writes every queued round in one transaction; on failure they stay queued and it throws. */
@@ -47,7 +68,7 @@ interface StoredPath {
 
 export function createRoundStore(
   db: DatabaseSync,
-  options: { onFlush?: (info: FlushInfo) => void } = {},
+  options: { onFlush?: (info: FlushInfo) => void; observer?: FlushObserver } = {},
 ): RoundStore {
   const sql = {
     insert: db.prepare(
@@ -66,6 +87,7 @@ export function createRoundStore(
         "ORDER BY ts DESC, seq DESC LIMIT ?",
     ),
   };
+  const observer = options.observer;
   let queue: QueuedRound[] = [];
   let totalRounds = 0;
   const pathIds = new Map<string, number>();
@@ -97,9 +119,20 @@ export function createRoundStore(
       }
       const pathId = internPath(entry, fresh);
       const result = sql.insert.run(entry.targetId, entry.ts, entry.seq, pathId, entry.data);
-      if (result.changes === 0) duplicates++;
-      else written++;
+      if (result.changes === 0) {
+        duplicates++;
+        continue;
+      }
+      written++;
+      observer?.stored({
+        targetId: entry.targetId,
+        ts: entry.ts,
+        pathId,
+        data: entry.data,
+        ips: entry.ips,
+      });
     }
+    observer?.beforeCommit();
     return { written, duplicates, orphans };
   }
 
@@ -112,6 +145,7 @@ export function createRoundStore(
     try {
       outcome = inTransaction(db, () => writeBatch(batch, fresh));
     } catch (error) {
+      observer?.rolledBack();
       queue = batch.concat(queue);
       log.error("store: flush failed, rounds kept queued", {
         queued: queue.length,
@@ -120,6 +154,7 @@ export function createRoundStore(
       throw error;
     }
     for (const [key, id] of fresh) pathIds.set(key, id);
+    observer?.committed();
     const { written, duplicates, orphans } = outcome;
     if (duplicates > 0) {
       log.warn("store: rounds with an already stored (target, startedAt, seq) were dropped", {
@@ -170,6 +205,7 @@ export function createRoundStore(
     read,
     forget(targetId) {
       queue = queue.filter((entry) => entry.targetId !== targetId);
+      observer?.forget(targetId);
     },
     get queued() {
       return queue.length;

@@ -8,6 +8,9 @@ import type {
   RoutePath,
   TargetOptions,
 } from "../engine/types.ts";
+import type { ServerStore } from "./server_types.ts";
+import type { AlertStore } from "./alerts_types.ts";
+import type { HistoryStore } from "./history_types.ts";
 
 export interface TargetRecord {
   id: number;
@@ -49,7 +52,7 @@ export interface DnsName {
   resolvedAt: number;
 }
 
-export interface Store {
+export interface Store extends ServerStore, AlertStore, HistoryStore {
   // Targets.
   addTarget(target: NewTarget): Promise<TargetRecord>;
   getTarget(id: number): Promise<TargetRecord | null>;

@@ -4,6 +4,7 @@
 import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
+import { Deadlines } from "./deadlines.ts";
 import { readLines } from "./lines.ts";
 import {
   formatProbeRequest,
@@ -24,8 +25,6 @@ export interface MtrPacketOptions {
 interface Pending {
   request: ProbeRequest;
   settle: (result: ProbeResult) => void;
-  /** Stops the probe's timers once mtr-packet has answered. */
-  timers: AbortController;
 }
 
 interface Generation {
@@ -59,12 +58,17 @@ export class MtrPacketProber implements Prober {
   readonly #crashSuspects = new Map<string, number>();
   /** Number of times the child has been (re)started. */
   starts = 0;
+  /** Our exact timeout of each probe, then the grace period after which its token is given up. */
+  readonly #timeouts: Deadlines;
+  readonly #graces: Deadlines;
 
   constructor(options: MtrPacketOptions = {}) {
     this.#executable = options.executable ?? "mtr-packet";
     this.#args = options.args ?? [];
     this.#clock = options.clock ?? systemClock;
     this.#capacity = options.maxInFlight ?? 1024;
+    this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token));
+    this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token));
   }
 
   get inFlight(): number {
@@ -99,6 +103,8 @@ export class MtrPacketProber implements Prober {
     if (this.#closed) return;
     this.#closed = true;
     for (const wake of this.#waiters.splice(0)) wake();
+    this.#timeouts.stop();
+    this.#graces.stop();
     const generation = this.#generation;
     this.#generation = null;
     if (!generation) return;
@@ -114,7 +120,6 @@ export class MtrPacketProber implements Prober {
     const token = this.#takeToken();
     return new Promise<ProbeResult>((resolve) => {
       let settled = false;
-      const timers = new AbortController();
       const settle = (result: ProbeResult) => {
         if (settled) return;
         settled = true;
@@ -123,32 +128,27 @@ export class MtrPacketProber implements Prober {
       };
       const onAbort = () => settle(abortedResult());
       signal?.addEventListener("abort", onAbort, { once: true });
-      generation.held.set(token, { request, settle, timers });
+      generation.held.set(token, { request, settle });
       this.#lastWritten = request.address;
       generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
         // The child is gone; its exit handler fails every held probe.
       });
-      this.#watch(generation, token, request.timeoutMs, timers.signal, settle);
+      this.#timeouts.add(request.timeoutMs, token);
     });
   }
 
-  /** Our exact timeout, then a grace period after which a silent token is given up. */
-  async #watch(
-    generation: Generation,
-    token: number,
-    timeoutMs: number,
-    signal: AbortSignal,
-    settle: (result: ProbeResult) => void,
-  ): Promise<void> {
-    try {
-      await this.#clock.sleep(timeoutMs, signal);
-      settle({ kind: "timeout" });
-      const graceMs = mtrTimeoutSeconds(timeoutMs) * 1000 - timeoutMs + 5000;
-      await this.#clock.sleep(graceMs, signal);
-      if (generation.held.delete(token)) this.#release();
-    } catch {
-      // Answered (timers aborted): nothing left to do.
-    }
+  /** Our exact timeout passed: the probe is lost, but mtr-packet still holds its slot a while. */
+  #timedOut(token: number): void {
+    const pending = this.#generation?.held.get(token);
+    if (!pending) return; // answered, or its child is gone (failHeld settled it)
+    pending.settle({ kind: "timeout" });
+    const timeoutMs = pending.request.timeoutMs;
+    this.#graces.add(mtrTimeoutSeconds(timeoutMs) * 1000 - timeoutMs + 5000, token);
+  }
+
+  /** mtr-packet never answered, even after its own timeout: give the slot back. */
+  #givenUp(token: number): void {
+    if (this.#generation?.held.delete(token)) this.#release();
   }
 
   #onLine(generation: Generation, line: string): void {
@@ -160,7 +160,6 @@ export class MtrPacketProber implements Prober {
     const pending = generation.held.get(reply.token);
     if (!pending) return; // given up earlier
     generation.held.delete(reply.token);
-    pending.timers.abort();
     pending.settle(probeResultOf(reply, pending.request));
     this.#release();
   }
@@ -245,7 +244,6 @@ export class MtrPacketProber implements Prober {
 
   #failHeld(generation: Generation, result: ProbeResult): void {
     for (const pending of generation.held.values()) {
-      pending.timers.abort();
       pending.settle(result);
       this.#release();
     }

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { selectProber } from "../../engine/probers/mod.ts";
 import type { Prober, ProbeRequest } from "../../engine/types.ts";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
+import { childCpuMs, childPids, selfAndReapedCpuMs } from "./proc_stats.ts";
 
 export interface BenchRow {
   tool: string;
@@ -29,47 +30,6 @@ export interface BenchRow {
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(dirname(SELF), "..", "..");
-const CLOCK_TICKS_PER_S = 100;
-
-function statTimes(path: string): { own: number; children: number } {
-  const text = Deno.readTextFileSync(path);
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-  const tick = (i: number) => Number(fields[i - 3]) * 1000 / CLOCK_TICKS_PER_S;
-  return { own: tick(14) + tick(15), children: tick(16) + tick(17) };
-}
-
-/** ms of CPU used by this process and its reaped children. */
-function cpuMs(): number {
-  const self = statTimes("/proc/self/stat");
-  return self.own + self.children;
-}
-
-/** Pids of live children of this process named `comm` (the mtr-packet child). */
-function childPids(comm: string): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (name === comm && ppid === Deno.pid) pids.push(Number(entry.name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
-
-function liveChildCpuMs(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + statTimes(`/proc/${pid}/stat`).own;
-    } catch {
-      return sum;
-    }
-  }, 0);
-}
-
 async function drive(
   prober: Prober,
   targets: string[],
@@ -117,13 +77,13 @@ async function benchProber(
   try {
     await drive(prober, targets, { probes: Math.min(200, options.probes), inFlight: 8 }); // warm-up
     const helpers = childPids("mtr-packet");
-    const childBefore = liveChildCpuMs(helpers);
-    const cpuBefore = cpuMs() + childBefore;
+    const childBefore = childCpuMs(helpers);
+    const cpuBefore = selfAndReapedCpuMs() + childBefore;
     const start = performance.now();
     const received = await drive(prober, targets, options);
     const wallMs = performance.now() - start;
-    const childCpuMs = liveChildCpuMs(helpers) - childBefore;
-    const cpu = cpuMs() + childCpuMs + childBefore - cpuBefore;
+    const childUsedMs = childCpuMs(helpers) - childBefore;
+    const cpu = selfAndReapedCpuMs() + childUsedMs + childBefore - cpuBefore;
     return {
       tool: `${name} prober`,
       probes: options.probes,
@@ -131,7 +91,7 @@ async function benchProber(
       inFlight: options.inFlight,
       wallMs,
       cpuMs: cpu,
-      childCpuMs: helpers.length ? childCpuMs : undefined,
+      childCpuMs: helpers.length ? childUsedMs : undefined,
     };
   } finally {
     await prober.close();
@@ -140,7 +100,7 @@ async function benchProber(
 
 async function benchFping(targets: string[], probes: number): Promise<BenchRow> {
   const perTarget = Math.ceil(probes / targets.length);
-  const cpuBefore = cpuMs();
+  const cpuBefore = selfAndReapedCpuMs();
   const start = performance.now();
   let out: Deno.CommandOutput;
   try {
@@ -161,7 +121,7 @@ async function benchFping(targets: string[], probes: number): Promise<BenchRow> 
     };
   }
   const wallMs = performance.now() - start;
-  const cpu = cpuMs() - cpuBefore;
+  const cpu = selfAndReapedCpuMs() - cpuBefore;
   const text = new TextDecoder().decode(out.stderr);
   let sent = 0, received = 0;
   for (const m of text.matchAll(/xmt\/rcv\/%loss = (\d+)\/(\d+)/g)) {

@@ -8,6 +8,8 @@ import { OPTIONS, plainRound } from "./builders.ts";
 const encoder = new TextEncoder();
 const store = openSqliteStore(Deno.args[0], {
   flushIntervalMs: 50,
+  // The rounds are dated 2026-01-01 on: keep them whatever today is (retention runs on the loop).
+  retention: { rawDays: 100_000, minuteDays: 100_000, hourDays: 100_000 },
   onFlush: ({ totalRounds }) => Deno.stdout.writeSync(encoder.encode(`flushed ${totalRounds}\n`)),
 });
 const { id } = await store.addTarget({ host: "10.0.10.1", options: OPTIONS });

@@ -193,6 +193,11 @@ Deno.test("sqlite - kill -9 mid-writing loses at most the unflushed rounds and n
     const stored = await store.rounds(targetId, {});
     assert.ok(stored.length >= flushed, `${stored.length} rounds stored, ${flushed} reported`);
     assert.deepEqual(stored.at(-1), plainRound(targetId, stored.length - 1, { hops: 10 }));
+    // Rollups are written in the flush's transaction: they count exactly the stored rounds.
+    const end = stored.at(-1)!.startedAt + 1;
+    const insights = await store.insights(targetId, { start: T0, end });
+    assert.equal(insights.sent, stored.length);
+    assert.equal(insights.received, stored.length);
   } finally {
     await store.close();
   }

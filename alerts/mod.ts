@@ -1,0 +1,48 @@
+// Public surface of alerts: rules, the service the server starts, and the admin calls the API uses.
+export {
+  type ActiveAlert,
+  AlertService,
+  type AlertServiceDeps,
+  alertServiceFor,
+  type AlertServiceStore,
+  startAlerts,
+} from "./service.ts";
+export {
+  alertHistory,
+  createRule,
+  deleteRule,
+  getRule,
+  listRules,
+  patchRule,
+  replaceRule,
+  RuleNotFoundError,
+  testAction,
+  testRule,
+  timelineComments,
+} from "./admin.ts";
+export { parseRuleSpec, RuleValidationError } from "./rules.ts";
+export {
+  type AlertRule,
+  describeRule,
+  type RuleSpec,
+  type RuleSpecInput,
+  ruleSpecSchema,
+} from "./rule.ts";
+export {
+  AlertsConfigError,
+  type AlertsConfigInput,
+  alertsConfigSchema,
+  loadAlertsConfig,
+  resolveAlertsConfig,
+  type ResolvedAlertsConfig,
+} from "./config.ts";
+export {
+  ACTIONS,
+  actionSchema,
+  type ActionSpec,
+  type ActionSpecInput,
+} from "./actions/registry.ts";
+export type { WebhookPayload } from "./actions/webhook.ts";
+export type { ActionRun, AlertEvent, AlertEventKind } from "./types.ts";
+export { type AlertState, initialState, step } from "./machine.ts";
+export { type Sample, sampleOf } from "./sample.ts";

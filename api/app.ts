@@ -1,0 +1,85 @@
+// Wires a running server together: engine + store (TargetService), history queries, auth, the
+// WebSocket hub and the handler. Used by the CLI, the tests and the latency bench alike.
+import { systemAddressLookup } from "../engine/dns.ts";
+import { Engine, type EngineOptions } from "../engine/engine.ts";
+import type { Clock, Prober } from "../engine/types.ts";
+import type { Store } from "../store/mod.ts";
+import { AuthGate, type AuthGateOptions } from "./auth.ts";
+import type { ApiDeps } from "./deps.ts";
+import { type ApiHandler, createHandler, type HandlerOptions } from "./handler.ts";
+import { historyOf, type HistoryQueries } from "./history.ts";
+import { summaryRows } from "./routes/summary.ts";
+import { TargetService } from "./service.ts";
+import { engineTraceroute } from "./traceroute.ts";
+import { VERSION } from "./version.ts";
+import { WsHub, type WsHubOptions } from "./ws_hub.ts";
+
+export interface AppOptions {
+  store: Store;
+  prober: Prober;
+  clock?: Clock;
+  engine?: Partial<EngineOptions>;
+  auth?: Omit<AuthGateOptions, "store">;
+  hub?: Partial<WsHubOptions>;
+  history?: HistoryQueries;
+  handler?: HandlerOptions;
+  addressLookup?: EngineOptions["addressLookup"];
+  bodyLimitBytes?: number;
+  importLimitBytes?: number;
+  /** Rounds per target in summaries pushed over the WebSocket (default 10). */
+  summaryFocus?: number;
+}
+
+export interface App {
+  deps: ApiDeps;
+  service: TargetService;
+  hub: WsHub;
+  handler: ApiHandler;
+  /** Starts probing the stored targets. */
+  start(): Promise<void>;
+  /** Closes WebSockets, stops probing and flushes the store (does not close it). */
+  stop(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  const { store, prober, clock } = options;
+  const addressLookup = options.addressLookup ?? systemAddressLookup;
+  const engine = new Engine({ prober, clock, addressLookup, ...options.engine });
+  const service = new TargetService({ store, engine, prober });
+  const history = options.history ?? historyOf(store);
+  const focus = options.summaryFocus ?? 10;
+  const hub = new WsHub({
+    version: VERSION,
+    summary: async (ids) => {
+      const all = await service.list();
+      const targets = ids === null ? all : all.filter((t) => ids.includes(t.id));
+      return await summaryRows(targets, history, focus);
+    },
+    ...options.hub,
+  });
+  service.subscribe((event) => hub.publish(event));
+  const auth = new AuthGate({ store, now: clock ? () => clock.now() : undefined, ...options.auth });
+  const deps: ApiDeps = {
+    store,
+    service,
+    history,
+    auth,
+    hub,
+    traceroute: engineTraceroute({ prober, clock, addressLookup }),
+    version: VERSION,
+    bodyLimitBytes: options.bodyLimitBytes,
+    importLimitBytes: options.importLimitBytes,
+    now: clock ? () => clock.now() : undefined,
+  };
+  return {
+    deps,
+    service,
+    hub,
+    handler: createHandler(deps, options.handler),
+    start: () => service.start(),
+    async stop() {
+      hub.close();
+      await service.stop();
+    },
+  };
+}

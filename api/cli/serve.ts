@@ -1,0 +1,174 @@
+// The default command: the monitor plus the HTTP API (and the web UI unless --headless).
+// Shutdown on SIGINT/SIGTERM closes WebSockets, stops the server and the engine, and flushes the
+// store before exiting.
+import { dirname, join } from "node:path";
+import {
+  AlertsConfigError,
+  type AlertService,
+  loadAlertsConfig,
+  startAlerts,
+} from "../../alerts/mod.ts";
+import { log, setLogLevel } from "../../engine/log.ts";
+import { OptionsError } from "../../engine/options.ts";
+import type { ProberSelection } from "../../engine/probers/mod.ts";
+import type { ProberChoice } from "../../engine/probers/mod.ts";
+import { openSqliteStore, type Store } from "../../store/mod.ts";
+import { createApp } from "../app.ts";
+import { hashPassword, sha256Hex } from "../auth_hash.ts";
+import { isLoopback } from "../auth.ts";
+import type { HandlerOptions } from "../handler.ts";
+import { serve } from "../server.ts";
+import { databasePath } from "./paths.ts";
+import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
+
+export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5 } as const;
+
+export interface ServeDeps {
+  write(text: string): void;
+  writeError(text: string): void;
+  env: Record<string, string>;
+  selectProber(choice: ProberChoice): Promise<ProberSelection>;
+  /** Resolves on SIGINT/SIGTERM. */
+  interrupted: Promise<void>;
+  /** Serves the web UI (anything outside /api and /ws); absent = API only. */
+  ui?: HandlerOptions["fallback"];
+  /** Called once listening (tests learn the port here). */
+  onListen?(url: string): void;
+}
+
+export async function runServe(argv: string[], deps: ServeDeps): Promise<number> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(argv, deps.env);
+  } catch (error) {
+    if (!(error instanceof OptionsError) && !(error instanceof TypeError)) throw error;
+    deps.writeError(`pingwatcher: ${error.message}\n\n${SERVE_USAGE}\n`);
+    return SERVE_EXIT.usage;
+  }
+  if (args.logLevel) setLogLevel(args.logLevel);
+  const dbPath = databasePath(args, deps.env);
+  const store = openSqliteStore(dbPath, { retention: args.retention });
+  try {
+    return await runWithStore(args, store, { ...deps, dataDir: dirname(dbPath) });
+  } finally {
+    await store.close();
+  }
+}
+
+async function runWithStore(
+  args: ServeArgs,
+  store: Store,
+  deps: ServeDeps & { dataDir: string },
+): Promise<number> {
+  const alertsConfigPath = args.alertsConfig ?? join(deps.dataDir, "alerts.json");
+  if (args.alertsConfig && !(await exists(args.alertsConfig))) {
+    deps.writeError(`pingwatcher: --alerts-config: ${args.alertsConfig} does not exist\n`);
+    return SERVE_EXIT.usage;
+  }
+  let alertsConfig;
+  try {
+    alertsConfig = await loadAlertsConfig(alertsConfigPath, deps.dataDir);
+  } catch (error) {
+    if (!(error instanceof AlertsConfigError)) throw error;
+    deps.writeError(`pingwatcher: ${error.message}\n`);
+    return SERVE_EXIT.usage;
+  }
+  await addHosts(store, args);
+  const secrets = await environmentSecrets(deps.env);
+  const selected = await deps.selectProber(args.prober);
+  if (!selected.ok) {
+    deps.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
+    return SERVE_EXIT.noProber;
+  }
+  const app = createApp({
+    store,
+    prober: selected.prober,
+    auth: { ...secrets, corsOrigins: args.corsOrigins, allowedHosts: [args.listen] },
+    handler: { fallback: args.headless ? undefined : deps.ui },
+  });
+  try {
+    if (args.generateToken) {
+      const token = await app.deps.auth.createToken(`generated ${new Date().toISOString()}`);
+      deps.write(`API token (shown once, keep it safe): ${token.token}\n`);
+    }
+    if (!isLoopback(args.listen) && !(await app.deps.auth.required())) {
+      deps.writeError(
+        `pingwatcher: refusing to listen on ${args.listen} without a password or token.\n` +
+          `Set one first: pingwatcher passwd, --generate-token, PINGWATCHER_PASSWORD or ` +
+          `PINGWATCHER_TOKEN.\n`,
+      );
+      return SERVE_EXIT.refused;
+    }
+    await app.start();
+    const alerts = await startAlerts({
+      engine: app.service.engine,
+      store,
+      dataDir: deps.dataDir,
+      config: alertsConfig,
+      onEvent: (event) =>
+        app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
+    });
+    await listenUntilInterrupted(args, app, alerts, deps);
+    return SERVE_EXIT.ok;
+  } finally {
+    await selected.prober.close();
+  }
+}
+
+async function listenUntilInterrupted(
+  args: ServeArgs,
+  app: ReturnType<typeof createApp>,
+  alerts: AlertService,
+  deps: ServeDeps,
+): Promise<void> {
+  const server = serve(app.handler, {
+    hostname: args.listen,
+    port: args.port,
+    onListen: ({ hostname, port }) => {
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+      const url = `http://${host}:${port}`;
+      const ui = args.headless ? "headless: API only" : deps.ui ? `web UI at ${url}/` : "API only";
+      log.info(
+        `PingWatcher listening on ${url} (${ui}); API at ${url}/api, docs at ` +
+          `${url}/api/openapi.json, live updates at ws://${host}:${port}/ws`,
+      );
+      deps.onListen?.(url);
+    },
+  });
+  await deps.interrupted;
+  log.info("shutting down: closing connections, stopping probes, flushing the store");
+  app.hub.close();
+  await server.shutdown();
+  await app.stop();
+  await alerts.stop();
+  log.info("stopped");
+}
+
+async function addHosts(store: Store, args: ServeArgs): Promise<void> {
+  const known = new Set((await store.listTargets()).map((t) => t.host));
+  for (const host of args.hosts) {
+    if (known.has(host)) continue;
+    await store.addTarget({ host, options: args.options });
+    known.add(host);
+    log.info(`added target ${host}`);
+  }
+}
+
+async function environmentSecrets(env: Record<string, string>) {
+  const password = env.PINGWATCHER_PASSWORD;
+  const token = env.PINGWATCHER_TOKEN;
+  return {
+    extraPasswordHash: password ? await hashPassword(password) : null,
+    extraTokenHash: token ? sha256Hex(token) : null,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// Health, version and the OpenAPI document.
+import { jsonResponse } from "../errors.ts";
+import { openApiDocument } from "../openapi.ts";
+import type { Route } from "../router.ts";
+
+let cachedOpenApi: { routes: readonly Route[]; text: string } | null = null;
+
+export const metaRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/healthz",
+    tag: "meta",
+    summary: "Liveness: 200 while the server runs",
+    public: true,
+    handler: () => jsonResponse({ status: "ok" }),
+  },
+  {
+    method: "GET",
+    path: "/api/version",
+    tag: "meta",
+    summary: "Program version and engine counters",
+    handler: (ctx) =>
+      jsonResponse({
+        name: "pingwatcher",
+        version: ctx.deps.version,
+        deno: Deno.version.deno,
+        prober: ctx.deps.service.prober.name,
+        counters: ctx.deps.service.engine.counters(),
+      }),
+  },
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    tag: "meta",
+    summary: "This API as OpenAPI 3.1",
+    public: true,
+    handler: (ctx) => {
+      if (cachedOpenApi?.routes !== ctx.routes) {
+        const text = JSON.stringify(openApiDocument(ctx.routes, ctx.deps.version));
+        cachedOpenApi = { routes: ctx.routes, text };
+      }
+      return new Response(cachedOpenApi.text, {
+        headers: { "content-type": "application/json; charset=utf-8" },
+      });
+    },
+  },
+];

@@ -1,0 +1,25 @@
+// Every API route. A feature adds its routes with one file in this folder and one line below.
+import type { Route } from "../router.ts";
+import { alertRoutes } from "./alerts.ts";
+import { authRoutes } from "./auth.ts";
+import { commentRoutes } from "./comments.ts";
+import { configurationRoutes } from "./configurations.ts";
+import { metaRoutes } from "./meta.ts";
+import { sessionRoutes } from "./sessions.ts";
+import { summaryRoutes } from "./summary.ts";
+import { targetDataRoutes } from "./target_data.ts";
+import { targetRoutes } from "./targets.ts";
+import { tracerouteRoutes } from "./traceroute.ts";
+
+export const ROUTES: readonly Route[] = [
+  ...metaRoutes,
+  ...authRoutes,
+  ...targetRoutes,
+  ...targetDataRoutes,
+  ...summaryRoutes,
+  ...configurationRoutes,
+  ...sessionRoutes,
+  ...tracerouteRoutes,
+  ...alertRoutes,
+  ...commentRoutes,
+];

@@ -1,0 +1,143 @@
+// Measured data of one target: hop statistics, timeline, raw samples, route changes, insights.
+import { z } from "zod";
+import { badRequest, jsonResponse } from "../errors.ts";
+import { roundJson } from "../export_format.ts";
+import { findingsOf } from "../findings.ts";
+import { inMs } from "../history.ts";
+import type { Route, RouteContext } from "../router.ts";
+import { epochMs, positiveInt } from "../schemas.ts";
+import { ID_PARAM, targetOf } from "./common.ts";
+
+const TAG = "data";
+const HOUR_MS = 3600_000;
+
+const range = { start: epochMs.optional(), end: epochMs.optional() };
+
+function checkRange(q: { start?: number; end?: number }): void {
+  if (q.start !== undefined && q.end !== undefined && q.start >= q.end) {
+    throw badRequest("start must be before end", [{ field: "start", message: "not before end" }]);
+  }
+}
+
+/** A range that defaults to the last hour before now. */
+function rangeOrLastHour(ctx: RouteContext, q: { start?: number; end?: number }) {
+  checkRange(q);
+  const end = q.end ?? (ctx.deps.now ?? Date.now)() + 1;
+  return { start: q.start ?? end - HOUR_MS, end };
+}
+
+const hopsQuery = z.object({
+  focus: positiveInt(1_000_000).optional().describe("the last N rounds (default 10)"),
+  ...range,
+}).strict();
+
+const timelineQuery = z.object({
+  hop: z.string().regex(/^(last|all|\d{1,3})$/, "must be a hop number, last or all").optional()
+    .describe("hop number, last (default) or all"),
+  maxPoints: positiveInt(10_000).optional().describe("points per hop at most (default 500)"),
+  ...range,
+}).strict();
+
+const logsQuery = z.object({
+  limit: positiveInt(10_000).optional().describe("newest N rounds of the range (default 100)"),
+  ...range,
+}).strict();
+
+const rangeOnly = z.object(range).strict();
+
+export const targetDataRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/targets/{id}/hops",
+    tag: TAG,
+    summary: "Per-hop statistics over the last `focus` rounds or a time range",
+    params: ID_PARAM,
+    query: hopsQuery,
+    handler: async (ctx: RouteContext<z.infer<typeof hopsQuery>>) => {
+      const target = await targetOf(ctx);
+      const q = ctx.query;
+      checkRange(q);
+      if (q.focus !== undefined && (q.start !== undefined || q.end !== undefined)) {
+        throw badRequest("give focus or start/end, not both", [{
+          field: "focus",
+          message: "with start/end",
+        }]);
+      }
+      const window = q.start !== undefined || q.end !== undefined
+        ? rangeOrLastHour(ctx, q)
+        : { last: q.focus ?? 10 };
+      const result = await ctx.deps.history.hopStats(target.id, window);
+      const ips = result.hops.flatMap((hop) => hop.ip ? [hop.ip] : []);
+      const names = await ctx.deps.store.dnsNames(ips);
+      const dns = (ip: string | null) => ip ? names.get(ip)?.name ?? null : null;
+      const hops = result.hops.map((hop) => ({ ...hop, dns: dns(hop.ip) }));
+      return jsonResponse({ ...result, hops });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/targets/{id}/timeline",
+    tag: TAG,
+    summary: "Latency and loss over time, bucketed to at most maxPoints per hop",
+    params: ID_PARAM,
+    query: timelineQuery,
+    handler: async (ctx: RouteContext<z.infer<typeof timelineQuery>>) => {
+      const target = await targetOf(ctx);
+      const { start, end } = rangeOrLastHour(ctx, ctx.query);
+      const text = ctx.query.hop ?? "last";
+      const hop = text === "last" || text === "all" ? text : Number(text);
+      const maxPoints = ctx.query.maxPoints ?? 500;
+      const timeline = await ctx.deps.history.timeline(target.id, { start, end, hop, maxPoints });
+      return jsonResponse(inMs(timeline));
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/targets/{id}/logs",
+    tag: TAG,
+    summary: "Raw samples: the newest `limit` rounds of the range, oldest first",
+    params: ID_PARAM,
+    query: logsQuery,
+    handler: async (ctx: RouteContext<z.infer<typeof logsQuery>>) => {
+      const target = await targetOf(ctx);
+      checkRange(ctx.query);
+      const { start, end, limit } = ctx.query;
+      const rounds = await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
+      return jsonResponse({ targetId: target.id, rounds: rounds.map(roundJson) });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/targets/{id}/route_changes",
+    tag: TAG,
+    summary: "Route changes in a range (all when no range is given)",
+    params: ID_PARAM,
+    query: rangeOnly,
+    handler: async (ctx: RouteContext<z.infer<typeof rangeOnly>>) => {
+      const target = await targetOf(ctx);
+      checkRange(ctx.query);
+      const changes = await ctx.deps.store.routeChanges(target.id, ctx.query);
+      return jsonResponse({
+        targetId: target.id,
+        routeChanges: changes.map(({ id, at, before, after }) => ({ id, at, before, after })),
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/targets/{id}/insights",
+    tag: TAG,
+    summary: "Figures (loss, latency percentiles, uptime, MOS, route changes) and plain-language " +
+      "findings over a range (default the last hour)",
+    params: ID_PARAM,
+    query: rangeOnly,
+    handler: async (ctx: RouteContext<z.infer<typeof rangeOnly>>) => {
+      const target = await targetOf(ctx);
+      const { start, end } = rangeOrLastHour(ctx, ctx.query);
+      const figures = await ctx.deps.history.insights(target.id, { start, end });
+      const { hops } = await ctx.deps.history.hopStats(target.id, { start, end });
+      const findings = findingsOf(hops, figures.routeChanges);
+      return jsonResponse({ ...(inMs(figures) as object), findings });
+    },
+  },
+];

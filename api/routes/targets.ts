@@ -1,0 +1,82 @@
+// Targets: list, create, get, update (applied to the running schedule at once), pause, resume,
+// delete (stops probing and removes the data).
+import { jsonResponse } from "../errors.ts";
+import type { Route } from "../router.ts";
+import { targetCreate, targetPatch } from "../schemas.ts";
+import { ID_PARAM, idOf } from "./common.ts";
+
+const TAG = "targets";
+
+export const targetRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/targets",
+    tag: TAG,
+    summary: "List targets",
+    handler: async (ctx) => jsonResponse({ targets: await ctx.deps.service.list() }),
+  },
+  {
+    method: "POST",
+    path: "/api/targets",
+    tag: TAG,
+    summary: "Create a target; probing starts at once",
+    body: targetCreate,
+    responses: { 201: "the target" },
+    handler: async (ctx) => {
+      const input = await ctx.body(targetCreate);
+      const target = await ctx.deps.service.create(input);
+      return jsonResponse({ target }, 201, { location: `/api/targets/${target.id}` });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/targets/{id}",
+    tag: TAG,
+    summary: "Get a target",
+    params: ID_PARAM,
+    handler: async (ctx) => jsonResponse({ target: await ctx.deps.service.get(idOf(ctx)) }),
+  },
+  {
+    method: "PATCH",
+    path: "/api/targets/{id}",
+    tag: TAG,
+    summary: "Update a target; the running schedule takes the new settings at once",
+    params: ID_PARAM,
+    body: targetPatch,
+    handler: async (ctx) => {
+      const id = idOf(ctx);
+      const patch = await ctx.body(targetPatch);
+      return jsonResponse({ target: await ctx.deps.service.update(id, patch) });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/targets/{id}",
+    tag: TAG,
+    summary: "Delete a target: probing stops and its data is removed",
+    params: ID_PARAM,
+    responses: { 204: "deleted" },
+    handler: async (ctx) => {
+      await ctx.deps.service.remove(idOf(ctx));
+      return new Response(null, { status: 204 });
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/targets/{id}/pause",
+    tag: TAG,
+    summary: "Pause probing (data is kept)",
+    params: ID_PARAM,
+    handler: async (ctx) =>
+      jsonResponse({ target: await ctx.deps.service.setPaused(idOf(ctx), true) }),
+  },
+  {
+    method: "POST",
+    path: "/api/targets/{id}/resume",
+    tag: TAG,
+    summary: "Resume probing",
+    params: ID_PARAM,
+    handler: async (ctx) =>
+      jsonResponse({ target: await ctx.deps.service.setPaused(idOf(ctx), false) }),
+  },
+];

@@ -1,0 +1,149 @@
+// Zod schemas of everything the API accepts, in API units (seconds for durations, epoch ms for
+// times), and the conversions to the engine's units. These also generate /api/openapi.json.
+import { z } from "zod";
+import type { TargetOptionsInput } from "../engine/options.ts";
+import type { TargetOptions } from "../engine/types.ts";
+
+const seconds = (min: number, max: number) => z.number().min(min).max(max);
+
+/** Engine options as the API names them (durations in seconds). */
+export const optionFields = {
+  interval: seconds(0.1, 86_400).optional().describe("seconds between rounds (default 2.5)"),
+  protocol: z.enum(["icmp", "udp", "tcp"]).optional().describe("default icmp"),
+  packetSize: z.number().int().min(36).max(9000).optional().describe("bytes (default 56)"),
+  maxHops: z.number().int().min(1).max(64).optional().describe("default 30"),
+  timeout: seconds(0.1, 60).optional().describe("per-probe timeout in seconds (default 3)"),
+  interPacketDelay: seconds(0, 1).optional().describe(
+    "seconds between the probes of one round (default 0.025)",
+  ),
+  finalHopOnly: z.boolean().optional().describe("probe only the destination"),
+  port: z.number().int().min(1).max(65535).nullable().optional().describe(
+    "udp/tcp destination port (default udp 33434, tcp 80)",
+  ),
+  ipVersion: z.union([z.literal(4), z.literal(6), z.null()]).optional().describe(
+    "restrict name resolution to IPv4 or IPv6",
+  ),
+};
+
+export const configurationOptions = z.object(optionFields).strict();
+export type ApiOptions = z.infer<typeof configurationOptions>;
+
+const label = z.string().max(200).nullable().optional();
+const configurationName = z.string().min(1).max(100).nullable().optional().describe(
+  "name of a configuration whose options the target takes (explicit fields win)",
+);
+
+export const targetCreate = z.object({
+  host: z.string().min(1).max(253).describe("IP literal or RFC 1123 host name"),
+  label,
+  configuration: configurationName,
+  ...optionFields,
+}).strict();
+
+export const targetPatch = z.object({ label, configuration: configurationName, ...optionFields })
+  .strict();
+
+export type TargetCreate = z.infer<typeof targetCreate>;
+export type TargetPatchInput = z.infer<typeof targetPatch>;
+
+/** API option fields → engine option input (ms). Absent fields stay absent. */
+export function engineInputOf(api: ApiOptions): TargetOptionsInput {
+  const ms = (s: number | undefined) =>
+    s === undefined ? undefined : Math.round(s * 1000 * 1000) / 1000;
+  const input: TargetOptionsInput = {
+    intervalMs: ms(api.interval),
+    protocol: api.protocol,
+    packetSizeBytes: api.packetSize,
+    maxHops: api.maxHops,
+    timeoutMs: ms(api.timeout),
+    interPacketDelayMs: ms(api.interPacketDelay),
+    finalHopOnly: api.finalHopOnly,
+    port: api.port ?? undefined,
+    ipVersion: api.ipVersion,
+  };
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== undefined),
+  ) as TargetOptionsInput;
+}
+
+/** Engine option input → API field names (for configurations). */
+export function apiOptionsOf(input: TargetOptionsInput): ApiOptions {
+  const s = (ms: number | undefined) => ms === undefined ? undefined : ms / 1000;
+  const out: ApiOptions = {
+    interval: s(input.intervalMs),
+    protocol: input.protocol,
+    packetSize: input.packetSizeBytes,
+    maxHops: input.maxHops,
+    timeout: s(input.timeoutMs),
+    interPacketDelay: s(input.interPacketDelayMs),
+    finalHopOnly: input.finalHopOnly,
+    port: input.port,
+    ipVersion: input.ipVersion,
+  };
+  return Object.fromEntries(
+    Object.entries(out).filter(([, value]) => value !== undefined),
+  ) as ApiOptions;
+}
+
+/** Resolved engine options → the API's target fields. */
+export function apiFieldsOf(options: TargetOptions) {
+  return {
+    interval: options.intervalMs / 1000,
+    protocol: options.protocol,
+    packetSize: options.packetSizeBytes,
+    maxHops: options.maxHops,
+    timeout: options.timeoutMs / 1000,
+    interPacketDelay: options.interPacketDelayMs / 1000,
+    finalHopOnly: options.finalHopOnly,
+    port: options.protocol === "icmp" ? null : options.port,
+    ipVersion: options.ipVersion,
+  };
+}
+
+/** Engine options as resolved input (to merge a preset over them). */
+export function inputOfResolved(options: TargetOptions): TargetOptionsInput {
+  const { port, protocol, ...rest } = options;
+  return protocol === "icmp" ? { ...rest, protocol } : { ...rest, protocol, port };
+}
+
+// Query strings and path parameters arrive as text.
+const intText = z.string().regex(/^-?\d{1,16}$/, "must be a whole number").transform(Number);
+export const epochMs = intText.describe("epoch milliseconds");
+export const idParam = z.string().regex(/^\d{1,15}$/, "must be a positive whole number")
+  .transform(Number);
+export const positiveInt = (max: number) =>
+  z.string().regex(/^\d{1,9}$/, "must be a whole number").transform(Number).pipe(
+    z.number().int().min(1).max(max),
+  );
+
+export const rangeQuery = z.object({ start: epochMs.optional(), end: epochMs.optional() })
+  .refine((q) => q.start === undefined || q.end === undefined || q.start < q.end, {
+    message: "start must be before end",
+    path: ["start"],
+  });
+
+export const sessionCreate = z.object({
+  name: z.string().min(1).max(200),
+  start: z.number().int().describe("epoch ms"),
+  end: z.number().int().describe("epoch ms"),
+}).strict().refine((s) => s.start < s.end, { message: "start must be before end", path: ["end"] });
+
+export const sessionPatch = z.object({
+  name: z.string().min(1).max(200).optional(),
+  start: z.number().int().optional(),
+  end: z.number().int().optional(),
+}).strict();
+
+export const configurationCreate = z.object({
+  name: z.string().min(1).max(100),
+  options: configurationOptions.default({}),
+}).strict();
+
+export const configurationPatch = z.object({
+  name: z.string().min(1).max(100).optional(),
+  options: configurationOptions.optional(),
+}).strict();
+
+export const configurationApply = z.object({
+  targets: z.array(z.number().int().positive()).min(1).max(10_000),
+}).strict();

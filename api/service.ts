@@ -1,0 +1,309 @@
+// The running monitor behind the API: targets in the store, schedules in the engine, kept in step.
+// Every change is written to the store first, then applied to the engine at once.
+import type { Engine, EngineEvent } from "../engine/engine.ts";
+import { log } from "../engine/log.ts";
+import {
+  OptionsError,
+  parseHost,
+  resolveTargetOptions,
+  type TargetOptionsInput,
+} from "../engine/options.ts";
+import { proberLimitation } from "../engine/probers/mod.ts";
+import type { Prober, TargetOptions } from "../engine/types.ts";
+import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../store/mod.ts";
+import { ApiError, conflict, notFound } from "./errors.ts";
+import { type ImportDocument, roundOf } from "./export_format.ts";
+import {
+  apiFieldsOf,
+  configurationOptions,
+  engineInputOf,
+  inputOfResolved,
+  type TargetCreate,
+  type TargetPatchInput,
+} from "./schemas.ts";
+
+export interface TargetView extends ReturnType<typeof apiFieldsOf> {
+  id: number;
+  host: string;
+  label: string | null;
+  configuration: string | null;
+  paused: boolean;
+  replay: boolean;
+  createdAt: number;
+  status: { address: string | null; probing: boolean; lastError: string | null };
+}
+
+export interface TargetServiceOptions {
+  store: Store;
+  engine: Engine;
+  prober: Prober;
+}
+
+export class TargetService {
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly prober: Prober;
+  readonly #listeners = new Set<(event: EngineEvent) => void>();
+  readonly #lastError = new Map<number, string>();
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(options: TargetServiceOptions) {
+    this.store = options.store;
+    this.engine = options.engine;
+    this.prober = options.prober;
+  }
+
+  /** Subscribes to the engine and starts every target that is neither paused nor a replay. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.engine.subscribe((event) => this.#onEvent(event));
+    const meta = await this.store.allTargetMeta();
+    for (const target of await this.store.listTargets()) {
+      if (target.paused || meta.get(target.id)?.replay) continue;
+      const limitation = proberLimitation(this.prober, target.options);
+      if (limitation) {
+        this.#lastError.set(target.id, limitation);
+        log.warn(`${target.host} is not probed: ${limitation}`);
+        continue;
+      }
+      this.engine.setTarget(target, { route: await this.store.lastRoute(target.id) });
+    }
+  }
+
+  /** Engine events after they were handed to the store (the WebSocket hub listens here). */
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async list(): Promise<TargetView[]> {
+    const meta = await this.store.allTargetMeta();
+    const targets = await this.store.listTargets();
+    return targets.map((t) => this.#view(t, meta.get(t.id)));
+  }
+
+  async get(id: number): Promise<TargetView> {
+    const { record, meta } = await this.#load(id);
+    return this.#view(record, meta);
+  }
+
+  async create(input: TargetCreate): Promise<TargetView> {
+    const host = checkHost(input.host);
+    const preset = await this.#preset(input.configuration ?? null);
+    const explicit = engineInputOf(input);
+    const options = this.#resolve({ ...(preset?.options ?? {}) }, explicit);
+    const record = await this.store.addTarget({ host, label: input.label ?? null, options });
+    const meta = { targetId: record.id, configuration: preset?.name ?? null, replay: false };
+    await this.store.setTargetMeta(meta);
+    this.engine.setTarget(record);
+    return this.#view(record, meta);
+  }
+
+  async update(id: number, patch: TargetPatchInput): Promise<TargetView> {
+    const { record, meta } = await this.#load(id);
+    if (meta.replay) throw conflict("read_only", "a replay target cannot be changed");
+    let configuration = meta.configuration;
+    let base = inputOfResolved(record.options);
+    if (patch.configuration !== undefined) {
+      const preset = await this.#preset(patch.configuration);
+      configuration = preset?.name ?? null;
+      if (preset) base = { ...base, ...preset.options };
+    }
+    const explicit = engineInputOf(patch);
+    if (explicit.protocol && explicit.protocol !== record.options.protocol) delete base.port;
+    const options = this.#resolve(base, explicit);
+    const label = patch.label !== undefined ? patch.label : record.label;
+    const updated = await this.store.updateTarget(id, { label, options });
+    if (!updated) throw notFound("target");
+    const nextMeta = { ...meta, configuration };
+    await this.store.setTargetMeta(nextMeta);
+    if (!updated.paused) this.engine.setTarget(updated);
+    return this.#view(updated, nextMeta);
+  }
+
+  async setPaused(id: number, paused: boolean): Promise<TargetView> {
+    const { record, meta } = await this.#load(id);
+    if (meta.replay) throw conflict("read_only", "a replay target is never probed");
+    if (!paused) this.#checkProber(record.options);
+    const updated = (await this.store.updateTarget(id, { paused }))!;
+    if (paused) await this.engine.removeTarget(id);
+    else this.engine.setTarget(updated, { route: await this.store.lastRoute(id) });
+    return this.#view(updated, meta);
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.#load(id);
+    await this.engine.removeTarget(id);
+    await this.store.removeTarget(id);
+    this.#lastError.delete(id);
+  }
+
+  /** Sets the preset's options on each target (and links them to it); unknown ids are a 404. */
+  async applyConfiguration(config: ConfigurationRecord, ids: number[]): Promise<TargetView[]> {
+    for (const id of ids) await this.#load(id);
+    const views: TargetView[] = [];
+    for (const id of ids) views.push(await this.update(id, { configuration: config.name }));
+    return views;
+  }
+
+  /** After a preset changed: every target following it takes the new options. */
+  async reapplyConfiguration(config: ConfigurationRecord): Promise<number> {
+    const meta = await this.store.allTargetMeta();
+    const ids = [...meta.values()].filter((m) => m.configuration === config.name && !m.replay)
+      .map((m) => m.targetId);
+    for (const id of ids) await this.update(id, { configuration: config.name });
+    return ids.length;
+  }
+
+  /** Stores an export as a new read-only replay target (paused forever, never probed). */
+  async importReplay(doc: ImportDocument): Promise<TargetView> {
+    const host = checkHost(doc.target.host);
+    const fields = configurationOptions.safeParse(pickOptionFields(doc.target));
+    const options = resolveTargetOptions(fields.success ? engineInputOf(fields.data) : {});
+    const label = doc.target.label ?? `replay of ${host}`;
+    const record = await this.store.addTarget({ host, label, options, paused: true });
+    const meta = { targetId: record.id, configuration: null, replay: true };
+    await this.store.setTargetMeta(meta);
+    try {
+      doc.rounds.forEach((round, i) => {
+        try {
+          this.store.appendRound(roundOf(record.id, round));
+        } catch (error) {
+          throw new ApiError(400, "invalid_body", `rounds.${i}: ${(error as Error).message}`);
+        }
+      });
+      for (const change of doc.routeChanges) {
+        await this.store.recordRouteChange({ targetId: record.id, ...change });
+      }
+      await this.store.flush();
+    } catch (error) {
+      await this.store.removeTarget(record.id);
+      throw error;
+    }
+    return this.#view(record, meta);
+  }
+
+  /** Stops probing and writes what is queued. */
+  async stop(): Promise<void> {
+    await this.engine.stop();
+    this.#unsubscribe?.();
+    await this.store.flush();
+  }
+
+  async #load(id: number): Promise<{ record: TargetRecord; meta: TargetMeta }> {
+    const record = await this.store.getTarget(id);
+    if (!record) throw notFound(`target ${id}`);
+    return { record, meta: await this.store.targetMeta(id) };
+  }
+
+  async #preset(name: string | null): Promise<ConfigurationRecord | null> {
+    if (name === null) return null;
+    const preset = await this.store.configurationByName(name);
+    if (!preset) {
+      throw new ApiError(400, "unknown_configuration", `configuration: "${name}" does not exist`);
+    }
+    return preset;
+  }
+
+  #resolve(base: TargetOptionsInput, explicit: TargetOptionsInput): TargetOptions {
+    const merged = { ...base, ...explicit };
+    if ((merged.protocol ?? "icmp") === "icmp" && explicit.port === undefined) delete merged.port;
+    let options: TargetOptions;
+    try {
+      options = resolveTargetOptions(merged);
+    } catch (error) {
+      if (!(error instanceof OptionsError)) throw error;
+      throw new ApiError(400, "invalid_body", error.message, [{
+        field: apiFieldName(error.field),
+        message: error.message,
+      }]);
+    }
+    this.#checkProber(options);
+    return options;
+  }
+
+  #checkProber(options: TargetOptions): void {
+    const limitation = proberLimitation(this.prober, options);
+    if (limitation) throw new ApiError(400, "unsupported_by_prober", limitation);
+  }
+
+  #view(record: TargetRecord, meta: TargetMeta | undefined): TargetView {
+    const status = this.engine.targetStatus(record.id);
+    return {
+      id: record.id,
+      host: record.host,
+      label: record.label,
+      ...apiFieldsOf(record.options),
+      configuration: meta?.configuration ?? null,
+      paused: record.paused,
+      replay: meta?.replay ?? false,
+      createdAt: record.createdAt,
+      status: {
+        address: status?.address ?? null,
+        probing: status !== null,
+        lastError: this.#lastError.get(record.id) ?? null,
+      },
+    };
+  }
+
+  #onEvent(event: EngineEvent): void {
+    const { store } = this;
+    const report = (what: string) => (error: unknown) =>
+      log.error(`storing ${what} failed`, { error: String(error) });
+    switch (event.type) {
+      case "round":
+        store.appendRound(event.round);
+        this.#lastError.delete(event.round.targetId);
+        break;
+      case "routeChange":
+        store.recordRouteChange(event.change).catch(report("route change"));
+        break;
+      case "addressChange":
+        store.recordAddressChange(event.change).catch(report("address change"));
+        break;
+      case "dnsName":
+        store.putDnsName({ ip: event.ip, name: event.name, resolvedAt: this.engine.clock.now() })
+          .catch(report("dns name"));
+        break;
+      case "targetError":
+        this.#lastError.set(event.targetId, event.message);
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log.error("event listener failed", { event: event.type, error: String(error) });
+      }
+    }
+  }
+}
+
+const OPTION_FIELDS = Object.keys(configurationOptions.shape);
+
+function pickOptionFields(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    OPTION_FIELDS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  );
+}
+
+function checkHost(text: string): string {
+  try {
+    return parseHost(text).host;
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    throw new ApiError(400, "invalid_body", error.message, [{
+      field: "host",
+      message: error.message,
+    }]);
+  }
+}
+
+const API_FIELD: Record<string, string> = {
+  intervalMs: "interval",
+  packetSizeBytes: "packetSize",
+  timeoutMs: "timeout",
+  interPacketDelayMs: "interPacketDelay",
+};
+
+function apiFieldName(field: string): string {
+  return API_FIELD[field] ?? field;
+}

@@ -1,0 +1,105 @@
+// The alert part of the Store interface. Rule specs and machine states are kept as JSON that
+// alerts/ validates on load, so store/ does not depend on alerts/ (and an older or newer rule
+// shape read from disk is checked, not trusted).
+
+export interface StoredAlertRule {
+  id: number;
+  spec: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredAlertState {
+  ruleId: number;
+  targetId: number;
+  state: unknown;
+  updatedAt: number;
+}
+
+export interface NewAlertEventRecord {
+  ruleId: number;
+  targetId: number;
+  kind: string;
+  at: number;
+  /** The whole event as JSON (alerts/types.ts AlertEvent). */
+  detail: unknown;
+}
+
+export interface ActionRunRecord {
+  eventId: number;
+  index: number;
+  type: string;
+  ok: boolean;
+  attempts: number;
+  at: number;
+  error: string | null;
+  output: string | null;
+}
+
+export interface AlertEventRecord extends NewAlertEventRecord {
+  id: number;
+  /** What each action did, in the rule's order of actions. */
+  actions: ActionRunRecord[];
+}
+
+/** Filters for the history, newest first. */
+export interface AlertEventQuery {
+  ruleId?: number;
+  targetId?: number;
+  kinds?: string[];
+  /** Time range [start, end) in epoch ms. */
+  start?: number;
+  end?: number;
+  /** Only events with a smaller id (paging backwards). */
+  beforeId?: number;
+  /** At most this many (default 100, at most 1000). */
+  limit?: number;
+}
+
+/** Who wrote a timeline comment: a person through the API, or an alert's comment action. */
+export type CommentSource = "user" | "alert";
+
+export interface NewTimelineComment {
+  targetId: number;
+  at: number;
+  text: string;
+  eventId?: number | null;
+  /** Default "alert". */
+  source?: CommentSource;
+}
+
+export interface TimelineComment extends NewTimelineComment {
+  id: number;
+  eventId: number | null;
+  source: CommentSource;
+  createdAt: number;
+}
+
+export interface AlertStore {
+  addAlertRule(spec: unknown): Promise<StoredAlertRule>;
+  getAlertRule(id: number): Promise<StoredAlertRule | null>;
+  listAlertRules(): Promise<StoredAlertRule[]>;
+  /** Replaces the spec. Returns null when there is no such rule. */
+  updateAlertRule(id: number, spec: unknown): Promise<StoredAlertRule | null>;
+  /** Deletes the rule and its saved states (its history stays). */
+  removeAlertRule(id: number): Promise<boolean>;
+
+  alertStates(): Promise<StoredAlertState[]>;
+  putAlertState(state: StoredAlertState): Promise<void>;
+  deleteAlertState(ruleId: number, targetId: number): Promise<void>;
+
+  addAlertEvent(event: NewAlertEventRecord): Promise<AlertEventRecord>;
+  /** Replaces an event's detail (the id is only known once it is recorded). */
+  updateAlertEventDetail(id: number, detail: unknown): Promise<void>;
+  addActionRun(run: ActionRunRecord): Promise<void>;
+  alertEvents(query?: AlertEventQuery): Promise<AlertEventRecord[]>;
+
+  addTimelineComment(comment: NewTimelineComment): Promise<TimelineComment>;
+  /** Comments of a target in [start, end), oldest first. */
+  timelineComments(
+    targetId: number,
+    query?: { start?: number; end?: number },
+  ): Promise<TimelineComment[]>;
+  /** Deletes one comment of a target. Returns false when the target has no such comment. */
+  removeTimelineComment(targetId: number, id: number): Promise<boolean>;
+}

@@ -1,0 +1,213 @@
+// What the all-targets summary needs, kept in memory so 1,000 targets answer in milliseconds:
+// per target the final-hop result of its newest rounds and the final hop of its last hour of
+// 1-minute buckets. A target is loaded from the database the first time the summary asks for it;
+// after that each flush updates it from what it wrote (no query).
+import type { DatabaseSync } from "node:sqlite";
+import { jitterUs } from "../engine/stats.ts";
+import type { SparklinePoint } from "./history_types.ts";
+import { decodeHops } from "./codec.ts";
+import { type HopAggregate, rollupHeads } from "./rollup_codec.ts";
+import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
+
+/** Rounds kept per target: the largest focus window the summary offers. */
+export const MAX_FOCUS_ROUNDS = 100;
+export const MAX_SPARKLINE_MINUTES = 60;
+const DEFAULT_DEPTH = 10;
+const MINUTE_MS = TIER_MS["1m"];
+
+interface FinalResult {
+  ts: number;
+  /** null = the destination did not answer (lost). */
+  rttUs: number | null;
+}
+
+interface MinuteFinal {
+  sent: number;
+  lost: number;
+  sumUs: number;
+}
+
+interface TargetLatest {
+  /** The newest rounds' final-hop results, oldest first. */
+  finals: FinalResult[];
+  /** The last load found fewer rounds than asked: finals holds all there are. */
+  exhausted: boolean;
+  /** minute start -> route id -> final hop of that minute's bucket. */
+  minutes: Map<number, Map<number, MinuteFinal>>;
+}
+
+export interface FocusFigures {
+  lastAt: number | null;
+  sent: number;
+  lost: number;
+  lossPct: number | null;
+  avgUs: number | null;
+  minUs: number | null;
+  curUs: number | null;
+  jitterUs: number | null;
+  sparkline: SparklinePoint[];
+}
+
+/** The destination's hop of a bucket: the nearest TTL it answered at, else the farthest probed. */
+export function finalHopOf<T extends { ttl: number; reached: number }>(
+  hops: Iterable<T>,
+): T | null {
+  let final: T | null = null, farthest: T | null = null;
+  for (const hop of hops) {
+    if (hop.reached > 0 && (!final || hop.ttl < final.ttl)) final = hop;
+    if (!farthest || hop.ttl > farthest.ttl) farthest = hop;
+  }
+  return final ?? farthest;
+}
+
+/** A round's final-hop result; null when nothing was sent there (no hops, or a prober error). */
+function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">) {
+  const last = round.hops.at(-1);
+  if (!last || last.kind === "error") return null;
+  const answered = round.destinationReached && last.rttUs !== null && Number.isFinite(last.rttUs);
+  return { ts: round.ts, rttUs: answered ? last.rttUs : null };
+}
+
+export function createLatestState(db: DatabaseSync) {
+  const sql = {
+    rounds: db.prepare(
+      "SELECT s.ts, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
+        "WHERE s.target_id = ? ORDER BY s.ts DESC, s.seq DESC LIMIT ?",
+    ),
+    minutes: db.prepare(
+      "SELECT bucket, route_id, data FROM rollup_1m WHERE target_id = ? AND bucket >= ?",
+    ),
+  };
+  const targets = new Map<number, TargetLatest>();
+
+  function loadFinals(state: TargetLatest, targetId: number, depth: number): void {
+    const rows = sql.rounds.all(targetId, depth) as {
+      ts: number;
+      data: Uint8Array;
+      hops: string;
+    }[];
+    const paths = new Map<string, (string | null)[]>();
+    state.finals = [];
+    state.exhausted = rows.length < depth;
+    for (const row of rows.reverse()) {
+      let ips = paths.get(row.hops);
+      if (!ips) paths.set(row.hops, ips = JSON.parse(row.hops) as (string | null)[]);
+      const final = finalOf({ ts: row.ts, ...decodeHops(row.data, ips) });
+      if (final) state.finals.push(final);
+    }
+  }
+
+  function load(targetId: number, now: number, depth: number): TargetLatest {
+    const state: TargetLatest = { finals: [], exhausted: false, minutes: new Map() };
+    loadFinals(state, targetId, depth);
+    const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
+    for (const row of sql.minutes.iterate(targetId, since)) {
+      const { bucket, route_id, data } = row as {
+        bucket: number;
+        route_id: number;
+        data: Uint8Array;
+      };
+      setMinute(state, bucket, route_id, finalHopOf(rollupHeads(data)));
+    }
+    return state;
+  }
+
+  function setMinute(
+    state: TargetLatest,
+    bucket: number,
+    routeId: number,
+    final: Pick<HopAggregate, "sent" | "lost" | "sumUs"> | null,
+  ): void {
+    if (!final) return;
+    let routes = state.minutes.get(bucket);
+    if (!routes) state.minutes.set(bucket, routes = new Map());
+    routes.set(routeId, { sent: final.sent, lost: final.lost, sumUs: final.sumUs });
+  }
+
+  function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
+    for (const round of rounds) {
+      const state = targets.get(round.targetId);
+      const final = state && finalOf(round);
+      if (!state || !final) continue;
+      insertSorted(state.finals, final);
+      if (state.finals.length > MAX_FOCUS_ROUNDS) state.finals.shift();
+    }
+    for (const minute of minutes) {
+      const state = targets.get(minute.targetId);
+      if (!state) continue;
+      setMinute(state, minute.bucket, minute.routeId, finalHopOf(minute.hops.values()));
+      const oldest = minute.bucket - MAX_SPARKLINE_MINUTES * MINUTE_MS;
+      for (const bucket of state.minutes.keys()) if (bucket < oldest) state.minutes.delete(bucket);
+    }
+  }
+
+  function figures(
+    targetId: number,
+    options: { focusRounds: number; sparklineMinutes: number; now: number },
+  ): FocusFigures {
+    // Loaded on first use, only as deep as asked: a cold summary of 1,000 targets stays quick.
+    const depth = Math.max(options.focusRounds, DEFAULT_DEPTH);
+    let state = targets.get(targetId);
+    if (!state) targets.set(targetId, state = load(targetId, options.now, depth));
+    else if (state.finals.length < options.focusRounds && !state.exhausted) {
+      loadFinals(state, targetId, depth);
+    }
+    const focus = state.finals.slice(-options.focusRounds);
+    let lost = 0, sum = 0, min = Infinity;
+    const answeredUs: number[] = [];
+    for (const { rttUs } of focus) {
+      if (rttUs === null) lost++;
+      else {
+        sum += rttUs;
+        min = Math.min(min, rttUs);
+        answeredUs.push(rttUs);
+      }
+    }
+    const answered = focus.length - lost;
+    return {
+      lastAt: state.finals.at(-1)?.ts ?? null,
+      sent: focus.length,
+      lost,
+      lossPct: focus.length ? (100 * lost) / focus.length : null,
+      avgUs: answered ? sum / answered : null,
+      minUs: answered ? min : null,
+      curUs: focus.at(-1)?.rttUs ?? null,
+      jitterUs: jitterUs(answeredUs),
+      sparkline: sparkline(state, options),
+    };
+  }
+
+  return { observe, figures, forget: (targetId: number) => targets.delete(targetId) };
+}
+
+function sparkline(
+  state: TargetLatest,
+  options: { sparklineMinutes: number; now: number },
+): SparklinePoint[] {
+  const last = alignDown(options.now, MINUTE_MS);
+  const points: SparklinePoint[] = [];
+  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
+    const t = last - i * MINUTE_MS;
+    let sent = 0, lost = 0, sumUs = 0;
+    for (const m of state.minutes.get(t)?.values() ?? []) {
+      sent += m.sent;
+      lost += m.lost;
+      sumUs += m.sumUs;
+    }
+    const answered = sent - lost;
+    points.push({
+      t,
+      avgUs: answered > 0 ? sumUs / answered : null,
+      lossPct: sent > 0 ? (100 * lost) / sent : null,
+    });
+  }
+  return points;
+}
+
+function insertSorted(finals: FinalResult[], final: FinalResult): void {
+  let i = finals.length;
+  while (i > 0 && finals[i - 1].ts > final.ts) i--;
+  finals.splice(i, 0, final);
+}
+
+export type LatestState = ReturnType<typeof createLatestState>;

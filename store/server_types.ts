@@ -1,0 +1,97 @@
+// What the server keeps besides rounds: named configurations (presets of engine options),
+// sessions (named time ranges of a target), credentials (one password, API tokens) and per-target
+// server metadata (the configuration a target follows, replay targets imported from an export).
+import type { TargetOptionsInput } from "../engine/options.ts";
+import type { Round } from "../engine/types.ts";
+import type { RoundPageQuery } from "./server_rounds.ts";
+
+export interface ConfigurationRecord {
+  id: number;
+  name: string;
+  /** The engine options this preset sets; fields left out keep the target's own values. */
+  options: TargetOptionsInput;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionRecord {
+  id: number;
+  targetId: number;
+  name: string;
+  /** [start, end) in epoch milliseconds. */
+  start: number;
+  end: number;
+  createdAt: number;
+}
+
+export interface TargetMeta {
+  targetId: number;
+  /** Name of the configuration the target follows, or null. */
+  configuration: string | null;
+  /** A read-only target imported from an export: never probed, never changed. */
+  replay: boolean;
+}
+
+export interface ApiTokenRecord {
+  id: number;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  tokenHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface ServerStore {
+  // Configurations. Names are unique: add/rename to a taken name throws NameTakenError.
+  addConfiguration(input: { name: string; options: TargetOptionsInput }): Promise<
+    ConfigurationRecord
+  >;
+  getConfiguration(id: number): Promise<ConfigurationRecord | null>;
+  configurationByName(name: string): Promise<ConfigurationRecord | null>;
+  listConfigurations(): Promise<ConfigurationRecord[]>;
+  updateConfiguration(
+    id: number,
+    patch: { name?: string; options?: TargetOptionsInput },
+  ): Promise<ConfigurationRecord | null>;
+  /** Targets following it keep their options and lose the link. */
+  removeConfiguration(id: number): Promise<boolean>;
+
+  // Sessions.
+  addSession(input: Omit<SessionRecord, "id" | "createdAt">): Promise<SessionRecord>;
+  getSession(id: number): Promise<SessionRecord | null>;
+  listSessions(targetId: number): Promise<SessionRecord[]>;
+  updateSession(
+    id: number,
+    patch: { name?: string; start?: number; end?: number },
+  ): Promise<SessionRecord | null>;
+  removeSession(id: number): Promise<boolean>;
+
+  // Per-target server metadata (missing = no configuration, not a replay).
+  targetMeta(targetId: number): Promise<TargetMeta>;
+  allTargetMeta(): Promise<Map<number, TargetMeta>>;
+  setTargetMeta(meta: TargetMeta): Promise<void>;
+
+  // Credentials.
+  /** The scrypt hash string of the server password (see api/auth_hash.ts), or null. */
+  passwordHash(): Promise<string | null>;
+  setPasswordHash(hash: string | null): Promise<void>;
+  addApiToken(input: { name: string; tokenHash: string }): Promise<ApiTokenRecord>;
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  apiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | null>;
+  touchApiToken(id: number, at: number): Promise<void>;
+  removeApiToken(id: number): Promise<boolean>;
+
+  /**
+   * One page of flushed rounds in time order after a cursor: streamed exports read ranges of any
+   * size this way (flush() first to include what is queued).
+   */
+  roundPage(targetId: number, query: RoundPageQuery): Promise<Round[]>;
+}
+
+/** A configuration name (or other unique name) is already used. */
+export class NameTakenError extends Error {
+  constructor(readonly entity: string, readonly takenName: string) {
+    super(`a ${entity} named "${takenName}" already exists`);
+    this.name = "NameTakenError";
+  }
+}

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { DEST, setup } from "./helpers.ts";
+
+Deno.test("api targets - create, list, get, update, pause, resume, delete", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/targets", {
+      body: { host: DEST, label: "lo", interval: 1, timeout: 0.5 },
+    });
+    assert.equal(created.status, 201);
+    const target = created.json.target;
+    assert.equal(created.headers.get("location"), `/api/targets/${target.id}`);
+    assert.deepEqual(
+      [target.host, target.label, target.interval, target.timeout, target.protocol, target.port],
+      [DEST, "lo", 1, 0.5, "icmp", null],
+    );
+    assert.equal(target.status.probing, true);
+
+    const list = await t.call("GET", "/api/targets");
+    assert.deepEqual(list.json.targets.map((x: { id: number }) => x.id), [target.id]);
+    const got = await t.call("GET", `/api/targets/${target.id}`);
+    assert.equal(got.json.target.label, "lo");
+
+    const patched = await t.call("PATCH", `/api/targets/${target.id}`, {
+      body: { label: "loopback", maxHops: 5, packetSize: 100 },
+    });
+    assert.equal(patched.status, 200);
+    assert.deepEqual([patched.json.target.label, patched.json.target.maxHops], ["loopback", 5]);
+    assert.equal(patched.json.target.interval, 1, "fields not sent keep their values");
+
+    const paused = await t.call("POST", `/api/targets/${target.id}/pause`);
+    assert.deepEqual([paused.json.target.paused, paused.json.target.status.probing], [true, false]);
+    assert.deepEqual(t.app.service.engine.targetIds(), []);
+    const resumed = await t.call("POST", `/api/targets/${target.id}/resume`);
+    assert.deepEqual([resumed.json.target.paused, resumed.json.target.status.probing], [
+      false,
+      true,
+    ]);
+
+    await t.clock.advance(3000);
+    assert.ok((await t.store.rounds(target.id, {})).length > 0, "rounds were stored");
+    const deleted = await t.call("DELETE", `/api/targets/${target.id}`);
+    assert.equal(deleted.status, 204);
+    assert.equal((await t.call("GET", `/api/targets/${target.id}`)).status, 404);
+    assert.deepEqual(await t.store.rounds(target.id, {}), [], "data removed");
+    assert.deepEqual(t.app.service.engine.targetIds(), [], "probing stopped");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - an update changes the running schedule at once", async () => {
+  const t = await setup();
+  try {
+    const { json } = await t.call("POST", "/api/targets", { body: { host: DEST, interval: 10 } });
+    const id = json.target.id;
+    await t.clock.advance(15_000);
+    const before = t.fake.sent(DEST, 1);
+    assert.equal(before, 2, "rounds at 0 and 10 s");
+    await t.call("PATCH", `/api/targets/${id}`, { body: { interval: 1 } });
+    await t.clock.advance(5_000);
+    assert.ok(t.fake.sent(DEST, 1) - before >= 5, "one round per second right after the update");
+    assert.equal((await t.store.getTarget(id))!.options.intervalMs, 1000, "stored too");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - invalid input is a 400 naming the field", async () => {
+  const t = await setup();
+  try {
+    const cases: [unknown, string][] = [
+      [{}, "host"],
+      [{ host: "-f" }, "host"],
+      [{ host: "a;b" }, "host"],
+      [{ host: "$(id)" }, "host"],
+      [{ host: DEST, interval: 0 }, "interval"],
+      [{ host: DEST, interval: "2" }, "interval"],
+      [{ host: DEST, maxHops: 65 }, "maxHops"],
+      [{ host: DEST, protocol: "sctp" }, "protocol"],
+      [{ host: DEST, port: 80 }, "port"],
+      [{ host: DEST, bogus: 1 }, "body"],
+      [{ host: DEST, configuration: "nope" }, "configuration"],
+      [[1, 2], "body"],
+      [null, "body"],
+    ];
+    for (const [body, field] of cases) {
+      const reply = await t.call("POST", "/api/targets", { body });
+      assert.equal(reply.status, 400, JSON.stringify(body));
+      assert.ok(reply.json.error.code && reply.json.error.message, "error shape");
+      assert.ok(reply.json.error.message.includes(field), `${JSON.stringify(body)}: ${reply.text}`);
+    }
+    const notJson = await t.call("POST", "/api/targets", {
+      raw: "{nope",
+      headers: { "content-type": "application/json" },
+    });
+    assert.deepEqual([notJson.status, notJson.json.error.code], [400, "invalid_json"]);
+    assert.equal((await t.store.listTargets()).length, 0, "nothing was created");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - 404, 405, 413 and 415 in the one error shape", async () => {
+  const t = await setup({ bodyLimitBytes: 1000 });
+  try {
+    const missing = await t.call("GET", "/api/targets/99");
+    assert.deepEqual([missing.status, missing.json.error.code], [404, "not_found"]);
+    const badId = await t.call("GET", "/api/targets/abc");
+    assert.deepEqual([badId.status, badId.json.error.code], [400, "invalid_path"]);
+    const noRoute = await t.call("GET", "/api/nothing");
+    assert.equal(noRoute.status, 404);
+    const wrong = await t.call("PUT", "/api/targets");
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "GET, POST");
+    const big = await t.call("POST", "/api/targets", {
+      body: { host: DEST, label: "x".repeat(2000) },
+    });
+    assert.deepEqual([big.status, big.json.error.code], [413, "body_too_large"]);
+    const form = await t.call("POST", "/api/targets", {
+      raw: "host=127.0.0.1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.deepEqual([form.status, form.json.error.code], [415, "unsupported_media_type"]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - the prober's limits are a 400, not a silent failure", async () => {
+  // Like busybox ping: only final-hop traces are possible.
+  const t = await setup({ intermediateHops: false });
+  try {
+    const reply = await t.call("POST", "/api/targets", { body: { host: DEST } });
+    assert.deepEqual([reply.status, reply.json.error.code], [400, "unsupported_by_prober"]);
+    const ok = await t.call("POST", "/api/targets", { body: { host: DEST, finalHopOnly: true } });
+    assert.equal(ok.status, 201);
+  } finally {
+    await t.close();
+  }
+});

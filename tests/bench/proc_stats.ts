@@ -1,0 +1,75 @@
+// Process figures for the bench scripts, from /proc (Linux): resident memory, CPU time of this
+// process and of live children, and percentiles of sorted samples.
+const CLOCK_TICKS_PER_S = 100;
+
+function statTimes(path: string): { own: number; children: number } {
+  const text = Deno.readTextFileSync(path);
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+  const tick = (i: number) => Number(fields[i - 3]) * 1000 / CLOCK_TICKS_PER_S;
+  return { own: tick(14) + tick(15), children: tick(16) + tick(17) };
+}
+
+function statTimesMs(path: string): number {
+  return statTimes(path).own;
+}
+
+/** CPU used so far by this process and its reaped children (ping, fping), ms. */
+export function selfAndReapedCpuMs(): number {
+  const self = statTimes("/proc/self/stat");
+  return self.own + self.children;
+}
+
+/** VmRSS of this process in kB. */
+export function vmRssKb(pid: number | "self" = "self"): number {
+  const text = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const match = text.match(/^VmRSS:\s+(\d+) kB/m);
+  return match ? Number(match[1]) : 0;
+}
+
+/** CPU (user + system) used by this process so far, ms. */
+export function selfCpuMs(): number {
+  return statTimesMs("/proc/self/stat");
+}
+
+/** CPU used so far by live processes `pids` (gone ones count 0), ms. */
+export function childCpuMs(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      sum += statTimesMs(`/proc/${pid}/stat`);
+    } catch { /* gone */ }
+  }
+  return sum;
+}
+
+/** Pids of live children of this process whose command name is `comm`. */
+export function childPids(comm: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (name === comm && ppid === Deno.pid) pids.push(Number(entry.name));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+/** Nearest-rank percentile of ascending `sorted` (0 when empty). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function median(values: number[]): number {
+  return percentile(Float64Array.from(values).sort(), 50);
+}
+
+/** The 1/5/15-minute load averages, as /proc/loadavg says them. */
+export function loadAverage(): string {
+  return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+}

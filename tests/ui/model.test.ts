@@ -1,0 +1,91 @@
+// The UI's pure parts: formatting, normalising server JSON, host checks, and the summary's
+// per-row signals (a live update touches only the rows that changed).
+import assert from "node:assert/strict";
+import { effect } from "@preact/signals";
+import { formatCurrent, formatMs, formatName, formatPct, niceCeil } from "../../ui/model/format.ts";
+import { applySummary, rowIds, rowSignals } from "../../ui/model/summary.ts";
+import { toHop, toSummaryRow, toTimelinePoint } from "../../ui/model/types.ts";
+import { hostProblem } from "../../ui/model/host.ts";
+
+Deno.test("ui format - lost samples are ERR, missing names are dashes, precision fits", () => {
+  assert.equal(formatCurrent(null, 10), "ERR");
+  assert.equal(formatCurrent(12.345, 10), "12.3");
+  assert.equal(formatCurrent(null, 0), "-");
+  assert.equal(formatName(null), "----------");
+  assert.equal(formatMs(0.1234), "0.123");
+  assert.equal(formatMs(4.5), "4.50");
+  assert.equal(formatMs(250.4), "250");
+  assert.equal(formatPct(0), "0");
+  assert.equal(formatPct(33.333), "33.3");
+  assert.deepEqual([niceCeil(0), niceCeil(7), niceCeil(23), niceCeil(101)], [1, 10, 50, 200]);
+});
+
+Deno.test("ui types - hops, timeline points and summary rows from the API's JSON", () => {
+  const hop = toHop({
+    hop: 3,
+    ip: "10.0.0.2",
+    ips: ["10.0.0.1", "10.0.0.2"],
+    dns: null,
+    sent: 10,
+    received: 9,
+    lossPct: 10,
+    avgMs: 5,
+    minMs: 4,
+    maxMs: 7,
+    curMs: null,
+    jitterMs: 0.5,
+    approximate: false,
+    lossNotCarried: true,
+  });
+  assert.equal(hop.curMs, null);
+  assert.deepEqual(hop.ips, ["10.0.0.1", "10.0.0.2"]);
+  assert.equal(hop.lossNotCarried, true);
+  const raw = toTimelinePoint({ t: 1, avgMs: 5, minMs: 4, maxMs: 6, lossPct: null });
+  assert.deepEqual([raw.lowMs, raw.highMs, raw.lossPct], [null, null, 0]);
+  const rolled = toTimelinePoint({ t: 1, avgMs: 5, p5Ms: 3, p95Ms: 9, lossPct: 2 });
+  assert.deepEqual([rolled.lowMs, rolled.highMs, rolled.lossPct], [3, 9, 2]);
+  const row = toSummaryRow({
+    id: 4,
+    host: "h",
+    label: null,
+    avgMs: 5,
+    curMs: null,
+    sent: 10,
+    sparkline: [{ t: 0, avgMs: 4, lossPct: 0 }, { t: 1, avgMs: null, lossPct: null }, {
+      t: 2,
+      avgMs: 6,
+      lossPct: 20,
+    }],
+  });
+  assert.deepEqual(row.spark, [4, null, 6]);
+  assert.deepEqual(row.sparkLoss, [false, false, true]);
+});
+
+Deno.test("ui target bar - hosts are IP literals or RFC 1123 names", () => {
+  for (const ok of ["192.0.2.1", "2001:db8::1", "example.net", "a-b.example"]) {
+    assert.equal(hostProblem(ok), null, ok);
+  }
+  for (const bad of ["", "-f", "a b", "a;b", "$(id)", "300.1.1.1", "exa_mple.net"]) {
+    assert.notEqual(hostProblem(bad), null, bad);
+  }
+});
+
+Deno.test("ui summary - a live update re-renders only the rows that changed", () => {
+  const row = (id: number, avgMs: number) =>
+    toSummaryRow({ id, host: `h${id}`, avgMs, sent: 1, sparkline: [] });
+  applySummary([row(1, 5), row(2, 6), row(3, 7)]);
+  assert.deepEqual(rowIds.value, [1, 2, 3]);
+  const renders = new Map<number, number>();
+  const stops = [1, 2, 3].map((id) =>
+    effect(() => {
+      rowSignals.get(id)!.value;
+      renders.set(id, (renders.get(id) ?? 0) + 1);
+    })
+  );
+  applySummary([row(2, 9)], false); // a pushed partial update
+  applySummary([row(1, 5), row(2, 9), row(3, 7)]); // a full refetch, nothing new
+  assert.deepEqual([renders.get(1), renders.get(2), renders.get(3)], [1, 2, 1]);
+  applySummary([row(1, 5), row(3, 7)]); // target 2 was deleted
+  assert.deepEqual(rowIds.value, [1, 3]);
+  for (const stop of stops) stop();
+});

@@ -1,0 +1,71 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Browser entry: wire models to the live connection, then render.
+import { effect } from "@preact/signals";
+import { render } from "preact";
+import { initAlerts } from "./model/alerts.ts";
+import { initComments } from "./model/comments.ts";
+import { authRequired } from "./model/api.ts";
+import { checkAuth } from "./model/auth.ts";
+import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
+import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
+import { initSummary, refreshSummarySoon } from "./model/summary.ts";
+import { initNavigation, loadTargets, selectedId, targets } from "./model/targets.ts";
+import { throttle } from "./model/throttle.ts";
+import { initTimeline, range } from "./model/timeline.ts";
+import { initTrace } from "./model/trace.ts";
+import { App } from "./views/app.tsx";
+
+function wire(): void {
+  initNavigation();
+  initTrace();
+  initTimeline();
+  initComments();
+  initSummary();
+  initHistory();
+  initAlerts();
+  // Rounds of the open target are pushed; the summary rows of every target too.
+  effect(() => {
+    const id = selectedId.value;
+    subscribe(id === null ? [] : [id], true);
+  });
+  // Targets came or went: the summary's membership changed.
+  effect(() => {
+    targets.value;
+    refreshSummarySoon();
+  });
+  // Targets added or removed elsewhere (another browser, the API, a restart) show up here too.
+  const targetsSoon = throttle(loadTargets, 1000);
+  onReconnect(targetsSoon);
+  onLive((event) => {
+    if (event.kind !== "summary" || !Array.isArray(event.data.targets)) return;
+    const known = new Set(targets.peek().map((t) => t.id));
+    const rows = event.data.targets as { id?: number }[];
+    if (rows.some((row) => typeof row.id === "number" && !known.has(row.id))) targetsSoon();
+  });
+  const insightsSoon = throttle(() => {
+    refreshInsights();
+  }, 5000);
+  effect(() => {
+    range.value;
+    selectedId.value;
+    insightsSoon();
+  });
+}
+
+function goLive(): void {
+  loadTargets();
+  refreshConfigurations();
+  refreshSummarySoon();
+  connect();
+}
+
+effect(() => {
+  if (authRequired.value) disconnect();
+});
+
+render(<App onLoggedIn={goLive} />, document.getElementById("app")!);
+wire();
+checkAuth().then((open) => {
+  if (open) goLive();
+});

@@ -1,0 +1,345 @@
+// The rule form's draft: every field a string or a flag as the inputs hold it, turned into the
+// API's rule JSON (with field-named messages for what cannot be sent) and back from a rule. Pure
+// functions: no signals, no fetches.
+import {
+  type ActionSpec,
+  type ActionType,
+  type AlertRule,
+  EVENT_KINDS,
+  type EventKind,
+  type HopSelector,
+  type Metric,
+  METRICS,
+  type Operator,
+  type Trigger,
+} from "./alerts_types.ts";
+
+export interface ActionDraft {
+  type: ActionType;
+  on: EventKind[];
+  /** Blank: the server's default. */
+  timeoutS: string;
+  retries: string;
+  retryBackoffS: string;
+  /** email: comma-separated addresses. */
+  to: string;
+  cc: string;
+  subjectPrefix: string;
+  evidence: boolean;
+  /** webhook */
+  url: string;
+  method: "POST" | "PUT";
+  /** One `Name: value` per line. */
+  headers: string;
+  /** logFile */
+  file: string;
+  /** command: program, then one argument per line. */
+  argv: string;
+  /** comment */
+  prefix: string;
+}
+
+export type HopKind = "final" | "any" | "hop" | "address";
+export type TriggerKind = "consecutive" | "xOf" | "forMs";
+
+export interface RuleDraft {
+  /** null: a new rule. */
+  id: number | null;
+  name: string;
+  enabled: boolean;
+  scopeAll: boolean;
+  targetIds: number[];
+  hopKind: HopKind;
+  hopNumber: string;
+  hopAddress: string;
+  metric: Metric;
+  op: Operator;
+  threshold: string;
+  recoverThreshold: string;
+  address: string;
+  focusSamples: string;
+  triggerKind: TriggerKind;
+  consecutive: string;
+  xOf: string;
+  last: string;
+  forS: string;
+  recoverAfterSamples: string;
+  remind: boolean;
+  repeatMin: string;
+  evidenceMin: string;
+  actions: ActionDraft[];
+}
+
+/** Messages by field path ("condition.threshold", "actions.0.url"); "" is the rule as a whole. */
+export type FieldErrors = Record<string, string>;
+
+export function isNumeric(metric: Metric): boolean {
+  return METRICS.find((m) => m.id === metric)?.numeric ?? false;
+}
+
+export function newActionDraft(type: ActionType = "logFile"): ActionDraft {
+  return {
+    type,
+    on: [...EVENT_KINDS],
+    timeoutS: "",
+    retries: "",
+    retryBackoffS: "",
+    to: "",
+    cc: "",
+    subjectPrefix: "",
+    evidence: type === "email",
+    url: "",
+    method: "POST",
+    headers: "",
+    file: "",
+    argv: "",
+    prefix: "",
+  };
+}
+
+export function newRuleDraft(): RuleDraft {
+  return {
+    id: null,
+    name: "",
+    enabled: true,
+    scopeAll: true,
+    targetIds: [],
+    hopKind: "final",
+    hopNumber: "",
+    hopAddress: "",
+    metric: "lossPct",
+    op: ">=",
+    threshold: "10",
+    recoverThreshold: "",
+    address: "",
+    focusSamples: "10",
+    triggerKind: "consecutive",
+    consecutive: "3",
+    xOf: "3",
+    last: "5",
+    forS: "60",
+    recoverAfterSamples: "3",
+    remind: false,
+    repeatMin: "15",
+    evidenceMin: "10",
+    actions: [],
+  };
+}
+
+const text = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+const secondsText = (ms: unknown) => (typeof ms === "number" ? String(ms / 1000) : "");
+
+function actionDraftOf(a: ActionSpec): ActionDraft {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
+  const headers = Object.entries((a.headers ?? {}) as Record<string, string>)
+    .map(([k, v]) => `${k}: ${v}`).join("\n");
+  return {
+    ...newActionDraft(a.type),
+    on: [...a.on],
+    timeoutS: secondsText(a.timeoutMs),
+    retries: text(a.retries),
+    retryBackoffS: secondsText(a.retryBackoffMs),
+    to: list(a.to),
+    cc: list(a.cc),
+    subjectPrefix: text(a.subjectPrefix),
+    evidence: a.evidence === true,
+    url: text(a.url),
+    method: a.method === "PUT" ? "PUT" : "POST",
+    headers,
+    file: text(a.file),
+    argv: Array.isArray(a.argv) ? a.argv.join("\n") : "",
+    prefix: text(a.prefix),
+  };
+}
+
+export function draftOf(rule: AlertRule): RuleDraft {
+  const c = rule.condition;
+  const t = rule.trigger;
+  const hop = rule.hop;
+  return {
+    ...newRuleDraft(),
+    id: rule.id,
+    name: rule.name,
+    enabled: rule.enabled,
+    scopeAll: rule.scope === "all",
+    targetIds: rule.scope === "all" ? [] : [...rule.scope.targetIds],
+    hopKind: typeof hop === "string" ? hop : "hop" in hop ? "hop" : "address",
+    hopNumber: typeof hop === "object" && "hop" in hop ? String(hop.hop) : "",
+    hopAddress: typeof hop === "object" && "address" in hop ? hop.address : "",
+    metric: c.metric,
+    op: c.op ?? ">=",
+    threshold: text(c.threshold),
+    recoverThreshold: c.recoverThreshold === c.threshold ? "" : text(c.recoverThreshold),
+    address: text(c.address),
+    focusSamples: String(rule.focusSamples),
+    triggerKind: "consecutive" in t ? "consecutive" : "xOf" in t ? "xOf" : "forMs",
+    consecutive: "consecutive" in t ? String(t.consecutive) : "3",
+    xOf: "xOf" in t ? String(t.xOf) : "3",
+    last: "xOf" in t ? String(t.last) : "5",
+    forS: "forMs" in t ? String(t.forMs / 1000) : "60",
+    recoverAfterSamples: String(rule.recoverAfterSamples),
+    remind: rule.repeatIntervalMs !== null,
+    repeatMin: rule.repeatIntervalMs === null ? "15" : String(rule.repeatIntervalMs / 60_000),
+    evidenceMin: String(rule.evidenceWindowMs / 60_000),
+    actions: rule.actions.map(actionDraftOf),
+  };
+}
+
+/** Reads number inputs, collecting a message per field that is blank or not a number. */
+class Reader {
+  errors: FieldErrors = {};
+  number(value: string, path: string, options: { scale?: number; integer?: boolean } = {}) {
+    const trimmed = value.trim();
+    const n = Number(trimmed);
+    if (trimmed === "" || !Number.isFinite(n)) {
+      this.errors[path] = "enter a number";
+      return 0;
+    }
+    const scaled = n * (options.scale ?? 1);
+    if (options.integer && !Number.isInteger(scaled)) this.errors[path] = "enter a whole number";
+    return options.integer ? Math.round(scaled) : scaled;
+  }
+  optionalNumber(value: string, path: string, options: { scale?: number; integer?: boolean }) {
+    return value.trim() === "" ? undefined : this.number(value, path, options);
+  }
+}
+
+const splitList = (value: string) => value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+
+function headersOf(value: string, path: string, r: Reader): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of value.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const colon = line.indexOf(":");
+    if (colon < 1) {
+      r.errors[path] = `"${line}" is not a "Name: value" header`;
+      continue;
+    }
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function actionSpecOf(a: ActionDraft, path: string, r: Reader): Record<string, unknown> {
+  const spec: Record<string, unknown> = { type: a.type, on: a.on };
+  const seconds = { scale: 1000, integer: true };
+  const timeoutMs = r.optionalNumber(a.timeoutS, `${path}.timeoutMs`, seconds);
+  const retries = r.optionalNumber(a.retries, `${path}.retries`, { integer: true });
+  const backoffMs = r.optionalNumber(a.retryBackoffS, `${path}.retryBackoffMs`, seconds);
+  if (timeoutMs !== undefined) spec.timeoutMs = timeoutMs;
+  if (retries !== undefined) spec.retries = retries;
+  if (backoffMs !== undefined) spec.retryBackoffMs = backoffMs;
+  if (!a.on.length) r.errors[`${path}.on`] = "pick at least one event";
+  switch (a.type) {
+    case "email":
+      spec.to = splitList(a.to);
+      spec.cc = splitList(a.cc);
+      if (a.subjectPrefix.trim()) spec.subjectPrefix = a.subjectPrefix.trim();
+      spec.evidence = a.evidence;
+      break;
+    case "webhook":
+      spec.url = a.url.trim();
+      spec.method = a.method;
+      spec.headers = headersOf(a.headers, `${path}.headers`, r);
+      spec.evidence = a.evidence;
+      break;
+    case "logFile":
+      if (a.file.trim()) spec.file = a.file.trim();
+      break;
+    case "command":
+      spec.argv = a.argv.split("\n").map((s) => s.trim()).filter(Boolean);
+      break;
+    case "comment":
+      if (a.prefix.trim()) spec.prefix = a.prefix.trim();
+      break;
+  }
+  return spec;
+}
+
+/** One action as JSON for a test-fire, or the messages that stop it. */
+export function actionOf(
+  a: ActionDraft,
+  index: number,
+): { action: Record<string, unknown> | null; errors: FieldErrors } {
+  const r = new Reader();
+  const action = actionSpecOf(a, `actions.${index}`, r);
+  return Object.keys(r.errors).length ? { action: null, errors: r.errors } : { action, errors: {} };
+}
+
+function hopOf(d: RuleDraft, r: Reader): HopSelector {
+  if (d.hopKind === "hop") return { hop: r.number(d.hopNumber, "hop.hop", { integer: true }) };
+  if (d.hopKind === "address") return { address: d.hopAddress.trim() };
+  return d.hopKind;
+}
+
+function triggerOf(d: RuleDraft, r: Reader): Trigger {
+  const int = { integer: true };
+  if (d.triggerKind === "consecutive") {
+    return { consecutive: r.number(d.consecutive, "trigger.consecutive", int) };
+  }
+  if (d.triggerKind === "xOf") {
+    return {
+      xOf: r.number(d.xOf, "trigger.xOf", int),
+      last: r.number(d.last, "trigger.last", int),
+    };
+  }
+  return { forMs: r.number(d.forS, "trigger.forMs", { scale: 1000, integer: true }) };
+}
+
+function conditionOf(d: RuleDraft, r: Reader): Record<string, unknown> {
+  const condition: Record<string, unknown> = { metric: d.metric };
+  if (isNumeric(d.metric)) {
+    condition.op = d.op;
+    condition.threshold = r.number(d.threshold, "condition.threshold");
+    const recover = r.optionalNumber(d.recoverThreshold, "condition.recoverThreshold", {});
+    if (recover !== undefined) condition.recoverThreshold = recover;
+  }
+  if (d.metric === "addressInRoute") condition.address = d.address.trim();
+  return condition;
+}
+
+/** The rule JSON for POST/PUT, or the fields to fix first. */
+export function specOf(
+  d: RuleDraft,
+): { spec: Record<string, unknown> | null; errors: FieldErrors } {
+  const r = new Reader();
+  if (!d.name.trim()) r.errors.name = "give the rule a name";
+  if (!d.scopeAll && !d.targetIds.length) r.errors["scope.targetIds"] = "pick at least one target";
+  const int = { integer: true };
+  const spec: Record<string, unknown> = {
+    name: d.name.trim(),
+    enabled: d.enabled,
+    scope: d.scopeAll ? "all" : { targetIds: d.targetIds },
+    hop: hopOf(d, r),
+    condition: conditionOf(d, r),
+    focusSamples: r.number(d.focusSamples, "focusSamples", int),
+    trigger: triggerOf(d, r),
+    recoverAfterSamples: r.number(d.recoverAfterSamples, "recoverAfterSamples", int),
+    repeatIntervalMs: d.remind
+      ? r.number(d.repeatMin, "repeatIntervalMs", { scale: 60_000, integer: true })
+      : null,
+    evidenceWindowMs: r.number(d.evidenceMin, "evidenceWindowMs", { scale: 60_000, integer: true }),
+    actions: d.actions.map((a, i) => actionSpecOf(a, `actions.${i}`, r)),
+  };
+  return Object.keys(r.errors).length ? { spec: null, errors: r.errors } : { spec, errors: {} };
+}
+
+/** The server's 400 details (`[{field, message}]`) as messages by field path. */
+export function fieldErrorsOf(details: unknown, fallback: string): FieldErrors {
+  const errors: FieldErrors = {};
+  if (Array.isArray(details)) {
+    for (const d of details as { field?: unknown; path?: unknown; message?: unknown }[]) {
+      const field = Array.isArray(d.path) ? d.path.join(".") : String(d.field ?? d.path ?? "");
+      const key = field === "body" ? "" : field;
+      errors[key] = errors[key] ? `${errors[key]}; ${d.message}` : String(d.message);
+    }
+  }
+  if (!Object.keys(errors).length) errors[""] = fallback;
+  return errors;
+}
+
+/** The message for a field: its own, or one about a part of it ("actions.0.to.1"). */
+export function errorAt(errors: FieldErrors, path: string): string | undefined {
+  if (errors[path]) return errors[path];
+  const inner = Object.keys(errors).find((k) => k.startsWith(`${path}.`));
+  return inner ? errors[inner] : undefined;
+}

@@ -1,0 +1,84 @@
+// Formatting helpers: every number, time and name the UI shows goes through here.
+
+export const NO_NAME = "----------";
+
+/** Milliseconds with precision that fits the size: 0.123, 12.3, 123. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
+  if (ms < 1) return ms.toFixed(3);
+  if (ms < 10) return ms.toFixed(2);
+  if (ms < 100) return ms.toFixed(1);
+  return Math.round(ms).toString();
+}
+
+/** The current sample: `ERR` when it was lost. */
+export function formatCurrent(ms: number | null | undefined, sent = 1): string {
+  if (!sent) return "-";
+  return ms === null || ms === undefined ? "ERR" : formatMs(ms);
+}
+
+export function formatPct(pct: number | null | undefined, digits = 1): string {
+  if (pct === null || pct === undefined || !Number.isFinite(pct)) return "-";
+  if (pct === 0) return "0";
+  return pct.toFixed(pct >= 10 ? Math.min(digits, 1) : digits);
+}
+
+export function formatName(name: string | null | undefined): string {
+  return name ? name : NO_NAME;
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Local wall-clock time: 14:03:22, with the date when it is not today. */
+export function formatTime(epochMs: number, now = Date.now()): string {
+  const d = new Date(epochMs);
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const today = new Date(now);
+  if (d.toDateString() === today.toDateString()) return time;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m} min`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.round(h / 24)} d`;
+}
+
+/** For datetime-local inputs (local time, minute precision). */
+export function toLocalInput(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${
+    pad(d.getMinutes())
+  }`;
+}
+
+/** A "nice" axis maximum at or above `value`: 1, 2, 5 × 10^n. */
+export function niceCeil(value: number): number {
+  if (!(value > 0)) return 1;
+  const exp = Math.pow(10, Math.floor(Math.log10(value)));
+  for (const step of [1, 2, 5, 10]) if (step * exp >= value) return step * exp;
+  return 10 * exp;
+}
+
+export function describeRoute(path: string[][]): string {
+  return path.map((ips, i) => `${i + 1}:${ips.length ? ips.join("|") : "*"}`).join("  ");
+}
+
+/** "5 s · ICMP · 56 B · 30 hops · timeout 3 s" from a configuration's options. */
+export function describeOptions(o: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (o.interval !== undefined) parts.push(`every ${o.interval} s`);
+  if (o.protocol !== undefined) parts.push(String(o.protocol).toUpperCase());
+  if (o.port) parts.push(`port ${o.port}`);
+  if (o.packetSize !== undefined) parts.push(`${o.packetSize} B`);
+  if (o.maxHops !== undefined) parts.push(`${o.maxHops} hops`);
+  if (o.timeout !== undefined) parts.push(`timeout ${o.timeout} s`);
+  if (o.finalHopOnly) parts.push("final hop only");
+  return parts.join(" · ");
+}

@@ -1,0 +1,95 @@
+// The summary of all targets. Each row is its own signal so a live update re-renders one row,
+// not the table; the order is recomputed at most once a second.
+import { computed, type Signal, signal } from "@preact/signals";
+import { describeError, get, listOf } from "./api.ts";
+import { onLive, onReconnect } from "./live.ts";
+import { throttle } from "./throttle.ts";
+import { type SummaryRow, toSummaryRow } from "./types.ts";
+
+export type SortKey = "host" | "avgMs" | "minMs" | "curMs" | "lossPct" | "jitterMs";
+
+export const rowSignals = new Map<number, Signal<SummaryRow>>();
+export const rowIds = signal<number[]>([]);
+export const sortKey = signal<SortKey>("host");
+export const sortDescending = signal(false);
+export const summaryError = signal<string | null>(null);
+/** Bumped when a refresh changed the values the order depends on. */
+const orderVersion = signal(0);
+
+export const sortedIds = computed(() => {
+  orderVersion.value;
+  const key = sortKey.value;
+  const sign = sortDescending.value ? -1 : 1;
+  const rows = rowIds.value.map((id) => rowSignals.get(id)!.peek());
+  rows.sort((a, b) => {
+    if (key === "host") {
+      return sign *
+        (a.label ?? a.host).localeCompare(b.label ?? b.host, undefined, { numeric: true });
+    }
+    const av = a[key] ?? (sign > 0 ? Infinity : -Infinity);
+    const bv = b[key] ?? (sign > 0 ? Infinity : -Infinity);
+    return sign * (av - bv) || a.id - b.id;
+  });
+  return rows.map((r) => r.id);
+});
+
+function same(a: SummaryRow, b: SummaryRow): boolean {
+  return a.avgMs === b.avgMs && a.curMs === b.curMs && a.lossPct === b.lossPct &&
+    a.minMs === b.minMs && a.jitterMs === b.jitterMs && a.sent === b.sent &&
+    a.paused === b.paused && a.host === b.host && a.label === b.label &&
+    a.spark.length === b.spark.length && a.spark.every((v, i) => v === b.spark[i]) &&
+    a.sparkLoss.every((v, i) => v === b.sparkLoss[i]);
+}
+
+/** Applies fresh rows. `complete` rows are every target: the others are removed. */
+export function applySummary(rows: SummaryRow[], complete = true): void {
+  const seen = new Set<number>();
+  let membershipChanged = false;
+  for (const row of rows) {
+    seen.add(row.id);
+    const existing = rowSignals.get(row.id);
+    if (!existing) {
+      rowSignals.set(row.id, signal(row));
+      membershipChanged = true;
+    } else if (!same(existing.peek(), row)) existing.value = row;
+  }
+  for (const id of [...rowSignals.keys()]) {
+    if (complete && !seen.has(id)) {
+      rowSignals.delete(id);
+      membershipChanged = true;
+    }
+  }
+  if (membershipChanged) rowIds.value = [...rowSignals.keys()];
+  if (sortKey.peek() !== "host") orderVersion.value++;
+}
+
+export async function refreshSummary(): Promise<void> {
+  try {
+    const body = await get<unknown>("/api/summary");
+    applySummary(listOf<Record<string, unknown>>(body, "targets").map(toSummaryRow));
+    summaryError.value = null;
+  } catch (error) {
+    summaryError.value = describeError(error);
+  }
+}
+
+export const refreshSummarySoon = throttle(refreshSummary, 1000);
+
+export function sortBy(key: SortKey): void {
+  if (sortKey.value === key) sortDescending.value = !sortDescending.value;
+  else {
+    sortKey.value = key;
+    sortDescending.value = key !== "host";
+  }
+}
+
+export function initSummary(): void {
+  // The server pushes the rows of targets that finished a round; a full refetch only
+  // happens on (re)connection and when targets come or go.
+  onLive((event) => {
+    if (event.kind !== "summary") return;
+    const rows = event.data.targets;
+    if (Array.isArray(rows)) applySummary(rows.map(toSummaryRow), false);
+  });
+  onReconnect(refreshSummarySoon);
+}

@@ -1,0 +1,117 @@
+// Targets and navigation: which view is open and which target it shows (kept in the URL hash).
+import { computed, signal } from "@preact/signals";
+import { del, describeError, get, listOf, post } from "./api.ts";
+import { type Protocol, type Target, toTarget } from "./types.ts";
+import { rememberHost } from "./settings.ts";
+
+export type View = "summary" | "trace" | "routes" | "sessions" | "settings" | "alerts";
+export const VIEWS: { id: View; label: string; needsTarget: boolean }[] = [
+  { id: "summary", label: "Summary", needsTarget: false },
+  { id: "trace", label: "Trace graph", needsTarget: true },
+  { id: "routes", label: "Route changes", needsTarget: true },
+  { id: "sessions", label: "Sessions", needsTarget: true },
+  { id: "settings", label: "Settings", needsTarget: false },
+  { id: "alerts", label: "Alerts", needsTarget: false },
+];
+
+export const targets = signal<Target[]>([]);
+export const targetsLoaded = signal(false);
+export const view = signal<View>("summary");
+export const selectedId = signal<number | null>(null);
+export const selected = computed(() =>
+  targets.value.find((t) => t.id === selectedId.value) ?? null
+);
+export const targetError = signal<string | null>(null);
+export const busy = signal(false);
+
+function parseHash(): void {
+  const [, name, id] = location.hash.match(/^#\/(\w+)(?:\/(\d+))?/) ?? [];
+  if (VIEWS.some((v) => v.id === name)) view.value = name as View;
+  if (id) selectedId.value = Number(id);
+}
+
+function writeHash(): void {
+  const needsTarget = VIEWS.find((v) => v.id === view.value)?.needsTarget;
+  const hash = needsTarget && selectedId.value !== null
+    ? `#/${view.value}/${selectedId.value}`
+    : `#/${view.value}`;
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+}
+
+export function initNavigation(): void {
+  parseHash();
+  addEventListener("hashchange", parseHash);
+}
+
+export function open(next: View, targetId?: number): void {
+  if (targetId !== undefined) selectedId.value = targetId;
+  if (next !== "summary" && next !== "settings" && next !== "alerts" && selectedId.value === null) {
+    selectedId.value = targets.value[0]?.id ?? null;
+  }
+  view.value = next;
+  writeHash();
+}
+
+export async function loadTargets(): Promise<void> {
+  try {
+    targets.value = listOf<Record<string, unknown>>(await get("/api/targets"), "targets")
+      .map(toTarget);
+    targetsLoaded.value = true;
+    if (selectedId.value !== null && !targets.value.some((t) => t.id === selectedId.value)) {
+      selectedId.value = targets.value[0]?.id ?? null;
+    }
+  } catch (error) {
+    targetError.value = describeError(error);
+  }
+}
+
+export interface NewTargetInput {
+  host: string;
+  intervalS: number;
+  protocol: Protocol;
+  configuration: string | null;
+}
+
+export async function addTarget(input: NewTargetInput): Promise<boolean> {
+  targetError.value = null;
+  busy.value = true;
+  try {
+    const body: Record<string, unknown> = { host: input.host, protocol: input.protocol };
+    if (input.configuration) body.configuration = input.configuration;
+    else body.interval = input.intervalS;
+    const reply = await post<{ target?: Record<string, unknown> }>("/api/targets", body);
+    const created = toTarget(reply.target ?? reply);
+    rememberHost(input.host);
+    await loadTargets();
+    open("trace", created.id);
+    return true;
+  } catch (error) {
+    targetError.value = describeError(error);
+    return false;
+  } finally {
+    busy.value = false;
+  }
+}
+
+async function act(fn: () => Promise<unknown>): Promise<void> {
+  targetError.value = null;
+  try {
+    await fn();
+  } catch (error) {
+    targetError.value = describeError(error);
+  }
+  await loadTargets();
+}
+
+export const pauseTarget = (id: number) => act(() => post(`/api/targets/${id}/pause`));
+export const resumeTarget = (id: number) => act(() => post(`/api/targets/${id}/resume`));
+export function stopTarget(id: number): Promise<void> {
+  return act(async () => {
+    await del(`/api/targets/${id}`);
+    if (selectedId.value === id) selectedId.value = null;
+  });
+}
+
+export function targetName(t: { host: string; label: string | null }): string {
+  return t.label ? `${t.label} (${t.host})` : t.host;
+}

@@ -1,0 +1,238 @@
+// The page: header (views, connection state, theme), target bar, and the open view. This is the
+// only view that reads models; everything below gets data by props.
+import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
+import { authRequired } from "../model/api.ts";
+import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as history from "../model/history.ts";
+import { connect, connection, retryInS } from "../model/live.ts";
+import * as cm from "../model/comments.ts";
+import { recentHosts, setThresholds, theme, thresholds, toggleTheme } from "../model/settings.ts";
+import * as summary from "../model/summary.ts";
+import * as tg from "../model/targets.ts";
+import * as tl from "../model/timeline.ts";
+import * as trace from "../model/trace.ts";
+import { AlertsPage } from "./alerts.tsx";
+import { Insights } from "./insights.tsx";
+import { Login } from "./login.tsx";
+import { RouteChanges } from "./route_changes.tsx";
+import { Sessions } from "./sessions.tsx";
+import { Settings } from "./settings.tsx";
+import { Summary } from "./summary.tsx";
+import { Timeline } from "./timeline.tsx";
+import { TargetBar } from "./target_bar.tsx";
+import { TraceGraph } from "./trace_graph.tsx";
+
+function ConnectionBadge() {
+  const state = connection.value;
+  const text = state === "live"
+    ? "Live"
+    : state === "connecting"
+    ? "Connecting…"
+    : `Offline — retrying in ${retryInS.value} s`;
+  return (
+    <span class={`conn conn-${state}`} role="status" aria-live="polite" data-testid="connection">
+      <span class="dot" aria-hidden="true" />
+      {text}
+      {state === "offline" && (
+        <button type="button" class="link" onClick={connect}>retry now</button>
+      )}
+    </span>
+  );
+}
+
+function Nav() {
+  return (
+    <nav aria-label="Views">
+      {tg.VIEWS.map((v) => (
+        <button
+          key={v.id}
+          type="button"
+          class={tg.view.value === v.id ? "tab active" : "tab"}
+          aria-current={tg.view.value === v.id ? "page" : undefined}
+          disabled={v.needsTarget && !tg.targets.value.length}
+          onClick={() => tg.open(v.id)}
+        >
+          {v.label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function TraceView() {
+  const t = tg.selected.value;
+  return (
+    <div class="trace-layout">
+      <section class="panel trace-panel" aria-label="Trace graph">
+        <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+        <TraceGraph
+          hops={trace.hops.value}
+          scaleMaxMs={trace.scaleMaxMs.value}
+          thresholds={thresholds.value}
+          focus={trace.focus.value}
+          focusChoices={trace.FOCUS_CHOICES}
+          error={trace.hopsError.value}
+          alerts={t ? activeByTarget.value.get(t.id) : undefined}
+          onFocus={trace.setFocus}
+          timelineRange={tl.range.value}
+          onHopTimeline={(hop) => {
+            if (!tl.shownHops.value.includes(hop)) tl.toggleHop(hop);
+          }}
+        />
+      </section>
+      <Insights
+        insights={history.insights.value}
+        error={null}
+        onRefresh={history.refreshInsights}
+      />
+      <section class="panel timeline-panel" aria-label="Timeline">
+        <h2>Timeline</h2>
+        <Timeline
+          theme={theme.value}
+          range={tl.range.value}
+          presets={tl.PRESETS}
+          shownHops={tl.shownHops.value}
+          hopChoices={Array.from({ length: trace.maxHopSeen.value }, (_, i) => i + 1)}
+          series={tl.series.value}
+          routeChanges={history.routeChanges.value}
+          comments={cm.comments.value}
+          focusRange={trace.focus.value.kind === "range" ? trace.focus.value : null}
+          error={tl.timelineError.value ?? cm.commentsError.value}
+          onPreset={tl.setPreset}
+          onRange={tl.setRange}
+          onPan={tl.pan}
+          onZoom={tl.zoom}
+          onToggleHop={tl.toggleHop}
+          onPickTime={(at) => trace.focusAt(at)}
+          onFocusRange={(start, end) => trace.setFocus({ kind: "range", start, end })}
+          onComment={cm.addComment}
+          onRemoveComment={cm.removeComment}
+        />
+      </section>
+    </div>
+  );
+}
+
+function Main() {
+  const v = tg.view.value;
+  const t = tg.selected.value;
+  if (v !== "summary" && v !== "settings" && v !== "alerts" && !t) {
+    return <p class="empty">Add a target above to see its {v === "trace" ? "trace graph" : v}.</p>;
+  }
+  switch (v) {
+    case "summary":
+      return (
+        <section class="panel" aria-label="Summary">
+          <h2>All targets</h2>
+          <Summary
+            ids={summary.sortedIds.value}
+            rows={summary.rowSignals}
+            sortKey={summary.sortKey.value}
+            descending={summary.sortDescending.value}
+            thresholds={thresholds.value}
+            error={summary.summaryError.value}
+            onSort={summary.sortBy}
+            alerts={activeByTarget.value}
+            onOpen={(id) => tg.open("trace", id)}
+          />
+        </section>
+      );
+    case "trace":
+      return <TraceView />;
+    case "routes":
+      return (
+        <section class="panel" aria-label="Route changes">
+          <h2>Route changes — {t!.host}</h2>
+          <RouteChanges
+            changes={history.routeChanges.value}
+            error={history.routesError.value}
+            onShow={(at) => {
+              tg.open("trace");
+              trace.focusAt(at);
+            }}
+          />
+        </section>
+      );
+    case "sessions":
+      return (
+        <section class="panel" aria-label="Sessions">
+          <h2>Sessions — {t!.host}</h2>
+          <Sessions
+            sessions={history.sessions.value}
+            rangeStart={tl.range.value.start}
+            rangeEnd={tl.range.value.end}
+            error={history.sessionsError.value}
+            notice={history.historyNotice.value}
+            exportUrl={(f, s, e) => history.exportUrl(t!.id, f, s, e)}
+            sessionExportUrl={history.sessionExportUrl}
+            onCreate={history.createSession}
+            onRename={history.renameSession}
+            onDelete={history.deleteSession}
+            onReplay={history.replaySession}
+            onImport={history.importExport}
+          />
+        </section>
+      );
+    case "settings":
+      return (
+        <section class="panel" aria-label="Settings">
+          <h2>Settings</h2>
+          <Settings
+            theme={theme.value}
+            thresholds={thresholds.value}
+            configurations={history.configurations.value}
+            error={history.settingsError.value}
+            onTheme={toggleTheme}
+            onThresholds={setThresholds}
+            onSaveConfiguration={history.saveConfiguration}
+            onDeleteConfiguration={history.deleteConfiguration}
+            target={tg.selected.value}
+            onApplyConfiguration={history.applyConfiguration}
+          />
+        </section>
+      );
+    case "alerts":
+      return <AlertsPage {...alertsPageProps()} />;
+  }
+}
+
+export function App(props: { onLoggedIn: () => void }) {
+  if (authRequired.value) {
+    return <Login error={loginError.value} onLogin={(p) => login(p, props.onLoggedIn)} />;
+  }
+  return (
+    <div class="app">
+      <header class="top">
+        <span class="brand">PingWatcher</span>
+        <Nav />
+        <ConnectionBadge />
+        <button
+          type="button"
+          class="theme-toggle"
+          onClick={toggleTheme}
+          aria-label={`Switch to ${theme.value === "dark" ? "light" : "dark"} theme`}
+          data-testid="theme-toggle"
+        >
+          {theme.value === "dark" ? "☀" : "☾"}
+        </button>
+        {passwordSet.value && <button type="button" onClick={logout}>Log out</button>}
+      </header>
+      <TargetBar
+        targets={tg.targets.value}
+        selected={tg.selected.value}
+        configurations={history.configurations.value}
+        recentHosts={recentHosts.value}
+        error={tg.targetError.value}
+        busy={tg.busy.value}
+        onAdd={tg.addTarget}
+        onSelect={(id) => tg.open(tg.view.value === "summary" ? "trace" : tg.view.value, id)}
+        onPause={tg.pauseTarget}
+        onResume={tg.resumeTarget}
+        onStop={tg.stopTarget}
+      />
+      <main id="main">
+        <Main />
+      </main>
+    </div>
+  );
+}

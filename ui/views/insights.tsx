@@ -1,0 +1,77 @@
+// Insights for the timeline's range: uptime, percentiles, jitter, MOS. Shows whatever numbers
+// the server computed, labelled and formatted.
+import { formatMs, formatPct } from "../model/format.ts";
+
+const LABELS: Record<string, string> = {
+  sent: "Probes sent",
+  received: "Replies",
+  hopCount: "Hops",
+  uptimePct: "Uptime %",
+  availabilityPct: "Uptime %",
+  lossPct: "Loss %",
+  p50Ms: "p50 ms",
+  p90Ms: "p90 ms",
+  p95Ms: "p95 ms",
+  p99Ms: "p99 ms",
+  avgMs: "Avg ms",
+  minMs: "Min ms",
+  maxMs: "Max ms",
+  jitterMs: "Jitter ms",
+  mos: "MOS",
+  samples: "Samples",
+  routeChanges: "Route changes",
+};
+
+function flatten(value: Record<string, unknown>, prefix = ""): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === "number") out.push([prefix + k, v]);
+    else if (v && typeof v === "object" && !Array.isArray(v) && prefix === "") {
+      out.push(...flatten(v as Record<string, unknown>, `${k}.`));
+    }
+  }
+  return out;
+}
+
+function show(key: string, v: number): string {
+  const base = key.split(".").pop()!;
+  if (/Pct$/.test(base)) return formatPct(v, 2);
+  if (/Ms$/.test(base)) return formatMs(v);
+  if (base === "mos") return v.toFixed(2);
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+export function Insights(
+  props: { insights: Record<string, unknown> | null; error: string | null; onRefresh: () => void },
+) {
+  const entries = props.insights
+    ? flatten(props.insights).filter(([k]) => !/(^|\.)(id|targetId|start|end|at|hop)$/.test(k))
+    : [];
+  const raw = props.insights?.findings;
+  const findings = (Array.isArray(raw) ? raw : []) as { severity?: string; message?: string }[];
+  return (
+    <aside class="insights" aria-label="Insights">
+      <div class="panel-head">
+        <h3>Insights</h3>
+        <button type="button" class="link" onClick={props.onRefresh}>refresh</button>
+      </div>
+      {props.error && <p class="muted">{props.error}</p>}
+      {!props.insights && !props.error && <p class="muted">For the timeline's range.</p>}
+      <dl>
+        {entries.map(([k, v]) => (
+          <div key={k} class="kv">
+            <dt>{LABELS[k.split(".").pop()!] ?? k}</dt>
+            <dd>{show(k, v)}</dd>
+          </div>
+        ))}
+      </dl>
+      {findings.length > 0 && (
+        <ul class="findings" aria-label="Findings">
+          {findings.map((f, i) => (
+            <li key={i} class={`finding ${f.severity ?? "info"}`}>{f.message}</li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

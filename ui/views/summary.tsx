@@ -1,0 +1,129 @@
+// Summary: every target in one sortable table. Each row subscribes to its own signal, so a live
+// update re-renders only that row.
+import type { Signal } from "@preact/signals";
+import { memo } from "preact/compat";
+import { formatCurrent, formatMs, formatPct } from "../model/format.ts";
+import { grade, type Thresholds } from "../model/settings.ts";
+import type { SortKey } from "../model/summary.ts";
+import type { SummaryRow } from "../model/types.ts";
+import type { ActiveAlert } from "../model/alerts.ts";
+import { AlertBadge } from "./alerts_badge.tsx";
+import { Sparkline } from "./sparkline.tsx";
+
+export interface SummaryProps {
+  ids: number[];
+  rows: Map<number, Signal<SummaryRow>>;
+  sortKey: SortKey;
+  descending: boolean;
+  thresholds: Thresholds;
+  error: string | null;
+  /** Alerts firing now, by target id. */
+  alerts?: Map<number, ActiveAlert[]>;
+  onSort: (key: SortKey) => void;
+  onOpen: (id: number) => void;
+}
+
+// `opt` columns give way on a phone-width screen.
+const COLUMNS: { key: SortKey; label: string; num: boolean; opt?: boolean }[] = [
+  { key: "host", label: "Target", num: false },
+  { key: "avgMs", label: "Avg ms", num: true },
+  { key: "minMs", label: "Min ms", num: true, opt: true },
+  { key: "curMs", label: "Cur ms", num: true },
+  { key: "lossPct", label: "Loss %", num: true },
+  { key: "jitterMs", label: "Jitter ms", num: true, opt: true },
+];
+
+const Row = memo(function Row(
+  props: {
+    row: Signal<SummaryRow>;
+    thresholds: Thresholds;
+    alerts?: ActiveAlert[];
+    onOpen: (id: number) => void;
+  },
+) {
+  const r = props.row.value;
+  const g = grade(r.avgMs, r.lossPct, props.thresholds);
+  const open = () => props.onOpen(r.id);
+  return (
+    <tr
+      class={`grade-${g} clickable${props.alerts?.length ? " alerting" : ""}`}
+      tabIndex={0}
+      data-testid="summary-row"
+      onClick={open}
+      onKeyDown={(e) => e.key === "Enter" && open()}
+    >
+      <td class="target-name">
+        <span class={`dot grade-${g}`} aria-hidden="true" />
+        {r.label ?? r.host}
+        {r.label && <span class="muted">{r.host}</span>}
+        {r.paused && <span class="badge">paused</span>}
+        <AlertBadge alerts={props.alerts} />
+      </td>
+      <td class="num">{formatMs(r.avgMs)}</td>
+      <td class="num opt">{formatMs(r.minMs)}</td>
+      <td class={r.curMs === null && r.sent ? "num err" : "num"}>
+        {formatCurrent(r.curMs, r.sent)}
+      </td>
+      <td class="num">{formatPct(r.lossPct)}</td>
+      <td class="num opt">{formatMs(r.jitterMs)}</td>
+      <td class="spark-col">
+        <Sparkline values={r.spark} loss={r.sparkLoss} />
+      </td>
+    </tr>
+  );
+});
+
+export function Summary(props: SummaryProps) {
+  return (
+    <div class="summary">
+      {props.error && <p class="error" role="alert">{props.error}</p>}
+      <div class="table-scroll">
+        <table class="summary-table" aria-label="Summary of all targets">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => {
+                const active = props.sortKey === c.key;
+                const sort = active ? (props.descending ? "descending" : "ascending") : "none";
+                return (
+                  <th
+                    key={c.key}
+                    scope="col"
+                    class={`${c.num ? "num" : ""}${c.opt ? " opt" : ""}`}
+                    aria-sort={sort}
+                  >
+                    <button type="button" class="sort" onClick={() => props.onSort(c.key)}>
+                      {c.label}
+                      <span aria-hidden="true">
+                        {active ? (props.descending ? " ▼" : " ▲") : ""}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+              <th scope="col">Recent latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.ids.length === 0 && (
+              <tr>
+                <td colSpan={7} class="empty">No targets yet: add one above.</td>
+              </tr>
+            )}
+            {props.ids.map((id) => {
+              const row = props.rows.get(id);
+              return row && (
+                <Row
+                  key={id}
+                  row={row}
+                  thresholds={props.thresholds}
+                  alerts={props.alerts?.get(id)}
+                  onOpen={props.onOpen}
+                />
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
