@@ -1,0 +1,155 @@
+// The web UI on the real network lab: the server (main.ts) and Chromium both run inside the lab's
+// agent namespace; the browser adds the lab's target and must show every router with its address,
+// PTR name and injected delay, then log the route change made while it watches.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, screenshot, skipReason } from "../ui/harness.ts";
+import { MAIN, ROOT } from "./cli.ts";
+import { skipLabTests } from "./helpers.ts";
+import { type Lab, withLab } from "./lab.ts";
+
+// Functions passed to the page run there; this file is type-checked without the DOM library.
+// deno-lint-ignore no-explicit-any
+declare const document: any;
+
+const labSkip = await skipLabTests("ui.test.ts");
+const browserSkip = skipReason();
+if (!labSkip && browserSkip) console.log(`ui.test.ts: ${browserSkip}`);
+
+const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
+const TOLERANCE_MS = 0.3;
+const WAIT_MS = 60_000;
+
+/** Starts `main.ts --headless`-less server in the agent namespace; resolves with its URL. */
+async function startServer(lab: Lab, dir: string) {
+  const child = lab.command(
+    [Deno.execPath(), "run", "-A", MAIN, "--port", "0", "--db", join(dir, "lab.db")],
+    {
+      cwd: ROOT,
+      env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    },
+  ).spawn();
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (true) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`the server exited before listening:\n${seen}`);
+    seen += value;
+    const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (match) {
+      // Keep draining stderr so the server never blocks on a full pipe.
+      (async () => {
+        while (!(await lines.read()).done) { /* drain */ }
+      })().catch(() => {});
+      return { url: match[1], child };
+    }
+  }
+}
+
+/** Chromium launched through `ip netns exec`, so it reaches the server on the agent's loopback. */
+async function launchInLab(lab: Lab, dir: string) {
+  const wrapper = join(dir, "chromium-in-lab");
+  await Deno.writeTextFile(
+    wrapper,
+    `#!/bin/sh\nexec ip netns exec ${lab.ns.agent} ${CHROMIUM} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const { chromium } = await import("playwright-core");
+  return await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Polls `check` (it runs in this process) until it holds or WAIT_MS passes. */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for a full focus window");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function hopCells(page: Page, column: "ip" | "dns" | "avg"): Promise<string[]> {
+  const nth = { ip: 3, dns: 4, avg: 5 }[column];
+  return page.locator(`[data-testid=hop-row] td:nth-child(${nth})`).allInnerTexts();
+}
+
+Deno.test({
+  name: "netlab ui - the browser shows the lab's routers, names, delays and a route change",
+  ignore: labSkip !== null || browserSkip !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withLab({ delayUs: DELAY_US }, async (lab) => {
+      const dir = await Deno.makeTempDir({ prefix: "pingwatcher-netlab-ui-" });
+      const server = await startServer(lab, dir);
+      const browser = await launchInLab(lab, dir);
+      const errors: string[] = [];
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        page.on("pageerror", (e) => errors.push(e.message));
+        await page.goto(`${server.url}/`);
+        await page.waitForSelector("[data-testid=connection]:has-text('Live')");
+        await page.fill("input[name=host]", lab.name("target"));
+        await page.selectOption("select[name=interval]", "0.5");
+        await page.click("form.add-target button[type=submit]");
+        await page.waitForURL(/#\/trace\/\d+$/);
+
+        const expected = lab.expectedHops(4);
+        // Names come from the lab's dnsmasq (PTR); they appear once looked up.
+        await page.waitForFunction(
+          (names: string[]) => {
+            const cells = [...document.querySelectorAll("[data-testid=hop-row] td.dns")];
+            return cells.map((c: { innerText: string }) => c.innerText).join() === names.join();
+          },
+          expected.map((h) => h.dns),
+          { timeout: WAIT_MS },
+        );
+        // A full focus window (10 rounds) before reading averages; it also lets the engine learn
+        // the route, so the switch below is a change rather than the first route.
+        const targetId = Number(page.url().match(/(\d+)$/)![1]);
+        await waitUntil(async () => {
+          const hops = await page.evaluate(
+            (id: number) => fetch(`/api/targets/${id}/hops?focus=10`).then((r) => r.json()),
+            targetId,
+          );
+          return hops.hops.length > 0 && hops.hops.at(-1).sent >= 10;
+        });
+        assert.deepEqual(await hopCells(page, "ip"), expected.map((h) => h.ip));
+        const avgs = (await hopCells(page, "avg")).map(Number);
+        for (const [i, hop] of expected.entries()) {
+          const injectedMs = hop.delayUs / 1000;
+          assert.ok(
+            Math.abs(avgs[i] - injectedMs) <= TOLERANCE_MS,
+            `hop ${hop.hop}: shows avg ${avgs[i]} ms, injected ${injectedMs} ms`,
+          );
+        }
+        await screenshot(page, "netlab_trace");
+
+        await lab.useAlternateRoute(true);
+        const r2b = lab.address("r2b", 4);
+        await page.waitForFunction(
+          (ip: string) =>
+            [...document.querySelectorAll("[data-testid=hop-row] td.ip")]
+              .some((c: { innerText: string }) => c.innerText.startsWith(ip)),
+          r2b,
+          { timeout: WAIT_MS },
+        );
+        await page.click("nav button:has-text('Route changes')");
+        const change = page.locator("[data-testid=route-change]");
+        await change.first().waitFor({ timeout: WAIT_MS });
+        assert.equal(await change.count(), 1, "one route change logged");
+        assert.match(await change.first().innerText(), new RegExp(r2b.replaceAll(".", "\\.")));
+        await screenshot(page, "netlab_route_change");
+        assert.deepEqual(errors, [], "no console errors");
+      } finally {
+        await browser.close();
+        server.child.kill("SIGTERM");
+        await server.child.status;
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
+    }),
+});
