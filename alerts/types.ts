@@ -1,6 +1,7 @@
 // What an alert event looks like to actions, the history and the API.
 import type { Transition } from "./machine.ts";
 import type { Metric, Operator } from "./rule.ts";
+import type { ActionRunRecord } from "../store/alerts_types.ts";
 
 export type AlertEventKind = Transition | "test";
 
@@ -36,16 +37,4 @@ export interface AlertEvent {
 }
 
 /** The result of running one action for one event, as kept in the history. */
-export interface ActionRun {
-  eventId: number;
-  /** Position of the action in the rule's list (-1 for a test-fire of a loose action). */
-  index: number;
-  type: string;
-  ok: boolean;
-  attempts: number;
-  /** Epoch ms when the last attempt ended. */
-  at: number;
-  error: string | null;
-  /** Captured output or a short description of what was done (file written, HTTP status). */
-  output: string | null;
-}
+export type ActionRun = ActionRunRecord;

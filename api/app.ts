@@ -7,7 +7,7 @@ import type { Store } from "../store/mod.ts";
 import { AuthGate, type AuthGateOptions } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { type ApiHandler, createHandler, type HandlerOptions } from "./handler.ts";
-import { historyOf, type HistoryQueries } from "./history.ts";
+import type { HistoryQueries } from "./history.ts";
 import { summaryRows } from "./routes/summary.ts";
 import { TargetService } from "./service.ts";
 import { engineTraceroute } from "./traceroute.ts";
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): App {
   const addressLookup = options.addressLookup ?? systemAddressLookup;
   const engine = new Engine({ prober, clock, addressLookup, ...options.engine });
   const service = new TargetService({ store, engine, prober });
-  const history = options.history ?? historyOf(store);
+  const history = options.history ?? store;
   const focus = options.summaryFocus ?? 10;
   const hub = new WsHub({
     version: VERSION,

@@ -2,6 +2,7 @@
 // Every change is written to the store first, then applied to the engine at once.
 import type { Engine, EngineEvent } from "../engine/engine.ts";
 import { log } from "../engine/log.ts";
+import { recordEngineEvent } from "../engine/record.ts";
 import {
   OptionsError,
   parseHost,
@@ -246,27 +247,9 @@ export class TargetService {
   }
 
   #onEvent(event: EngineEvent): void {
-    const { store } = this;
-    const report = (what: string) => (error: unknown) =>
-      log.error(`storing ${what} failed`, { error: String(error) });
-    switch (event.type) {
-      case "round":
-        store.appendRound(event.round);
-        this.#lastError.delete(event.round.targetId);
-        break;
-      case "routeChange":
-        store.recordRouteChange(event.change).catch(report("route change"));
-        break;
-      case "addressChange":
-        store.recordAddressChange(event.change).catch(report("address change"));
-        break;
-      case "dnsName":
-        store.putDnsName({ ip: event.ip, name: event.name, resolvedAt: this.engine.clock.now() })
-          .catch(report("dns name"));
-        break;
-      case "targetError":
-        this.#lastError.set(event.targetId, event.message);
-    }
+    recordEngineEvent(this.store, event, this.engine.clock.now());
+    if (event.type === "round") this.#lastError.delete(event.round.targetId);
+    if (event.type === "targetError") this.#lastError.set(event.targetId, event.message);
     for (const listener of this.#listeners) {
       try {
         listener(event);

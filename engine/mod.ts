@@ -5,6 +5,7 @@ export { Engine, type EngineCounters, type EngineEvent, type EngineOptions } fro
 export { NO_NAME, ReverseDns, systemAddressLookup } from "./dns.ts";
 export { type Focus, type HopStats, hopStats, jitterUs, selectFocus } from "./stats.ts";
 export { RouteTracker } from "./route.ts";
+export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {
   DEFAULT_OPTIONS,
   OptionsError,

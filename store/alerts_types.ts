@@ -25,14 +25,18 @@ export interface NewAlertEventRecord {
   detail: unknown;
 }
 
+/** The result of running one action for one event (alerts/types.ts ActionRun). */
 export interface ActionRunRecord {
   eventId: number;
+  /** Position of the action in the rule's list (-1 for a test-fire of a loose action). */
   index: number;
   type: string;
   ok: boolean;
   attempts: number;
+  /** Epoch ms when the last attempt ended. */
   at: number;
   error: string | null;
+  /** Captured output or a short description of what was done (file written, HTTP status). */
   output: string | null;
 }
 

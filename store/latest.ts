@@ -4,7 +4,7 @@
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
 import { jitterUs } from "../engine/stats.ts";
-import type { SparklinePoint } from "./history_types.ts";
+import type { SparklinePoint, TargetSummary } from "./history_types.ts";
 import { decodeHops } from "./codec.ts";
 import { type HopAggregate, rollupHeads } from "./rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
@@ -36,17 +36,8 @@ interface TargetLatest {
   minutes: Map<number, Map<number, MinuteFinal>>;
 }
 
-export interface FocusFigures {
-  lastAt: number | null;
-  sent: number;
-  lost: number;
-  lossPct: number | null;
-  avgUs: number | null;
-  minUs: number | null;
-  curUs: number | null;
-  jitterUs: number | null;
-  sparkline: SparklinePoint[];
-}
+/** A summary row's figures: everything but who the target is. */
+export type FocusFigures = Omit<TargetSummary, "targetId" | "host" | "label" | "paused">;
 
 /** The destination's hop of a bucket: the nearest TTL it answered at, else the farthest probed. */
 export function finalHopOf<T extends { ttl: number; reached: number }>(

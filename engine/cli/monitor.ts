@@ -5,27 +5,16 @@ import { parseArgs } from "node:util";
 import { Engine, type EngineEvent } from "../engine.ts";
 import { log } from "../log.ts";
 import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
-import type {
-  AddressChange,
-  Prober,
-  Round,
-  RouteChange,
-  RoutePath,
-  Target,
-  TargetOptions,
-} from "../types.ts";
+import { type EventRecorder, recordEngineEvent } from "../record.ts";
+import type { Prober, Round, RoutePath, Target, TargetOptions } from "../types.ts";
 import { type ProberChoice, proberLimitation } from "../probers/mod.ts";
 import { renderSummary, type SummaryTarget } from "./summary.ts";
 
-export interface MonitorStore {
+export interface MonitorStore extends EventRecorder {
   listTargets(): Promise<Target[]>;
   addTarget(target: { host: string; options: TargetOptions }): Promise<Target>;
   lastRoute(targetId: number): Promise<RoutePath | null>;
   rounds(targetId: number, query: { last: number }): Promise<Round[]>;
-  appendRound(round: Round): void;
-  recordRouteChange(change: RouteChange): Promise<unknown>;
-  recordAddressChange(change: AddressChange): Promise<void>;
-  putDnsName(entry: { ip: string; name: string | null; resolvedAt: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,11 +140,9 @@ function onEvent(
   ctx: { store: MonitorStore; view: Map<number, SummaryTarget>; focus: number; now: () => number },
 ): void {
   const { store, view } = ctx;
-  const report = (what: string) => (error: unknown) =>
-    log.error(`storing ${what} failed`, { error: String(error) });
+  recordEngineEvent(store, event, ctx.now());
   switch (event.type) {
     case "round": {
-      store.appendRound(event.round);
       const entry = view.get(event.round.targetId);
       if (!entry) return;
       entry.rounds.push(event.round);
@@ -163,17 +150,6 @@ function onEvent(
       entry.lastError = null;
       return;
     }
-    case "routeChange":
-      store.recordRouteChange(event.change).catch(report("route change"));
-      return;
-    case "addressChange":
-      store.recordAddressChange(event.change).catch(report("address change"));
-      return;
-    case "dnsName":
-      store.putDnsName({ ip: event.ip, name: event.name, resolvedAt: ctx.now() }).catch(
-        report("dns name"),
-      );
-      return;
     case "targetError": {
       const entry = view.get(event.targetId);
       if (entry) entry.lastError = event.message;

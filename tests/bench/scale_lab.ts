@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../engine/clock.ts";
 import { Engine } from "../../engine/engine.ts";
+import { recordEngineEvent } from "../../engine/record.ts";
 import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import { selectProber } from "../../engine/probers/mod.ts";
 import type { Prober, ProbeRequest, ProbeResult } from "../../engine/types.ts";
@@ -175,9 +176,9 @@ export async function runInside(addresses: string[], scale: ScaleOptions): Promi
   const noStore = Deno.env.get("PW_SCALE_NO_STORE") === "1";
   // As the monitor wires it (engine/cli/monitor.ts), plus the lateness bookkeeping.
   engine.subscribe((event) => {
+    if (!noStore) recordEngineEvent(store, event, engine.clock.now());
     if (event.type === "round") {
       const round = event.round;
-      if (!noStore) store.appendRound(round);
       if (round.destinationReached) reached++;
       const sentAt = firstSends.get(round.address)?.shift();
       if (sentAt !== undefined) {
@@ -185,11 +186,6 @@ export async function runInside(addresses: string[], scale: ScaleOptions): Promi
         lateness.push(late);
         if (round.startedAt >= steadyFrom) steady.push(late);
       }
-    } else if (event.type === "routeChange") {
-      store.recordRouteChange(event.change).catch(() => {});
-    } else if (event.type === "dnsName") {
-      store.putDnsName({ ip: event.ip, name: event.name, resolvedAt: engine.clock.now() })
-        .catch(() => {});
     }
   });
   const cpu0 = selfCpuMs();

@@ -1,20 +1,11 @@
 // Round and target builders shared by the store tests (and the kill -9 child).
 import { setLogSink } from "../../engine/log.ts";
+import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import type { HopSample, Round, TargetOptions } from "../../engine/types.ts";
 
 export const T0 = Date.UTC(2026, 0, 1);
 
-export const OPTIONS: TargetOptions = {
-  protocol: "icmp",
-  packetSizeBytes: 56,
-  timeoutMs: 3000,
-  maxHops: 30,
-  interPacketDelayMs: 25,
-  intervalMs: 2500,
-  finalHopOnly: false,
-  port: 0,
-  ipVersion: null,
-};
+export const OPTIONS: TargetOptions = { ...DEFAULT_OPTIONS };
 
 function answered(ttl: number, ip: string, rttUs: number, last = false): HopSample {
   return { ttl, kind: last ? "reply" : "ttlExceeded", ip, rttUs, approximate: false };
