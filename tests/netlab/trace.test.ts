@@ -5,14 +5,13 @@ import type { TraceJson } from "../../engine/cli/trace_output.ts";
 import { formatInterval, wilsonInterval, Z95, Z999 } from "./binomial.ts";
 import { accuracyTable, lossFlags, runCli, traceJson } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
-import { type ExpectedHop, type Family, withLab } from "./lab.ts";
+import { type ExpectedHop, type Family, type Lab, withLab } from "./lab.ts";
+import { agreement, truthLine, type TruthStats, withGroundTruth } from "./truth.ts";
 
 const skip = await skipLabTests("trace.test.ts");
 const ignore = skip !== null;
 
 const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
-/** How far an average may stray from the injected cumulative delay. */
-const TOLERANCE_MS = 0.3;
 const ROUNDS = ["--count", "30", "--interval", "0.2"];
 
 function assertPath(got: TraceJson, expected: ExpectedHop[]): void {
@@ -20,14 +19,35 @@ function assertPath(got: TraceJson, expected: ExpectedHop[]): void {
   assert.deepEqual(got.hops.map((h) => h.dns), expected.map((h) => h.dns), "PTR names");
 }
 
-function assertDelays(got: TraceJson, expected: ExpectedHop[], hops: number[]): void {
-  for (const want of expected.filter((h) => hops.includes(h.hop))) {
+/** `trace --json` while ping measures every expected hop: the trace and the ground truth. */
+async function traceWithTruth(
+  lab: Lab,
+  host: string,
+  args: string[],
+  expected: ExpectedHop[],
+): Promise<{ got: TraceJson; truth: Map<string, TruthStats> }> {
+  const ips = expected.map((h) => h.ip);
+  const { result, truth } = await withGroundTruth(lab, ips, () => traceJson(lab, host, args));
+  return { got: result, truth };
+}
+
+/**
+ * Each hop's average against ping's over the same seconds (tests/netlab/truth.ts says why not
+ * against the injected value), and never faster than injected: the helper never releases early.
+ */
+function assertDelays(
+  got: TraceJson,
+  expected: ExpectedHop[],
+  options: { hops: number[]; truth: Map<string, TruthStats> },
+): void {
+  for (const want of expected.filter((h) => options.hops.includes(h.hop))) {
     const hop = got.hops[want.hop - 1];
     const injectedMs = want.delayUs / 1000;
-    assert.ok(
-      hop.avgMs !== null && Math.abs(hop.avgMs - injectedMs) <= TOLERANCE_MS,
-      `hop ${want.hop}: avg ${hop.avgMs} ms, injected ${injectedMs} ms`,
-    );
+    const truth = options.truth.get(want.ip)!;
+    const measured = { avgMs: hop.avgMs, stdevMs: hop.stdevMs, samples: hop.received };
+    const check = agreement(measured, truth);
+    console.log(truthLine(want.hop, injectedMs, truth, check));
+    assert.ok(check.ok, `hop ${want.hop}: avg ${hop.avgMs} ms, ping ${truth.meanMs} ms`);
     assert.ok(hop.minMs! >= injectedMs - 0.01, `hop ${want.hop}: never faster than injected`);
   }
 }
@@ -38,16 +58,17 @@ Deno.test({
   fn: () =>
     withLab({ delayUs: DELAY_US }, async (lab) => {
       const expected = lab.expectedHops(4);
-      const got = await traceJson(lab, lab.address("target", 4), [
-        ...ROUNDS,
-        "--prober",
-        "mtr-packet",
-      ]);
+      const { got, truth } = await traceWithTruth(
+        lab,
+        lab.address("target", 4),
+        [...ROUNDS, "--prober", "mtr-packet"],
+        expected,
+      );
       console.log(accuracyTable("IPv4 literal", expected, got));
       assert.equal(got.prober, "mtr-packet");
       assert.equal(got.samples, 30);
       assertPath(got, expected);
-      assertDelays(got, expected, [1, 2, 3, 4]);
+      assertDelays(got, expected, { hops: [1, 2, 3, 4], truth });
       for (const hop of got.hops) {
         assert.equal(hop.lossPct, 0, `no loss at hop ${hop.hop}`);
         assert.equal(hop.approximate, false);
@@ -67,12 +88,13 @@ Deno.test({
       ];
       for (const [host, flags, family] of runs) {
         const expected = lab.expectedHops(family);
-        const got = await traceJson(lab, host, [...ROUNDS, "--prober", "mtr-packet", ...flags]);
+        const args = [...ROUNDS, "--prober", "mtr-packet", ...flags];
+        const { got, truth } = await traceWithTruth(lab, host, args, expected);
         console.log(accuracyTable(`${host} ${flags.join(" ")}`, expected, got));
         assert.equal(got.target, host);
         assert.equal(got.address, lab.address("target", family));
         assertPath(got, expected);
-        assertDelays(got, expected, [1, 2, 3, 4]);
+        assertDelays(got, expected, { hops: [1, 2, 3, 4], truth });
       }
     }),
 });
@@ -84,15 +106,16 @@ Deno.test({
     withLab({ delayUs: DELAY_US }, async (lab) => {
       for (const family of [4, 6] as Family[]) {
         const expected = lab.expectedHops(family);
-        const got = await traceJson(lab, lab.address("target", family), [
-          ...ROUNDS,
-          "--prober",
-          "ping",
-        ]);
+        const { got, truth } = await traceWithTruth(
+          lab,
+          lab.address("target", family),
+          [...ROUNDS, "--prober", "ping"],
+          expected,
+        );
         console.log(accuracyTable(`IPv${family} literal`, expected, got));
         assert.equal(got.prober, "ping");
         assertPath(got, expected);
-        assertDelays(got, expected, [4]);
+        assertDelays(got, expected, { hops: [4], truth });
         assert.deepEqual(got.hops.map((h) => h.approximate), [true, true, true, false]);
         for (const hop of got.hops) assert.equal(hop.lossPct, 0, `no loss at hop ${hop.hop}`);
       }

@@ -8,6 +8,7 @@ import { CHROMIUM, CHROMIUM_ARGS, screenshot, skipReason } from "../ui/harness.t
 import { MAIN, ROOT } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { type Lab, withLab } from "./lab.ts";
+import { agreement, startGroundTruth, truthLine } from "./truth.ts";
 
 // Functions passed to the page run there; this file is type-checked without the DOM library.
 // deno-lint-ignore no-explicit-any
@@ -18,7 +19,8 @@ const browserSkip = skipReason();
 if (!labSkip && browserSkip) console.log(`ui.test.ts: ${browserSkip}`);
 
 const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
-const TOLERANCE_MS = 0.3;
+/** The trace graph shows 2 decimals below 10 ms, 1 from 10 ms: up to 0.05 ms of rounding. */
+const DISPLAY_ROUNDING_MS = 0.05;
 const WAIT_MS = 60_000;
 
 /** Starts `main.ts --headless`-less server in the agent namespace; resolves with its URL. */
@@ -93,12 +95,14 @@ Deno.test({
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(`${server.url}/`);
         await page.waitForSelector("[data-testid=connection]:has-text('Live')");
+        const expected = lab.expectedHops(4);
+        // Ground truth over the same seconds as the focus window (tests/netlab/truth.ts).
+        const truth = startGroundTruth(lab, expected.map((h) => h.ip));
         await page.fill("input[name=host]", lab.name("target"));
         await page.selectOption("select[name=interval]", "0.5");
         await page.click("form.add-target button[type=submit]");
         await page.waitForURL(/#\/trace\/\d+$/);
 
-        const expected = lab.expectedHops(4);
         // Names come from the lab's dnsmasq (PTR); they appear once looked up.
         await page.waitForFunction(
           (names: string[]) => {
@@ -111,21 +115,30 @@ Deno.test({
         // A full focus window (10 rounds) before reading averages; it also lets the engine learn
         // the route, so the switch below is a change rather than the first route.
         const targetId = Number(page.url().match(/(\d+)$/)![1]);
+        type ApiHop = { sent: number; received: number; stdevMs: number | null };
+        let apiHops: ApiHop[] = [];
         await waitUntil(async () => {
           const hops = await page.evaluate(
             (id: number) => fetch(`/api/targets/${id}/hops?focus=10`).then((r) => r.json()),
             targetId,
           );
+          apiHops = hops.hops;
           return hops.hops.length > 0 && hops.hops.at(-1).sent >= 10;
         });
         assert.deepEqual(await hopCells(page, "ip"), expected.map((h) => h.ip));
         const avgs = (await hopCells(page, "avg")).map(Number);
+        const truths = await truth.stop();
         for (const [i, hop] of expected.entries()) {
           const injectedMs = hop.delayUs / 1000;
-          assert.ok(
-            Math.abs(avgs[i] - injectedMs) <= TOLERANCE_MS,
-            `hop ${hop.hop}: shows avg ${avgs[i]} ms, injected ${injectedMs} ms`,
-          );
+          const stats = truths.get(hop.ip)!;
+          const measured = {
+            avgMs: avgs[i],
+            stdevMs: apiHops[i].stdevMs,
+            samples: apiHops[i].received,
+          };
+          const check = agreement(measured, stats, DISPLAY_ROUNDING_MS);
+          console.log(truthLine(hop.hop, injectedMs, stats, check));
+          assert.ok(check.ok, `hop ${hop.hop}: shows avg ${avgs[i]} ms, ping ${stats.meanMs} ms`);
         }
         await screenshot(page, "netlab_trace");
 
