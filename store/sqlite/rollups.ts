@@ -5,12 +5,11 @@
 // rounds that started on a new route before the route change was recorded (see rebuildFrom).
 import type { DatabaseSync } from "node:sqlite";
 import { log } from "../../engine/mod.ts";
-import type { HopSample } from "../../engine/mod.ts";
 import { decodeHops } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RouteIndex } from "./route_index.ts";
 import type { StoredRound } from "./rounds.ts";
-import { encodeRollup, type HopAggregate, mergeRollup } from "../rollup_codec.ts";
+import { encodeRollup, mergeRollup } from "../rollup_codec.ts";
 import {
   addRound,
   alignDown,

@@ -2,8 +2,13 @@
 // transaction per flush by a writer loop on the injected clock; everything else is written at
 // once (it is rare). WAL mode: a kill -9 loses at most the rounds queued since the last flush.
 import type { DatabaseSync } from "node:sqlite";
-import { systemClock } from "../../engine/mod.ts";
-import type { AddressChange, Clock, RoutePath, TargetOptions } from "../../engine/mod.ts";
+import {
+  type AddressChange,
+  type Clock,
+  type RoutePath,
+  systemClock,
+  type TargetOptions,
+} from "../../engine/mod.ts";
 import { inTransaction, openDatabase } from "./schema.ts";
 import { createSqliteMaintenance } from "./maintenance.ts";
 import { createServerStore } from "./server.ts";

@@ -217,3 +217,32 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
     yield* parts;
   }
 }
+
+Deno.test("sqlite - new files use incremental vacuum; an older file is converted by one vacuum", async () => {
+  const fresh = tempDbPath();
+  await openSqliteStore(fresh).close();
+  assert.equal(autoVacuum(fresh), 2, "incremental: vacuum needs no ATTACH");
+
+  const older = tempDbPath();
+  const db = new DatabaseSync(older);
+  db.exec("CREATE TABLE made_before (x)"); // a table first: the file keeps auto_vacuum none
+  db.close();
+  const store = openSqliteStore(older);
+  try {
+    assert.equal(autoVacuum(older), 0);
+    const space = await store.vacuum(); // tests run with -A, where a full VACUUM is allowed
+    assert.equal(space.freeBytes, 0);
+    assert.equal(autoVacuum(older), 2);
+  } finally {
+    await store.close();
+  }
+});
+
+function autoVacuum(path: string): number {
+  const db = new DatabaseSync(path);
+  try {
+    return (db.prepare("PRAGMA auto_vacuum").get() as { auto_vacuum: number }).auto_vacuum;
+  } finally {
+    db.close();
+  }
+}
