@@ -1,5 +1,6 @@
 // Long-term history queries: hop stats over any window, timelines at a chosen resolution, the
-// all-targets summary, per-target insights and raw exports. `Store` extends this interface.
+// all-targets summary, per-target insights and raw exports. The round port (types.ts RoundStore)
+// carries these queries; enforceRetention belongs to the maintenance port.
 //
 // Resolutions: "raw" (one point per round), "1m" and "1h" (rollups kept incrementally as rounds
 // are written). Rollups are kept per route: a route is identified by `routeId`, the id of the

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Clock } from "../../engine/mod.ts";
-import { openStore } from "../open.ts";
+import { openStore, StoreUrlError } from "../open.ts";
 import { DEFAULT_RETENTION_DAYS, resolveRetention } from "../retention_policy.ts";
 import type { MaintenanceStore } from "../types.ts";
 
@@ -93,11 +93,21 @@ export async function runCleanup(argv: string[], deps: CleanupDeps): Promise<num
     deps.writeError(`pingwatcher cleanup: ${error.message}\n\n${CLEANUP_USAGE}\n`);
     return 2;
   }
-  const path = deps.resolveDbPath(args);
-  const store = openStore(path, { clock: deps.clock, retention: args.retention });
+  let store: MaintenanceStore;
+  try {
+    store = openStore(deps.resolveDbPath(args), { clock: deps.clock, retention: args.retention });
+  } catch (error) {
+    if (!(error instanceof StoreUrlError)) throw error;
+    deps.writeError(`pingwatcher cleanup: --db: ${error.message}\n`);
+    return 2;
+  }
   try {
     deps.write(await cleanup(store, args.vacuum) + "\n");
     return 0;
+  } catch (error) {
+    // What was deleted stays deleted (each step commits); say what failed instead of a trace.
+    deps.writeError(`pingwatcher cleanup: ${error instanceof Error ? error.message : error}\n`);
+    return 1;
   } finally {
     await store.close();
   }

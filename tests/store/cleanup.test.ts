@@ -140,3 +140,11 @@ Deno.test("cleanup - the command vacuums with the task's permissions, not only -
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("cleanup - a storage URL it cannot open is refused with exit 2, password unsaid", async () => {
+  const result = await run(["--db", "postgres://u:s3cret@db.test/pw"], "", T0);
+  assert.equal(result.code, 2);
+  assert.match(result.err, /--db: PostgreSQL storage is not available yet/);
+  assert.doesNotMatch(result.err, /s3cret/);
+  assert.equal(result.out, "");
+});
