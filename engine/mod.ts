@@ -14,3 +14,5 @@ export {
   type TargetOptionsInput,
 } from "./options.ts";
 export { log, setLogLevel, setLogSink } from "./log.ts";
+export { destinationDistance, markLossNotCarried } from "./stats.ts";
+export { mulberry32 } from "./probers/fake.ts";

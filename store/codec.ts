@@ -10,7 +10,7 @@
 //     tag 3: timeout (rest = 0), rttUs null, approximate false
 //   code: varint index into KNOWN_CODES (1-based); 0 = varint byte length + UTF-8 text.
 // The common hop (an integer RTT under 0.5 s) takes 2 or 3 bytes; a timeout takes 1.
-import type { HopSample, ProbeKind } from "../engine/types.ts";
+import type { HopSample, ProbeKind } from "../engine/mod.ts";
 
 /** What a round keeps besides its columns: the path (per-hop ip) and the packed blob. */
 export interface EncodedHops {

@@ -1,7 +1,6 @@
 // Turning aggregates into the figures the queries return: hop stats (from raw rounds through
 // engine/stats.ts, or from rollup aggregates), percentiles, and the insights' MOS estimate.
-import { hopStats, markLossNotCarried } from "../engine/stats.ts";
-import type { Round, RoutePath } from "../engine/types.ts";
+import { hopStats, markLossNotCarried, type Round, type RoutePath } from "../engine/mod.ts";
 import { exactPercentile, percentileUs } from "./histogram.ts";
 import type { HistoryHopStats, Insights, Resolution } from "./history_types.ts";
 import { type HopAggregate, received } from "./rollup_codec.ts";

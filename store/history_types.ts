@@ -1,5 +1,6 @@
 // Long-term history queries: hop stats over any window, timelines at a chosen resolution, the
-// all-targets summary, per-target insights and raw exports. `Store` extends this interface.
+// all-targets summary, per-target insights and raw exports. The round port (types.ts RoundStore)
+// carries these queries; enforceRetention belongs to the maintenance port.
 //
 // Resolutions: "raw" (one point per round), "1m" and "1h" (rollups kept incrementally as rounds
 // are written). Rollups are kept per route: a route is identified by `routeId`, the id of the
@@ -7,7 +8,7 @@
 // first recorded change. Samples of an older route are never merged into the newer route's hops.
 // Times are epoch milliseconds; ranges are [start, end). RTTs in results carry their unit in the
 // name (Us = microseconds, Ms = milliseconds). Rollup figures are computed from whole RTTs in µs.
-import type { HopStats } from "../engine/stats.ts";
+import type { HopStats } from "../engine/mod.ts";
 
 export type Resolution = "raw" | "1m" | "1h";
 

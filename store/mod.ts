@@ -1,19 +1,34 @@
-// Public surface of storage: the Store interface and its SQLite implementation.
-export { openSqliteStore } from "./sqlite.ts";
-export type { FlushInfo, SqliteStoreOptions } from "./sqlite.ts";
+// Public surface of storage: openStore, the ports consumers take one at a time, `Store` (all of
+// them), and the SQLite opener for callers that have not moved to openStore yet.
+export {
+  BACKENDS,
+  openStore,
+  type OpenStoreOptions,
+  type StoreBackend,
+  StoreUrlError,
+} from "./open.ts";
+export { openSqliteStore } from "./sqlite/mod.ts";
+export type { FlushInfo, SqliteStoreOptions } from "./sqlite/mod.ts";
 export type {
   DnsName,
+  IntegrityReport,
+  MaintenanceStore,
   NewTarget,
   RoundQuery,
+  RoundStore,
+  StorageSpace,
   Store,
   StoredRouteChange,
   TargetPatch,
   TargetRecord,
+  TargetStore,
 } from "./types.ts";
 export { NameTakenError } from "./server_types.ts";
 export type {
   ApiTokenRecord,
   ConfigurationRecord,
+  RoundPageQuery,
+  ServerRecordStore,
   ServerStore,
   SessionRecord,
   TargetMeta,
@@ -23,6 +38,7 @@ export type {
   AlertEventQuery,
   AlertEventRecord,
   AlertStore,
+  CommentSource,
   NewAlertEventRecord,
   NewTimelineComment,
   StoredAlertRule,
@@ -49,4 +65,8 @@ export type {
   TimelineResult,
   TimelineSeries,
 } from "./history_types.ts";
-export type { RoundPageQuery } from "./server_rounds.ts";
+export {
+  DEFAULT_RETENTION_DAYS,
+  resolveRetention,
+  type RetentionTier,
+} from "./retention_policy.ts";

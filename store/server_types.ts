@@ -1,9 +1,17 @@
 // What the server keeps besides rounds: named configurations (presets of engine options),
 // sessions (named time ranges of a target), credentials (one password, API tokens) and per-target
 // server metadata (the configuration a target follows, replay targets imported from an export).
-import type { TargetOptionsInput } from "../engine/options.ts";
-import type { Round } from "../engine/types.ts";
-import type { RoundPageQuery } from "./server_rounds.ts";
+import type { Round, TargetOptionsInput } from "../engine/mod.ts";
+
+/** A page of stored rounds after a keyset cursor (startedAt, seq). */
+export interface RoundPageQuery {
+  /** Rounds strictly after this one (exclusive cursor); omitted = from `start`. */
+  after?: { startedAt: number; seq: number };
+  start?: number;
+  /** Exclusive end, epoch ms. */
+  end?: number;
+  limit: number;
+}
 
 export interface ConfigurationRecord {
   id: number;
@@ -41,7 +49,8 @@ export interface ApiTokenRecord {
   lastUsedAt: number | null;
 }
 
-export interface ServerStore {
+/** Server records: configurations, sessions, per-target metadata and credentials. */
+export interface ServerRecordStore {
   // Configurations. Names are unique: add/rename to a taken name throws NameTakenError.
   addConfiguration(input: { name: string; options: TargetOptionsInput }): Promise<
     ConfigurationRecord
@@ -80,11 +89,10 @@ export interface ServerStore {
   apiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | null>;
   touchApiToken(id: number, at: number): Promise<void>;
   removeApiToken(id: number): Promise<boolean>;
+}
 
-  /**
-   * One page of flushed rounds in time order after a cursor: streamed exports read ranges of any
-   * size this way (flush() first to include what is queued).
-   */
+/** The server's records plus paged rounds for exports (the shape the API took before ports). */
+export interface ServerStore extends ServerRecordStore {
   roundPage(targetId: number, query: RoundPageQuery): Promise<Round[]>;
 }
 

@@ -11,8 +11,13 @@
 //
 // Addresses: targets are loopback (127.77.x.y) so a seeded database can never make the monitor
 // probe anything outside this machine; hop addresses are data only and never probed.
-import { mulberry32 } from "../engine/probers/fake.ts";
-import type { HopSample, Round, RouteChange, RoutePath } from "../engine/types.ts";
+import {
+  type HopSample,
+  mulberry32,
+  type Round,
+  type RouteChange,
+  type RoutePath,
+} from "../engine/mod.ts";
 
 export const MAX_SYNTHETIC_TARGETS = 65_536;
 const DAY_MS = 86_400_000;

@@ -1,14 +1,9 @@
-// The Store interface: everything the rest of the program may ask of storage. SQLite implements
-// it today (store/sqlite.ts); a PostgreSQL backend can join later and run the same shared suite
-// (tests/store/suite.ts). Methods are async so a networked backend fits the same shape.
-import type {
-  AddressChange,
-  Round,
-  RouteChange,
-  RoutePath,
-  TargetOptions,
-} from "../engine/types.ts";
-import type { ServerStore } from "./server_types.ts";
+// The storage ports: narrow interfaces a consumer takes one at a time (targets, rounds and
+// history, server records, alerts, maintenance), and `Store`, all of them together, which every
+// backend implements (store/sqlite/ today). Each port has one shared suite under tests/store/
+// that every backend must pass. Methods are async so a networked backend fits the same shape.
+import type { AddressChange, Round, RouteChange, RoutePath, TargetOptions } from "../engine/mod.ts";
+import type { RoundPageQuery, ServerRecordStore } from "./server_types.ts";
 import type { AlertStore } from "./alerts_types.ts";
 import type { HistoryStore } from "./history_types.ts";
 
@@ -52,23 +47,29 @@ export interface DnsName {
   resolvedAt: number;
 }
 
-export interface Store extends ServerStore, AlertStore, HistoryStore {
-  // Targets.
+/** Targets: what is monitored and with which options. */
+export interface TargetStore {
   addTarget(target: NewTarget): Promise<TargetRecord>;
   getTarget(id: number): Promise<TargetRecord | null>;
   listTargets(): Promise<TargetRecord[]>;
   updateTarget(id: number, patch: TargetPatch): Promise<TargetRecord | null>;
   /** Deletes the target and all its data. Returns false when there was no such target. */
   removeTarget(id: number): Promise<boolean>;
+}
 
-  // Samples. appendRound only queues; a writer flushes queued rounds in one transaction at
-  // least once per second (and on flush()/close()).
+/** Rounds and everything derived from them: routes, names and the long-term history queries. */
+export interface RoundStore extends Omit<HistoryStore, "enforceRetention"> {
+  // appendRound only queues; a writer flushes queued rounds in one transaction at least once per
+  // second (and on flush()/close(), see MaintenanceStore).
   appendRound(round: Round): void;
-  flush(): Promise<void>;
   /** Rounds in time order (oldest first), hop addresses restored from the path table. */
   rounds(targetId: number, query: RoundQuery): Promise<Round[]>;
+  /**
+   * One page of flushed rounds in time order after a cursor: streamed exports read ranges of any
+   * size this way (flush() first to include what is queued).
+   */
+  roundPage(targetId: number, query: RoundPageQuery): Promise<Round[]>;
 
-  // Routes and names.
   recordRouteChange(change: RouteChange): Promise<StoredRouteChange>;
   routeChanges(
     targetId: number,
@@ -80,6 +81,40 @@ export interface Store extends ServerStore, AlertStore, HistoryStore {
   addressChanges(targetId: number): Promise<AddressChange[]>;
   putDnsName(entry: DnsName): Promise<void>;
   dnsNames(ips: string[]): Promise<Map<string, DnsName>>;
+}
 
+/** How much room the data takes: `freeBytes` is space the backend reuses for new data. */
+export interface StorageSpace {
+  /** Where the data lives (a file path, or a description without credentials). */
+  location: string;
+  usedBytes: number;
+  freeBytes: number;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  /** What the backend found wrong (empty when ok). */
+  problems: string[];
+}
+
+/** Upkeep: retention, returning space, checking, and the end of the store's life. */
+export interface MaintenanceStore {
+  /**
+   * Runs one bounded retention step now (the writer loop also runs them on its own), with the
+   * retention the store was opened with. Call until `done` to remove everything past it.
+   */
+  enforceRetention(options?: { maxRows?: number }): Promise<{ deletedRows: number; done: boolean }>;
+  /** The space taken and the space free inside it, after pending writes are settled. */
+  storageSpace(): Promise<StorageSpace>;
+  /** Returns free space to the file system (or the database server). Blocks writers meanwhile. */
+  vacuum(): Promise<StorageSpace>;
+  checkIntegrity(): Promise<IntegrityReport>;
+  /** Writes every queued round now. */
+  flush(): Promise<void>;
+  /** Flushes and releases the store; later calls reject. */
   close(): Promise<void>;
 }
+
+/** Every port together: what a backend implements and what openStore returns. */
+export interface Store
+  extends TargetStore, RoundStore, ServerRecordStore, AlertStore, MaintenanceStore {}

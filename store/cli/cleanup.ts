@@ -1,11 +1,13 @@
 // `pingwatcher cleanup`: applies retention to a database now, all of it, in the same bounded
 // steps the running monitor uses (so it can run beside a monitor without stalling its flushes),
-// then reports what went and how much space SQLite will reuse. --vacuum also shrinks the file.
+// then reports what went and how much space the store will reuse. --vacuum also shrinks the file.
+// It goes only through the store's maintenance port, so it works on any backend.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { Clock } from "../../engine/types.ts";
-import { createRetention, DEFAULT_RETENTION_DAYS, resolveRetention } from "../retention.ts";
-import { openDatabase } from "../schema.ts";
+import type { Clock } from "../../engine/mod.ts";
+import { openStore, StoreUrlError } from "../open.ts";
+import { DEFAULT_RETENTION_DAYS, resolveRetention } from "../retention_policy.ts";
+import type { MaintenanceStore } from "../types.ts";
 
 export const CLEANUP_USAGE = `Usage: pingwatcher cleanup [options]
 
@@ -78,7 +80,7 @@ export interface CleanupDeps {
 /** Rows per step: a few milliseconds of deletes, then the lock is free for a monitor's flush. */
 const STEP_ROWS = 20_000;
 
-export function runCleanup(argv: string[], deps: CleanupDeps): number {
+export async function runCleanup(argv: string[], deps: CleanupDeps): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     deps.write(CLEANUP_USAGE + "\n");
     return 0;
@@ -91,32 +93,41 @@ export function runCleanup(argv: string[], deps: CleanupDeps): number {
     deps.writeError(`pingwatcher cleanup: ${error.message}\n\n${CLEANUP_USAGE}\n`);
     return 2;
   }
-  const path = deps.resolveDbPath(args);
-  const db = openDatabase(path);
+  let store: MaintenanceStore;
   try {
-    const retention = createRetention(db, resolveRetention(args.retention));
-    const now = deps.clock.now();
-    let deleted = 0, steps = 0;
-    for (let done = false; !done; steps++) {
-      const step = retention.step(now, STEP_ROWS);
-      deleted += step.deletedRows;
-      done = step.done;
-    }
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    const free = pragma(db, "freelist_count"), size = pragma(db, "page_size");
-    let report = `cleanup: deleted ${deleted} rows in ${steps} steps; ` +
-      `${((free * size) / 1e6).toFixed(1)} MB free inside ${path} for new data`;
-    if (args.vacuum) {
-      db.exec("VACUUM");
-      report += `; vacuumed to ${((pragma(db, "page_count") * size) / 1e6).toFixed(1)} MB`;
-    }
-    deps.write(report + "\n");
+    store = openStore(deps.resolveDbPath(args), { clock: deps.clock, retention: args.retention });
+  } catch (error) {
+    if (!(error instanceof StoreUrlError)) throw error;
+    deps.writeError(`pingwatcher cleanup: --db: ${error.message}\n`);
+    return 2;
+  }
+  try {
+    deps.write(await cleanup(store, args.vacuum) + "\n");
     return 0;
+  } catch (error) {
+    // What was deleted stays deleted (each step commits); say what failed instead of a trace.
+    deps.writeError(`pingwatcher cleanup: ${error instanceof Error ? error.message : error}\n`);
+    return 1;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
-function pragma(db: ReturnType<typeof openDatabase>, name: string): number {
-  return Object.values(db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0];
+/** Retention to the end in bounded steps, then the space report (and the vacuum when asked). */
+async function cleanup(store: MaintenanceStore, vacuum: boolean): Promise<string> {
+  let deleted = 0, steps = 0;
+  for (let done = false; !done; steps++) {
+    const step = await store.enforceRetention({ maxRows: STEP_ROWS });
+    deleted += step.deletedRows;
+    done = step.done;
+  }
+  const space = await store.storageSpace();
+  let report = `cleanup: deleted ${deleted} rows in ${steps} steps; ` +
+    `${megabytes(space.freeBytes)} MB free inside ${space.location} for new data`;
+  if (vacuum) report += `; vacuumed to ${megabytes((await store.vacuum()).usedBytes)} MB`;
+  return report;
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
 }

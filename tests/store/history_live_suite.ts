@@ -1,7 +1,7 @@
 // History suite, part three: the all-targets summary and streaming export.
 import assert from "node:assert/strict";
 import type { Round } from "../../engine/types.ts";
-import { CSV_HEADER } from "../../store/export.ts";
+import { CSV_HEADER } from "../../store/sqlite/mod.ts";
 import { T0 } from "./builders.ts";
 import { syntheticRounds } from "./history_builders.ts";
 import { type HistoryTest, MINUTE, newTarget, storeRounds } from "./history_suite.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { coverRange } from "../../store/history_read.ts";
-import type { RetentionTier } from "../../store/retention.ts";
+import { coverRange } from "../../store/sqlite/mod.ts";
+import type { RetentionTier } from "../../store/mod.ts";
 import { T0 } from "./builders.ts";
 
 const S = 1000, M = 60_000, H = 3_600_000, D = 86_400_000;

@@ -1,6 +1,6 @@
 // History behaviour every Store backend must have: rollups that agree with a brute-force pass over
 // the raw rounds, routes kept apart, timeline resolution, whole-window insights, summary, export.
-// A backend's test file calls historySuite("name", (options) => openItsStore(options)).
+// backends.test.ts runs it for each entry of TEST_BACKENDS (backends.ts).
 import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/clock.ts";
 import type { Round } from "../../engine/types.ts";

@@ -1,12 +1,11 @@
-// The shared Store suite on SQLite (a file and :memory:), plus what only SQLite has: files that
-// survive a reopen or a kill -9, migrations, WAL, the writer loop on a manual clock.
+// What only SQLite has (the shared suites run from backends.test.ts): files that survive a reopen
+// or a kill -9, migrations, WAL, the writer loop on a manual clock, vacuum without all permissions.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { ManualClock } from "../../engine/clock.ts";
+import { ManualClock } from "../../engine/mod.ts";
 import { openSqliteStore } from "../../store/mod.ts";
-import { migrate, MIGRATIONS, userVersion } from "../../store/schema.ts";
+import { migrate, MIGRATIONS, userVersion } from "../../store/sqlite/mod.ts";
 import { captureLog, OPTIONS, plainRound, T0, varietyRounds } from "./builders.ts";
-import { storeSuite } from "./suite.ts";
 
 const dirs: string[] = [];
 globalThis.addEventListener("unload", () => {
@@ -18,9 +17,6 @@ function tempDbPath(): string {
   dirs.push(dir);
   return `${dir}/store.db`;
 }
-
-storeSuite("sqlite file", () => openSqliteStore(tempDbPath(), { clock: new ManualClock() }));
-storeSuite("sqlite :memory:", () => openSqliteStore(":memory:", { clock: new ManualClock() }));
 
 Deno.test("sqlite - targets, rounds, routes and names survive closing and reopening", async () => {
   const path = tempDbPath();
@@ -219,5 +215,34 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
     const parts = buffered.split("\n");
     buffered = parts.pop()!;
     yield* parts;
+  }
+}
+
+Deno.test("sqlite - new files use incremental vacuum; an older file is converted by one vacuum", async () => {
+  const fresh = tempDbPath();
+  await openSqliteStore(fresh).close();
+  assert.equal(autoVacuum(fresh), 2, "incremental: vacuum needs no ATTACH");
+
+  const older = tempDbPath();
+  const db = new DatabaseSync(older);
+  db.exec("CREATE TABLE made_before (x)"); // a table first: the file keeps auto_vacuum none
+  db.close();
+  const store = openSqliteStore(older);
+  try {
+    assert.equal(autoVacuum(older), 0);
+    const space = await store.vacuum(); // tests run with -A, where a full VACUUM is allowed
+    assert.equal(space.freeBytes, 0);
+    assert.equal(autoVacuum(older), 2);
+  } finally {
+    await store.close();
+  }
+});
+
+function autoVacuum(path: string): number {
+  const db = new DatabaseSync(path);
+  try {
+    return (db.prepare("PRAGMA auto_vacuum").get() as { auto_vacuum: number }).auto_vacuum;
+  } finally {
+    db.close();
   }
 }

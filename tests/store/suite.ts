@@ -1,5 +1,5 @@
-// The behaviour every Store backend must have. A backend's test file calls
-// storeSuite("postgres", () => openItsStore()) and gets these scenarios registered as Deno tests.
+// The targets and rounds ports every backend must have. backends.test.ts registers these scenarios
+// for each entry of TEST_BACKENDS (backends.ts).
 import assert from "node:assert/strict";
 import type { HopSample } from "../../engine/types.ts";
 import type { Store } from "../../store/mod.ts";

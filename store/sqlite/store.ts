@@ -2,17 +2,23 @@
 // transaction per flush by a writer loop on the injected clock; everything else is written at
 // once (it is rare). WAL mode: a kill -9 loses at most the rounds queued since the last flush.
 import type { DatabaseSync } from "node:sqlite";
-import { systemClock } from "../engine/clock.ts";
-import type { AddressChange, Clock, RoutePath, TargetOptions } from "../engine/types.ts";
+import {
+  type AddressChange,
+  type Clock,
+  type RoutePath,
+  systemClock,
+  type TargetOptions,
+} from "../../engine/mod.ts";
 import { inTransaction, openDatabase } from "./schema.ts";
-import { createServerStore } from "./sqlite_server.ts";
-import { createSqliteHistory } from "./sqlite_history.ts";
-import type { RetentionOptions } from "./history_types.ts";
-import { createSqliteAlertStore } from "./sqlite_alerts.ts";
-import { createRoundStore, type FlushInfo, startWriterLoop } from "./sqlite_rounds.ts";
-import type { DnsName, Store, StoredRouteChange, TargetRecord } from "./types.ts";
+import { createSqliteMaintenance } from "./maintenance.ts";
+import { createServerStore } from "./server.ts";
+import { createSqliteHistory } from "./history.ts";
+import type { RetentionOptions } from "../history_types.ts";
+import { createSqliteAlertStore } from "./alerts.ts";
+import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
+import type { DnsName, Store, StoredRouteChange, TargetRecord } from "../types.ts";
 
-export type { FlushInfo } from "./sqlite_rounds.ts";
+export type { FlushInfo } from "./rounds.ts";
 
 export interface SqliteStoreOptions {
   /** Drives the writer loop and stamps createdAt. Default: the system clock. */
@@ -52,6 +58,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const clock = options.clock ?? systemClock;
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   const sql = prepareStatements(db);
+  const maintenance = createSqliteMaintenance(db, path);
   const history = createSqliteHistory(db, {
     clock,
     run,
@@ -194,6 +201,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         sql.putDns.run(entry.ip, entry.name, entry.resolvedAt);
       }),
     dnsNames: (ips) => run(() => dnsNames(ips)),
+    storageSpace: () => run(() => (rounds.flush(), maintenance.storageSpace())),
+    vacuum: () => run(() => (rounds.flush(), maintenance.vacuum())),
+    checkIntegrity: () => run(() => maintenance.checkIntegrity()),
     close,
   };
 }

@@ -1,8 +1,7 @@
 // The HistoryStore on SQLite: rollups fed by the flush (FlushObserver), retention steps on the
 // writer loop, and the history queries. openSqliteStore (store/sqlite.ts) wires these in.
 import type { DatabaseSync } from "node:sqlite";
-import { log } from "../engine/log.ts";
-import type { Clock, Round } from "../engine/types.ts";
+import { type Clock, log, type Round } from "../../engine/mod.ts";
 import type {
   HistoryStore,
   HistoryWindow,
@@ -12,7 +11,7 @@ import type {
   Resolution,
   RetentionOptions,
   RouteHopStats,
-} from "./history_types.ts";
+} from "../history_types.ts";
 import { coverRange, createHistoryReader, gatherRoutes, type Segment } from "./history_read.ts";
 import {
   checkBounded,
@@ -21,7 +20,7 @@ import {
   insightFigures,
   rawHopStats,
   rollupHopStats,
-} from "./history_stats.ts";
+} from "../history_stats.ts";
 import { timeline } from "./history_timeline.ts";
 import { createExporter } from "./export.ts";
 import {
@@ -31,11 +30,11 @@ import {
   MAX_SPARKLINE_MINUTES,
 } from "./latest.ts";
 import { createRetention, cutoffOf, resolveRetention } from "./retention.ts";
-import { emptyHop, mergeHop } from "./rollup_codec.ts";
+import { emptyHop, mergeHop } from "../rollup_codec.ts";
 import { createRollupWriter } from "./rollups.ts";
 import { createRouteIndex } from "./route_index.ts";
-import type { FlushObserver } from "./sqlite_rounds.ts";
-import type { RoundQuery } from "./types.ts";
+import type { FlushObserver } from "./rounds.ts";
+import type { RoundQuery } from "../types.ts";
 
 /** Windows up to this long are answered from raw rounds when they are retained. */
 const RAW_SPAN_MS = 3 * 3_600_000;

@@ -1,7 +1,7 @@
 // The alert part of the SQLite Store: rules, saved machine states, event history with action
 // outcomes, and timeline comments. Everything here is rare enough to be written at once.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { Clock } from "../engine/types.ts";
+import type { Clock } from "../../engine/mod.ts";
 import type {
   ActionRunRecord,
   AlertEventQuery,
@@ -10,7 +10,7 @@ import type {
   StoredAlertRule,
   StoredAlertState,
   TimelineComment,
-} from "./alerts_types.ts";
+} from "../alerts_types.ts";
 
 type Run = <T>(work: () => T) => Promise<T>;
 

@@ -1,18 +1,24 @@
-// The alert part of the SQLite store: rules, saved states, history filters and paging,
+// The alert port every backend must have: rules, saved states, history filters and paging,
 // timeline comments, and what survives a reopen or goes with its rule or target.
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { ManualClock } from "../../engine/clock.ts";
-import { resolveTargetOptions } from "../../engine/options.ts";
-import { openSqliteStore } from "../../store/mod.ts";
-import { T0, tempDir } from "./helpers.ts";
+import { ManualClock, resolveTargetOptions } from "../../engine/mod.ts";
+const T0 = Date.UTC(2026, 0, 1);
+import type { TestBackend } from "./backends.ts";
 
 const OPTIONS = resolveTargetOptions({});
 
-Deno.test("alert store - rules, states and history survive a reopen", async () => {
-  const path = join(tempDir(), "a.db");
+export function alertSuite(backend: TestBackend): void {
+  const test = (title: string, work: () => Promise<void>) =>
+    Deno.test(`alert store ${backend.name} - ${title}`, work);
+  if (backend.persistent) test("rules, states and history survive a reopen", () => reopen(backend));
+  test("history filters and paging, newest first", () => history(backend));
+  test("timeline comments by target and range go with their target", () => comments(backend));
+}
+
+async function reopen(backend: TestBackend): Promise<void> {
+  const open = backend.place();
   const clock = new ManualClock(T0);
-  const first = openSqliteStore(path, { clock });
+  const first = open({ clock });
   const target = await first.addTarget({ host: "10.0.0.9", options: OPTIONS });
   const rule = await first.addAlertRule({ name: "r", anything: [1, 2] });
   await first.putAlertState({
@@ -50,7 +56,7 @@ Deno.test("alert store - rules, states and history survive a reopen", async () =
   });
   await first.close();
 
-  const second = openSqliteStore(path, { clock });
+  const second = open({ clock });
   assert.deepEqual((await second.listAlertRules()).map((r) => r.spec), [{
     name: "r",
     anything: [1, 2],
@@ -68,10 +74,10 @@ Deno.test("alert store - rules, states and history survive a reopen", async () =
   assert.deepEqual(await second.alertStates(), [], "states go with their rule");
   assert.equal((await second.alertEvents()).length, 1, "history stays");
   await second.close();
-});
+}
 
-Deno.test("alert store - history filters and paging, newest first", async () => {
-  const store = openSqliteStore(":memory:", { clock: new ManualClock(T0) });
+async function history(backend: TestBackend): Promise<void> {
+  const store = backend.place()({ clock: new ManualClock(T0) });
   const kinds = ["firing", "reminder", "recovered", "test"];
   for (let i = 0; i < 12; i++) {
     await store.addAlertEvent({
@@ -93,10 +99,10 @@ Deno.test("alert store - history filters and paging, newest first", async () => 
   const page = await store.alertEvents({ limit: 5 });
   assert.deepEqual(await ids({ beforeId: page[4].id, limit: 3 }), [6, 5, 4]);
   await store.close();
-});
+}
 
-Deno.test("alert store - timeline comments by target and range go with their target", async () => {
-  const store = openSqliteStore(":memory:", { clock: new ManualClock(T0) });
+async function comments(backend: TestBackend): Promise<void> {
+  const store = backend.place()({ clock: new ManualClock(T0) });
   const a = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
   const b = await store.addTarget({ host: "10.0.0.2", options: OPTIONS });
   for (const [targetId, at, text] of [[a.id, 3000, "3"], [a.id, 1000, "1"], [b.id, 2000, "b"]]) {
@@ -128,4 +134,4 @@ Deno.test("alert store - timeline comments by target and range go with their tar
   await store.removeTarget(a.id);
   assert.deepEqual(await texts(a.id), []);
   await store.close();
-});
+}

@@ -1,18 +1,17 @@
 // Timelines: per-hop points over a range at the finest resolution that gives at most maxPoints
 // points per hop: raw rounds where they fit (and are retained), else 1-minute buckets, else
 // 1-hour buckets, grouped k hours to a point when even those are too many.
-import { destinationDistance } from "../engine/stats.ts";
-import type { Round } from "../engine/types.ts";
+import { destinationDistance, type Round } from "../../engine/mod.ts";
 import type {
   Resolution,
   TimelinePoint,
   TimelineQuery,
   TimelineResult,
   TimelineSeries,
-} from "./history_types.ts";
+} from "../history_types.ts";
 import type { HistoryReader } from "./history_read.ts";
-import { destinationTtl, percentileOf } from "./history_stats.ts";
-import { type HopAggregate, mergeRollup, received } from "./rollup_codec.ts";
+import { destinationTtl, percentileOf } from "../history_stats.ts";
+import { type HopAggregate, mergeRollup, received } from "../rollup_codec.ts";
 import type { RouteIndex } from "./route_index.ts";
 import { alignDown, TIER_MS } from "./rollups.ts";
 

@@ -3,10 +3,10 @@
 // 1-minute buckets. A target is loaded from the database the first time the summary asks for it;
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
-import { jitterUs } from "../engine/stats.ts";
-import type { SparklinePoint, TargetSummary } from "./history_types.ts";
-import { decodeHops } from "./codec.ts";
-import { type HopAggregate, rollupHeads } from "./rollup_codec.ts";
+import { jitterUs } from "../../engine/mod.ts";
+import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import { decodeHops } from "../codec.ts";
+import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
 
 /** Rounds kept per target: the largest focus window the summary offers. */

@@ -5,45 +5,20 @@
 // changes live as long as the longest tier, except that the route in force at that cutoff stays.
 // SQLite reuses the freed pages for new rows; `cleanup --vacuum` also shrinks the file.
 import type { DatabaseSync } from "node:sqlite";
-import type { RetentionOptions } from "./history_types.ts";
+import { cutoffOf, type ResolvedRetention } from "../retention_policy.ts";
+import { TIER_MS } from "../rollup_math.ts";
 import { inTransaction } from "./schema.ts";
-import { type Tier, TIER_MS } from "./rollups.ts";
 
-export const DEFAULT_RETENTION_DAYS = { rawDays: 3, minuteDays: 30, hourDays: 5 * 365 };
-const DAY_MS = 86_400_000;
+export {
+  cutoffOf,
+  DEFAULT_RETENTION_DAYS,
+  type ResolvedRetention,
+  resolveRetention,
+  type RetentionTier,
+} from "../retention_policy.ts";
+
 /** Targets looked at per step: even with nothing to delete, a step stays a few milliseconds. */
 const MAX_TARGETS_PER_STEP = 200;
-
-export interface ResolvedRetention {
-  rawMs: number;
-  minuteMs: number;
-  hourMs: number;
-}
-
-export type RetentionTier = "raw" | Tier;
-
-export function resolveRetention(options: RetentionOptions = {}): ResolvedRetention {
-  const days = { ...DEFAULT_RETENTION_DAYS };
-  for (const key of Object.keys(days) as (keyof typeof days)[]) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw new RangeError(`retention ${key} must be a positive number of days, got ${value}`);
-    }
-    days[key] = value;
-  }
-  return {
-    rawMs: days.rawDays * DAY_MS,
-    minuteMs: days.minuteDays * DAY_MS,
-    hourMs: days.hourDays * DAY_MS,
-  };
-}
-
-/** Oldest time a tier still answers for: data at or after it is kept. */
-export function cutoffOf(tier: RetentionTier, retention: ResolvedRetention, now: number): number {
-  return now -
-    (tier === "raw" ? retention.rawMs : tier === "1m" ? retention.minuteMs : retention.hourMs);
-}
 
 export interface RetentionStepResult {
   deletedRows: number;

@@ -3,9 +3,9 @@
 // no read transaction stays open between pages. Rounds stored while an export runs are included
 // when they fall after the page already sent.
 import type { DatabaseSync } from "node:sqlite";
-import type { Round } from "../engine/types.ts";
-import { decodeHops } from "./codec.ts";
-import type { ExportQuery } from "./history_types.ts";
+import type { Round } from "../../engine/mod.ts";
+import { decodeHops } from "../codec.ts";
+import type { ExportQuery } from "../history_types.ts";
 
 export const CSV_HEADER =
   "target_id,ts,time,seq,ttl,kind,ip,rtt_us,approximate,code,destination_reached\n";

@@ -1,8 +1,7 @@
 // SQLite implementation of ServerStore (store/server_types.ts). Everything here is rare and small,
 // so it is written at once rather than queued like rounds.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { TargetOptionsInput } from "../engine/options.ts";
-import type { Clock } from "../engine/types.ts";
+import type { Clock, TargetOptionsInput } from "../../engine/mod.ts";
 import {
   type ApiTokenRecord,
   type ConfigurationRecord,
@@ -10,7 +9,7 @@ import {
   type ServerStore,
   type SessionRecord,
   type TargetMeta,
-} from "./server_types.ts";
+} from "../server_types.ts";
 import { createRoundPager } from "./server_rounds.ts";
 
 /** Runs synchronous work as a Promise (and refuses once the store is closed). */

@@ -90,6 +90,9 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   const db = new DatabaseSync(path);
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    // Takes effect only in a new, empty database (an existing one keeps its mode until a VACUUM):
+    // lets maintenance.ts return free space without VACUUM, which needs all permissions in Deno.
+    db.exec("PRAGMA auto_vacuum = INCREMENTAL");
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");

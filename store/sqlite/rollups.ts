@@ -4,101 +4,28 @@
 // (a late round) is read back from its row first. Raw data is re-read only to re-file the few
 // rounds that started on a new route before the route change was recorded (see rebuildFrom).
 import type { DatabaseSync } from "node:sqlite";
-import { log } from "../engine/log.ts";
-import type { HopSample } from "../engine/types.ts";
-import { decodeHops } from "./codec.ts";
+import { log } from "../../engine/mod.ts";
+import { decodeHops } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RouteIndex } from "./route_index.ts";
-import type { StoredRound } from "./sqlite_rounds.ts";
+import type { StoredRound } from "./rounds.ts";
+import { encodeRollup, mergeRollup } from "../rollup_codec.ts";
 import {
-  addSample,
-  emptyHop,
-  encodeRollup,
-  type HopAggregate,
-  mergeRollup,
-  received,
-} from "./rollup_codec.ts";
+  addRound,
+  alignDown,
+  type BucketAgg,
+  type DecodedRound,
+  emptyBucket,
+  type Tier,
+  TIER_MS,
+} from "../rollup_math.ts";
 
-export type Tier = "1m" | "1h";
+// The shared math is re-exported so the backend's files have one place to take rollups from.
+export { addRound, alignDown, type BucketAgg, type DecodedRound, emptyBucket, type Tier, TIER_MS };
+
 /** A route change re-files at most this many stored rounds (a few hours of one target). */
 const MAX_REBUILD_ROUNDS = 20_000;
-export const TIER_MS: Record<Tier, number> = { "1m": 60_000, "1h": 3_600_000 };
 export const TIER_TABLE: Record<Tier, string> = { "1m": "rollup_1m", "1h": "rollup_1h" };
-
-export interface BucketAgg {
-  bucket: number;
-  routeId: number;
-  /** Path of the newest round added (hop addresses). */
-  pathId: number;
-  newestTs: number;
-  hops: Map<number, HopAggregate>;
-}
-
-export interface DecodedRound {
-  targetId: number;
-  ts: number;
-  pathId: number;
-  hops: HopSample[];
-  destinationReached: boolean;
-}
-
-export function emptyBucket(bucket: number, routeId: number): BucketAgg {
-  return { bucket, routeId, pathId: 0, newestTs: -Infinity, hops: new Map() };
-}
-
-/**
- * Adds a round to its minute bucket and (when given) hour bucket. `previous` holds each TTL's
- * last answered RTT for jitter. Minute flags (probed / answered this minute) are decided from the
- * minute bucket before the sample is added, so the hour bucket counts each minute once.
- */
-export function addRound(
-  round: DecodedRound,
-  buckets: { minute: BucketAgg; hour: BucketAgg | null },
-  previous: Map<number, number>,
-): void {
-  const { minute, hour } = buckets;
-  for (const agg of hour ? [minute, hour] : [minute]) {
-    if (round.ts >= agg.newestTs) {
-      agg.newestTs = round.ts;
-      agg.pathId = round.pathId;
-    }
-  }
-  const last = round.hops.length - 1;
-  round.hops.forEach((sample, i) => {
-    const context = {
-      previousUs: previous.get(sample.ttl) ?? null,
-      reached: round.destinationReached && i === last,
-    };
-    const m = hopOf(minute, sample.ttl);
-    const probedFirst = sample.kind !== "error" && m.sent === 0;
-    const answered = sample.kind !== "error" && sample.rttUs !== null &&
-      Number.isFinite(sample.rttUs);
-    const answeredFirst = answered && received(m) === 0;
-    addSample(m, sample, context);
-    if (probedFirst) m.minutes = 1;
-    if (answeredFirst) m.upMinutes = 1;
-    if (hour) {
-      const h = hopOf(hour, sample.ttl);
-      addSample(h, sample, context);
-      if (probedFirst) h.minutes++;
-      if (answeredFirst) h.upMinutes++;
-    }
-    if (answered) previous.set(sample.ttl, Math.max(0, Math.round(sample.rttUs!)));
-  });
-}
-
-function hopOf(agg: BucketAgg, ttl: number): HopAggregate {
-  let hop = agg.hops.get(ttl);
-  if (!hop) {
-    hop = emptyHop(ttl);
-    agg.hops.set(ttl, hop);
-  }
-  return hop;
-}
-
-export function alignDown(ts: number, sizeMs: number): number {
-  return Math.floor(ts / sizeMs) * sizeMs;
-}
 
 interface CachedBucket extends BucketAgg {
   tier: Tier;

@@ -1,11 +1,10 @@
 // Round storage for the SQLite store: an in-memory queue, a batch flush in one transaction,
 // path interning, and reads that merge what is stored with what is still queued.
 import type { DatabaseSync } from "node:sqlite";
-import { log } from "../engine/log.ts";
-import type { Clock, Round } from "../engine/types.ts";
-import { decodeHops, encodeHops } from "./codec.ts";
+import { type Clock, log, type Round } from "../../engine/mod.ts";
+import { decodeHops, encodeHops } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
-import type { RoundQuery } from "./types.ts";
+import type { RoundQuery } from "../types.ts";
 
 /** What a flush reports: rounds written by this flush and since the store was opened. */
 export interface FlushInfo {

@@ -3,8 +3,8 @@
 // hour tier, the leftover minutes at its edges from the minute tier, leftover seconds from raw.
 // A part older than a tier's retention comes from the next coarser tier.
 import type { DatabaseSync } from "node:sqlite";
-import { decodeHops } from "./codec.ts";
-import { type HopAggregate, mergeHop, mergeRollup } from "./rollup_codec.ts";
+import { decodeHops } from "../codec.ts";
+import { type HopAggregate, mergeHop, mergeRollup } from "../rollup_codec.ts";
 import type { RetentionTier } from "./retention.ts";
 import type { RouteIndex } from "./route_index.ts";
 import {

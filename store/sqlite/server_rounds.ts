@@ -1,17 +1,11 @@
 // Paged reads of stored rounds for streamed exports: a keyset cursor (startedAt, seq) so a range of
 // any size is read a page at a time, never loaded whole. Reads only what is flushed.
 import type { DatabaseSync } from "node:sqlite";
-import type { Round } from "../engine/types.ts";
-import { decodeHops } from "./codec.ts";
+import type { Round } from "../../engine/mod.ts";
+import { decodeHops } from "../codec.ts";
+import type { RoundPageQuery } from "../server_types.ts";
 
-export interface RoundPageQuery {
-  /** Rounds strictly after this one (exclusive cursor); omitted = from `start`. */
-  after?: { startedAt: number; seq: number };
-  start?: number;
-  /** Exclusive end, epoch ms. */
-  end?: number;
-  limit: number;
-}
+export type { RoundPageQuery };
 
 export interface RoundPager {
   roundPage(targetId: number, query: RoundPageQuery): Round[];

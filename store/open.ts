@@ -1,0 +1,84 @@
+// openStore(url): picks the storage backend from a URL or a path. A backend is one folder under
+// store/ plus one line in BACKENDS; every backend passes the shared suites under tests/store/.
+import type { Clock } from "../engine/mod.ts";
+import type { RetentionOptions } from "./history_types.ts";
+import { openSqliteStore } from "./sqlite/mod.ts";
+import type { Store } from "./types.ts";
+
+/** What every backend accepts (each may take more through its own opener). */
+export interface OpenStoreOptions {
+  /** Drives writer loops and stamps createdAt. Default: the system clock. */
+  clock?: Clock;
+  /** Days each history tier is kept (defaults: raw 3, 1-minute 30, 1-hour 1825). */
+  retention?: RetentionOptions;
+}
+
+export interface StoreBackend {
+  /** URL schemes it answers for, without the colon. */
+  schemes: readonly string[];
+  /** What a user writes to choose it, for error messages. */
+  example: string;
+  open(url: string, options: OpenStoreOptions): Store;
+}
+
+/** PostgreSQL comes with a later issue; until then its URLs get a clear answer, not "unknown". */
+function postgresNotYet(): Store {
+  throw new StoreUrlError(
+    "PostgreSQL storage is not available yet (it will be added by a later release); " +
+      "use a SQLite file path for now",
+  );
+}
+
+export const BACKENDS: readonly StoreBackend[] = [
+  {
+    schemes: ["file"],
+    example: "a file path, file:PATH or :memory:",
+    open: (url, options) => openSqliteStore(sqlitePath(url), options),
+  },
+  { schemes: ["postgres", "postgresql"], example: "postgres://…", open: postgresNotYet },
+];
+
+/** A storage URL that no backend can open. The message never repeats the URL's credentials. */
+export class StoreUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreUrlError";
+  }
+}
+
+/**
+ * Opens the store at `url`: a file path, `file:` URL or ":memory:" is SQLite. Schemes are
+ * matched case-insensitively; Windows drive letters ("C:\\data") count as paths.
+ */
+export function openStore(url: string, options: OpenStoreOptions = {}): Store {
+  const scheme = schemeOf(url) ?? "file";
+  const backend = BACKENDS.find((candidate) => candidate.schemes.includes(scheme));
+  if (!backend) {
+    const accepted = BACKENDS.map((b) => b.schemes.map((s) => `${s}:`).join(", ")).join(", ");
+    throw new StoreUrlError(
+      `unknown storage scheme "${scheme}:" (accepted: a file path, :memory:, ${accepted})`,
+    );
+  }
+  return backend.open(url, options);
+}
+
+/** The URL's scheme in lower case, or null for a path (or ":memory:"). */
+function schemeOf(url: string): string | null {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
+  if (!match || url === ":memory:") return null;
+  // One letter is a Windows drive ("C:\data\pw.db"), not a scheme.
+  return match[1].length === 1 ? null : match[1].toLowerCase();
+}
+
+/** `file:` URLs become paths (percent-decoded); anything else is already a path. */
+function sqlitePath(url: string): string {
+  if (schemeOf(url) !== "file") return url;
+  if (url.startsWith("file://")) {
+    try {
+      return decodeURIComponent(new URL(url).pathname);
+    } catch {
+      throw new StoreUrlError("the file: URL is not valid (write file:///absolute/path)");
+    }
+  }
+  return decodeURIComponent(url.slice("file:".length)); // file:relative/path.db
+}

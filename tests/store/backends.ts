@@ -1,0 +1,41 @@
+// The one list of storage backends the shared suites run against. A new backend (PostgreSQL next)
+// is one more entry here; every suite in backends.test.ts then runs on it unchanged.
+import { openStore, type OpenStoreOptions, type Store } from "../../store/mod.ts";
+
+/** Opens the same storage place each time it is called (a reopen sees what was written). */
+export type OpenTestStore = (options?: OpenStoreOptions) => Store;
+
+export interface TestBackend {
+  name: string;
+  /** A new, empty storage place. */
+  place(): OpenTestStore;
+  /** Data survives close and reopen (false for an in-memory database). */
+  persistent: boolean;
+}
+
+const dirs: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
+});
+
+function tempDbPath(): string {
+  const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
+  dirs.push(dir);
+  return `${dir}/store.db`;
+}
+
+export const TEST_BACKENDS: readonly TestBackend[] = [
+  {
+    name: "sqlite file",
+    persistent: true,
+    place: () => {
+      const path = tempDbPath();
+      return (options) => openStore(path, options);
+    },
+  },
+  {
+    name: "sqlite :memory:",
+    persistent: false,
+    place: () => (options) => openStore(":memory:", options),
+  },
+];

@@ -1,0 +1,53 @@
+// openStore: which backend a URL or path chooses, and what it says about the ones it cannot open
+// (never repeating a password from the URL).
+import assert from "node:assert/strict";
+import { ManualClock } from "../../engine/mod.ts";
+import { BACKENDS, openStore, StoreUrlError } from "../../store/mod.ts";
+import { OPTIONS } from "./builders.ts";
+
+Deno.test("open store - a path, a file: URL and :memory: open SQLite", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-open-" });
+  try {
+    const path = `${dir}/with space.db`;
+    for (const url of [path, `file://${encodeURI(path)}`, `FILE://${encodeURI(path)}`]) {
+      const store = openStore(url, { clock: new ManualClock() });
+      await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+      await store.close();
+    }
+    Deno.statSync(path); // one file, reached three ways
+    const reopened = openStore(path);
+    assert.equal((await reopened.listTargets()).length, 3);
+    await reopened.close();
+    const memory = openStore(":memory:");
+    assert.deepEqual(await memory.listTargets(), []);
+    await memory.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("open store - PostgreSQL URLs say it is not available yet, without the password", () => {
+  for (const url of ["postgres://pw:s3cret@db.test/pw", "postgresql://u:s3cret@db.test:5432/x"]) {
+    assert.throws(() => openStore(url), (error: Error) => {
+      assert.ok(error instanceof StoreUrlError);
+      assert.match(error.message, /PostgreSQL storage is not available yet/);
+      assert.doesNotMatch(error.message, /s3cret/);
+      return true;
+    });
+  }
+});
+
+Deno.test("open store - another scheme is named with the accepted ones, without the password", () => {
+  assert.throws(() => openStore("mysql://root:s3cret@db.test/pw"), (error: Error) => {
+    assert.ok(error instanceof StoreUrlError);
+    assert.match(error.message, /unknown storage scheme "mysql:"/);
+    assert.match(error.message, /file:, postgres:, postgresql:/);
+    assert.doesNotMatch(error.message, /s3cret|root/);
+    return true;
+  });
+});
+
+Deno.test("open store - every scheme belongs to one backend", () => {
+  const schemes = BACKENDS.flatMap((backend) => backend.schemes);
+  assert.equal(new Set(schemes).size, schemes.length);
+});
