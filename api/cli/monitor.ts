@@ -2,13 +2,15 @@
 // the engine finds, and show a live per-target summary. The store is passed in by main.ts; this
 // module only knows the structural shape it needs, so engine/ does not depend on store/.
 import { parseArgs } from "node:util";
-import { Engine, type EngineEvent } from "../engine.ts";
-import { log } from "../log.ts";
-import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
-import { type EventRecorder, recordEngineEvent } from "../record.ts";
-import type { Prober, Round, RoutePath, Target, TargetOptions } from "../types.ts";
-import { type ProberChoice, proberLimitation } from "../probers/mod.ts";
+import { Engine, type EngineEvent } from "../../engine/engine.ts";
+import { log } from "../../engine/log.ts";
+import { OptionsError, parseHost } from "../../engine/options.ts";
+import { type EventRecorder, recordEngineEvent } from "../../engine/record.ts";
+import type { Prober, Round, RoutePath, Target, TargetOptions } from "../../engine/types.ts";
+import { type ProberChoice, proberLimitation } from "../../engine/probers/mod.ts";
+import { UsageError } from "./command.ts";
 import { renderSummary, type SummaryTarget } from "./summary.ts";
+import { TARGET_FLAG_SPEC, targetOptionsOf } from "./target_flags.ts";
 
 export interface MonitorStore extends EventRecorder {
   listTargets(): Promise<Target[]>;
@@ -27,45 +29,38 @@ export interface MonitorArgs {
   dataDir: string | null;
 }
 
+/** Parses argv (after the word "monitor"); a bad command line is a UsageError. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      db: { type: "string" },
-      "data-dir": { type: "string" },
-      prober: { type: "string" },
-      interval: { type: "string" },
-      protocol: { type: "string" },
-      port: { type: "string" },
-      "max-hops": { type: "string" },
-      timeout: { type: "string" },
-      size: { type: "string" },
-      "final-hop-only": { type: "boolean" },
-      focus: { type: "string" },
-    },
-  });
-  const num = (v: string | undefined, scale = 1) => v === undefined ? undefined : Number(v) * scale;
-  const options = resolveTargetOptions({
-    intervalMs: num(values.interval, 1000),
-    protocol: values.protocol,
-    port: num(values.port),
-    maxHops: num(values["max-hops"]),
-    timeoutMs: num(values.timeout, 1000),
-    packetSizeBytes: num(values.size),
-    finalHopOnly: values["final-hop-only"],
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...TARGET_FLAG_SPEC,
+        db: { type: "string" },
+        "data-dir": { type: "string" },
+        prober: { type: "string" },
+        port: { type: "string" },
+        focus: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const options = targetOptionsOf(values, { alias: "port" });
   const prober = values.prober ?? "auto";
   if (!["auto", "mtr-packet", "ping"].includes(prober)) {
-    throw new OptionsError("prober", `"${prober}" is not one of auto, mtr-packet, ping`);
+    throw new UsageError(`--prober: "${prober}" is not one of auto, mtr-packet, ping`);
   }
-  const focus = num(values.focus) ?? 10;
+  const focus = values.focus === undefined ? 10 : Number(values.focus);
   if (!Number.isInteger(focus) || focus < 1) {
-    throw new OptionsError("focus", "must be a whole number >= 1");
+    throw new UsageError("--focus: must be a whole number >= 1");
   }
   return {
-    hosts: positionals.map((host) => parseHost(host).host),
+    hosts: positionals.map(hostArgument),
     options,
     prober: prober as ProberChoice,
     focus,
@@ -168,4 +163,13 @@ export async function ensureTargets(store: MonitorStore, args: MonitorArgs): Pro
     known.add(host);
   }
   return existing;
+}
+
+function hostArgument(text: string): string {
+  try {
+    return parseHost(text).host;
+  } catch (error) {
+    if (error instanceof OptionsError) throw new UsageError(error.message);
+    throw error;
+  }
 }
