@@ -104,13 +104,14 @@ async function runWithStore(
     }
     await app.start();
     const alerts = await startAlerts({
-      engine: app.service.engine,
+      engine: app.service,
       store,
       dataDir: deps.dataDir,
       config: alertsConfig,
       onEvent: (event) =>
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     });
+    app.useAlerts(alerts);
     await listenUntilInterrupted(args, app, alerts, deps);
     return SERVE_EXIT.ok;
   } finally {

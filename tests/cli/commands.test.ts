@@ -1,6 +1,10 @@
 // The command table as users meet it: subprocesses with the `deno task start` permissions.
 import assert from "node:assert/strict";
+import { UsageError } from "../../api/cli/command.ts";
 import { COMMANDS } from "../../api/cli/commands.ts";
+import { parseMonitorArgs } from "../../api/cli/monitor.ts";
+import { parseServeArgs } from "../../api/cli/serve_args.ts";
+import { parseTraceArgs } from "../../api/cli/trace_args.ts";
 import { resolveLogLevel } from "../../api/cli/settings.ts";
 import { MAIN, runMain, taskPermissions } from "./run.ts";
 
@@ -130,4 +134,22 @@ Deno.test("cli - trace 127.0.0.1 --json runs with the task's permissions", async
   const result = JSON.parse(stdout);
   assert.equal(result.target, "127.0.0.1");
   assert.ok(Array.isArray(result.hops) && result.hops.length >= 1);
+});
+
+Deno.test("cli - --probe-port everywhere; the old spellings still work, conflicts are refused", () => {
+  const udp = ["--protocol", "udp"];
+  assert.equal(parseServeArgs([...udp, "--probe-port", "5000"]).options.port, 5000);
+  assert.equal(parseServeArgs([...udp, "--port-probe", "5001"]).options.port, 5001);
+  assert.equal(parseServeArgs([...udp, "--port", "9000"]).port, 9000, "--port is the HTTP port");
+  assert.throws(
+    () => parseServeArgs([...udp, "--probe-port", "1", "--port-probe", "2"]),
+    UsageError,
+  );
+  assert.equal(
+    parseTraceArgs(["127.0.0.1", ...udp, "--probe-port", "5002"], false).options.port,
+    5002,
+  );
+  assert.equal(parseTraceArgs(["127.0.0.1", ...udp, "--port", "5003"], false).options.port, 5003);
+  assert.equal(parseMonitorArgs([...udp, "--port", "5004"]).options.port, 5004);
+  assert.equal(parseMonitorArgs([...udp, "--probe-port", "5005"]).options.port, 5005);
 });
