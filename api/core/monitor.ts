@@ -8,7 +8,6 @@ import { log } from "../../engine/log.ts";
 import { recordEngineEvent } from "../../engine/record.ts";
 import {
   OptionsError,
-  parseHost,
   resolveTargetOptions,
   type TargetOptionsInput,
 } from "../../engine/options.ts";
@@ -17,6 +16,7 @@ import type { Prober, TargetOptions } from "../../engine/types.ts";
 import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
 import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
 import { followPreset } from "./presets.ts";
+import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
 import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
@@ -279,32 +279,4 @@ export class MonitorService {
       }
     }
   }
-}
-
-const OPTION_FIELDS = Object.keys(configurationOptions.shape);
-
-function pickOptionFields(source: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    OPTION_FIELDS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
-  );
-}
-
-function checkHost(text: string): string {
-  try {
-    return parseHost(text).host;
-  } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
-    throw invalid("invalid_body", error.message, [{ field: "host", message: error.message }]);
-  }
-}
-
-const API_FIELD: Record<string, string> = {
-  intervalMs: "interval",
-  packetSizeBytes: "packetSize",
-  timeoutMs: "timeout",
-  interPacketDelayMs: "interPacketDelay",
-};
-
-function apiFieldName(field: string): string {
-  return API_FIELD[field] ?? field;
 }

@@ -1,5 +1,7 @@
 // The command table as users meet it: subprocesses with the `deno task start` permissions.
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openSqliteStore } from "../../store/mod.ts";
 import { UsageError } from "../../api/cli/command.ts";
 import { COMMANDS } from "../../api/cli/commands.ts";
 import { parseMonitorArgs } from "../../api/cli/monitor.ts";
@@ -116,7 +118,50 @@ Deno.test("cli - monitor without targets says how to add one", async () => {
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("cli - passwd and seed run with the task's permissions", async () => {
+Deno.test("cli - monitor 127.0.0.1 adds the target, shows it and stops cleanly on SIGTERM", async () => {
+  const dir = await tempDir();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...(await taskPermissions()),
+      MAIN,
+      "monitor",
+      "127.0.0.1",
+      "--interval",
+      "0.5",
+      "--data-dir",
+      dir,
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000), // a safety net against a hang, not a timing assertion
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let seen = "";
+  let stopped = false;
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    seen += decoder.decode(chunk);
+    if (!stopped && seen.includes("127.0.0.1")) {
+      stopped = true;
+      child.kill("SIGTERM");
+    }
+  }
+  const status = await child.status;
+  assert.equal(status.code, 0, await stderr);
+  assert.match(seen, /127\.0\.0\.1/);
+  const store = openSqliteStore(join(dir, "pingwatcher.db"));
+  try {
+    assert.deepEqual((await store.listTargets()).map((t) => t.host), ["127.0.0.1"]);
+  } finally {
+    await store.close();
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli - passwd, seed and cleanup run with the task's permissions", async () => {
   const dir = await tempDir();
   const passwd = await runMain(["passwd", "--data-dir", dir], { stdin: "correct horse\n" });
   assert.equal(passwd.code, 0, passwd.stderr);
@@ -125,6 +170,9 @@ Deno.test("cli - passwd and seed run with the task's permissions", async () => {
     ["seed", "--targets", "1", "--days", "0.01", "--interval", "60", "--data-dir", dir],
   );
   assert.equal(seed.code, 0, seed.stderr);
+  const cleanup = await runMain(["cleanup", "--data-dir", dir]);
+  assert.equal(cleanup.code, 0, cleanup.stderr);
+  assert.match(cleanup.stdout, /^cleanup: deleted \d+ rows/);
   await Deno.remove(dir, { recursive: true });
 });
 
