@@ -3,7 +3,6 @@ export {
   type ActiveAlert,
   AlertService,
   type AlertServiceDeps,
-  alertServiceFor,
   type AlertServiceStore,
   startAlerts,
 } from "./service.ts";

@@ -45,14 +45,6 @@ export interface ActiveAlert {
   hopIp: string | null;
 }
 
-/** The running service of each store, for the API routes (which get the store in their deps). */
-const servicesByStore = new WeakMap<object, AlertService>();
-
-/** The alert service running on `store`, or null when alerts are not started. */
-export function alertServiceFor(store: object): AlertService | null {
-  return servicesByStore.get(store) ?? null;
-}
-
 export class AlertService {
   readonly clock: Clock;
   readonly config: ResolvedAlertsConfig;
@@ -94,14 +86,12 @@ export class AlertService {
     }
     this.#unsubscribe = this.#engine.subscribe((event) => this.#queue.onEngineEvent(event));
     this.#worker = this.#work();
-    servicesByStore.set(this.store, this);
   }
 
   /** Stops following the engine; rounds still queued are evaluated, running actions aborted. */
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (servicesByStore.get(this.store) === this) servicesByStore.delete(this.store);
     await this.idleEvaluation();
     this.#stop.abort();
     await this.#worker;

@@ -1,15 +1,17 @@
-// Wires a running server together: engine + store (TargetService), history queries, auth, the
-// WebSocket hub and the handler. Used by the CLI, the tests and the latency bench alike.
+// Wires a running server together: the monitor service (api/core), history queries, auth, the
+// WebSocket hub and the handler. Used by the CLI, the tests and the latency bench alike. Everything
+// that hears rounds (hub, alerts) subscribes to the monitor service, after they were recorded.
 import { systemAddressLookup } from "../engine/dns.ts";
 import { Engine, type EngineOptions } from "../engine/engine.ts";
 import type { Clock, Prober } from "../engine/types.ts";
+import type { AlertService } from "../alerts/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { AuthGate, type AuthGateOptions } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { type ApiHandler, createHandler, type HandlerOptions } from "./handler.ts";
 import type { HistoryQueries } from "./history.ts";
 import { summaryRows } from "./routes/summary.ts";
-import { TargetService } from "./service.ts";
+import { MonitorService } from "./core/mod.ts";
 import { engineTraceroute } from "./traceroute.ts";
 import { VERSION } from "./version.ts";
 import { WsHub, type WsHubOptions } from "./ws_hub.ts";
@@ -32,9 +34,11 @@ export interface AppOptions {
 
 export interface App {
   deps: ApiDeps;
-  service: TargetService;
+  service: MonitorService;
   hub: WsHub;
   handler: ApiHandler;
+  /** Hands the API the alert service (started after the app, since it follows its rounds). */
+  useAlerts(alerts: AlertService | null): void;
   /** Starts probing the stored targets. */
   start(): Promise<void>;
   /** Closes WebSockets, stops probing and flushes the store (does not close it). */
@@ -45,7 +49,7 @@ export function createApp(options: AppOptions): App {
   const { store, prober, clock } = options;
   const addressLookup = options.addressLookup ?? systemAddressLookup;
   const engine = new Engine({ prober, clock, addressLookup, ...options.engine });
-  const service = new TargetService({ store, engine, prober });
+  const service = new MonitorService({ store, engine, prober });
   const history = options.history ?? store;
   const focus = options.summaryFocus ?? 10;
   const hub = new WsHub({
@@ -62,6 +66,7 @@ export function createApp(options: AppOptions): App {
   const deps: ApiDeps = {
     store,
     service,
+    alerts: null,
     history,
     auth,
     hub,
@@ -76,6 +81,9 @@ export function createApp(options: AppOptions): App {
     service,
     hub,
     handler: createHandler(deps, options.handler),
+    useAlerts(alerts) {
+      deps.alerts = alerts;
+    },
     start: () => service.start(),
     async stop() {
       hub.close();

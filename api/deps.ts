@@ -1,14 +1,17 @@
 // What the API handler is built from. Tests pass the same pieces with a FakeProber engine.
+import type { AlertService } from "../alerts/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { AuthGate } from "./auth.ts";
 import type { HistoryQueries } from "./history.ts";
-import type { TargetService } from "./service.ts";
+import type { MonitorService } from "./core/mod.ts";
 import type { TracerouteRunner } from "./traceroute.ts";
 import type { WsHub } from "./ws_hub.ts";
 
 export interface ApiDeps {
   store: Store;
-  service: TargetService;
+  service: MonitorService;
+  /** The running alert service; null answers the alert routes with 503. */
+  alerts: AlertService | null;
   history: HistoryQueries;
   auth: AuthGate;
   /** Null: /ws answers 503 (handler tests without a hub). */

@@ -1,5 +1,6 @@
 // One error shape for every API failure: { "error": { "code", "message", "details"? } }.
 import type { z } from "zod";
+import { CoreError, type CoreErrorKind } from "./core/mod.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -32,6 +33,22 @@ export function validationError(where: string, error: z.ZodError): ApiError {
     `${first?.field ?? where}: ${first?.message ?? "invalid"}`,
     details,
   );
+}
+
+const STATUS_OF: Record<CoreErrorKind, number> = {
+  not_found: 404,
+  conflict: 409,
+  invalid: 400,
+  unsupported: 400,
+};
+
+/** The one place where the core's refusals become HTTP statuses. */
+export function apiErrorOf(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof CoreError) {
+    return new ApiError(STATUS_OF[error.kind], error.code, error.message, error.details);
+  }
+  return null;
 }
 
 export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };

@@ -3,7 +3,7 @@
 import { log } from "../engine/log.ts";
 import { type AuthVia, CSRF_HEADER } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
-import { ApiError, errorResponse } from "./errors.ts";
+import { ApiError, apiErrorOf, errorResponse } from "./errors.ts";
 import { contextOf, type Route, Router } from "./router.ts";
 import { ROUTES } from "./routes/mod.ts";
 
@@ -137,7 +137,8 @@ function withCors(origin: string | null, response: Response, origins: Set<string
 }
 
 function asApiError(error: unknown, req: Request): ApiError {
-  if (error instanceof ApiError) return error;
+  const known = apiErrorOf(error);
+  if (known) return known;
   log.error("request failed", {
     method: req.method,
     path: new URL(req.url).pathname.slice(0, 200),

@@ -8,7 +8,7 @@ import {
   loadAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
-import { log, setLogLevel } from "../../engine/log.ts";
+import { log } from "../../engine/log.ts";
 import { OptionsError } from "../../engine/options.ts";
 import type { ProberSelection } from "../../engine/probers/mod.ts";
 import type { ProberChoice } from "../../engine/probers/mod.ts";
@@ -18,6 +18,7 @@ import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
 import { serve } from "../server.ts";
+import { UsageError } from "./command.ts";
 import { databasePath } from "./paths.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
 
@@ -32,6 +33,8 @@ export interface ServeDeps {
   interrupted: Promise<void>;
   /** Serves the web UI (anything outside /api and /ws); absent = API only. */
   ui?: HandlerOptions["fallback"];
+  /** Loads the web UI only when it is served (the bundle is not needed otherwise). */
+  loadUi?(): Promise<HandlerOptions["fallback"]>;
   /** Called once listening (tests learn the port here). */
   onListen?(url: string): void;
 }
@@ -41,11 +44,10 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
   try {
     args = parseServeArgs(argv, deps.env);
   } catch (error) {
-    if (!(error instanceof OptionsError) && !(error instanceof TypeError)) throw error;
+    if (!(error instanceof OptionsError) && !(error instanceof UsageError)) throw error;
     deps.writeError(`pingwatcher: ${error.message}\n\n${SERVE_USAGE}\n`);
     return SERVE_EXIT.usage;
   }
-  if (args.logLevel) setLogLevel(args.logLevel);
   const dbPath = databasePath(args, deps.env);
   const store = openSqliteStore(dbPath, { retention: args.retention });
   try {
@@ -80,11 +82,12 @@ async function runWithStore(
     deps.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
     return SERVE_EXIT.noProber;
   }
+  const ui = args.headless ? undefined : deps.ui ?? await deps.loadUi?.();
   const app = createApp({
     store,
     prober: selected.prober,
     auth: { ...secrets, corsOrigins: args.corsOrigins, allowedHosts: [args.listen] },
-    handler: { fallback: args.headless ? undefined : deps.ui },
+    handler: { fallback: ui },
   });
   try {
     if (args.generateToken) {
@@ -101,13 +104,14 @@ async function runWithStore(
     }
     await app.start();
     const alerts = await startAlerts({
-      engine: app.service.engine,
+      engine: app.service,
       store,
       dataDir: deps.dataDir,
       config: alertsConfig,
       onEvent: (event) =>
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     });
+    app.useAlerts(alerts);
     await listenUntilInterrupted(args, app, alerts, deps);
     return SERVE_EXIT.ok;
   } finally {
@@ -121,13 +125,14 @@ async function listenUntilInterrupted(
   alerts: AlertService,
   deps: ServeDeps,
 ): Promise<void> {
+  const hasUi = deps.ui !== undefined || deps.loadUi !== undefined;
   const server = serve(app.handler, {
     hostname: args.listen,
     port: args.port,
     onListen: ({ hostname, port }) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       const url = `http://${host}:${port}`;
-      const ui = args.headless ? "headless: API only" : deps.ui ? `web UI at ${url}/` : "API only";
+      const ui = args.headless ? "headless: API only" : hasUi ? `web UI at ${url}/` : "API only";
       log.info(
         `PingWatcher listening on ${url} (${ui}); API at ${url}/api, docs at ` +
           `${url}/api/openapi.json, live updates at ws://${host}:${port}/ws`,

@@ -1,11 +1,13 @@
 // Options of the server command (the default command): flags win over PINGWATCHER_* variables,
 // which win over defaults. Invalid values fail at start naming the option.
 import { parseArgs } from "node:util";
-import type { LogLevel } from "../../engine/log.ts";
-import { OptionsError, parseHost, resolveTargetOptions } from "../../engine/options.ts";
+import { OptionsError, parseHost } from "../../engine/options.ts";
 import type { ProberChoice } from "../../engine/probers/mod.ts";
 import type { TargetOptions } from "../../engine/types.ts";
 import type { RetentionOptions } from "../../store/mod.ts";
+import { UsageError } from "./command.ts";
+import { setting } from "./settings.ts";
+import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
 export interface ServeArgs {
   /** Targets to add to the database (probed from then on). */
@@ -20,14 +22,14 @@ export interface ServeArgs {
   headless: boolean;
   generateToken: boolean;
   corsOrigins: string[];
-  logLevel: LogLevel | null;
   /** The operator's alerts config file (default DATA_DIR/alerts.json; missing = defaults). */
   alertsConfig: string | null;
   retention: RetentionOptions;
 }
 
 export const SERVE_USAGE = `Usage:
-  pingwatcher [HOST...] [options]      monitor + HTTP API (+ web UI unless --headless)
+  pingwatcher [HOST...] [options]        monitor + HTTP API (+ web UI unless --headless)
+  pingwatcher serve [HOST...] [options]  the same; needed when a HOST is a single-label name
 
 Server options (environment variable in brackets):
   --host ADDRESS         listen address (default 127.0.0.1) [PINGWATCHER_HOST]
@@ -48,74 +50,28 @@ Server options (environment variable in brackets):
                          [PINGWATCHER_RAW_DAYS, PINGWATCHER_MINUTE_DAYS, PINGWATCHER_HOUR_DAYS]
   [PINGWATCHER_PASSWORD] a password for logins (hashed in memory, never stored)
   [PINGWATCHER_TOKEN]    an API token accepted as a bearer token (never stored)
-Settings for HOSTs added by this command:
-  --interval SECONDS, --protocol icmp|udp|tcp, --port-probe N, --max-hops N,
-  --timeout SECONDS, --size BYTES, --final-hop-only
+Settings for HOSTs added by this command (--port-probe is an older spelling of --probe-port):
+${TARGET_FLAGS_USAGE}
 Listening on anything but loopback needs a password or a token (pingwatcher passwd,
 --generate-token, PINGWATCHER_PASSWORD or PINGWATCHER_TOKEN). Nothing is probed unless you
-name a HOST, add one through the API, or one is already in the database.
+name a HOST, add one through the API, or one is already in the database.`;
 
-Other commands:
-  pingwatcher monitor [HOST...]      the text monitor without a server
-  pingwatcher trace HOST             mtr-like trace (pingwatcher trace --help)
-  pingwatcher passwd [--db PATH]     set the login password (read from stdin; --clear removes it)`;
-
-const LOG_LEVELS = ["debug", "info", "warn", "error"];
-
+/** Parses the server's argv; a bad command line is a UsageError or an OptionsError. */
 export function parseServeArgs(argv: string[], env: Record<string, string> = {}): ServeArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      host: { type: "string" },
-      port: { type: "string" },
-      headless: { type: "boolean" },
-      db: { type: "string" },
-      "data-dir": { type: "string" },
-      prober: { type: "string" },
-      "generate-token": { type: "boolean" },
-      "cors-origin": { type: "string", multiple: true },
-      "log-level": { type: "string" },
-      "alerts-config": { type: "string" },
-      "raw-days": { type: "string" },
-      "minute-days": { type: "string" },
-      "hour-days": { type: "string" },
-      interval: { type: "string" },
-      protocol: { type: "string" },
-      "port-probe": { type: "string" },
-      "max-hops": { type: "string" },
-      timeout: { type: "string" },
-      size: { type: "string" },
-      "final-hop-only": { type: "boolean" },
-    },
-  });
-  const num = (v: string | undefined, scale = 1) => v === undefined ? undefined : Number(v) * scale;
-  const options = resolveTargetOptions({
-    intervalMs: num(values.interval, 1000),
-    protocol: values.protocol,
-    port: num(values["port-probe"]),
-    maxHops: num(values["max-hops"]),
-    timeoutMs: num(values.timeout, 1000),
-    packetSizeBytes: num(values.size),
-    finalHopOnly: values["final-hop-only"],
-  });
-  const listen = values.host ?? env.PINGWATCHER_HOST ?? "127.0.0.1";
+  const { values, positionals } = parseFlags(argv);
+  const options = targetOptionsOf(values, { alias: "port-probe" });
+  const listen = setting(values.host, { env, name: "PINGWATCHER_HOST", fallback: "127.0.0.1" });
   if (!/^[0-9A-Za-z.:-]+$/.test(listen)) {
     throw new OptionsError("host", `"${listen}" is not an address`);
   }
-  const portText = values.port ?? env.PINGWATCHER_PORT ?? "8000";
+  const portText = setting(values.port, { env, name: "PINGWATCHER_PORT", fallback: "8000" });
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port > 65535) {
     throw new OptionsError("port", `"${portText}" is not a port number (0-65535)`);
   }
-  const prober = values.prober ?? env.PINGWATCHER_PROBER ?? "auto";
+  const prober = setting(values.prober, { env, name: "PINGWATCHER_PROBER", fallback: "auto" });
   if (!["auto", "mtr-packet", "ping"].includes(prober)) {
     throw new OptionsError("prober", `"${prober}" is not one of auto, mtr-packet, ping`);
-  }
-  const logLevel = values["log-level"] ?? env.PINGWATCHER_LOG_LEVEL ?? null;
-  if (logLevel !== null && !LOG_LEVELS.includes(logLevel)) {
-    throw new OptionsError("log-level", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
   const cors = values["cors-origin"] ??
     (env.PINGWATCHER_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
@@ -131,8 +87,11 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     headless: values.headless ?? ["1", "true", "yes"].includes(env.PINGWATCHER_HEADLESS ?? ""),
     generateToken: values["generate-token"] ?? false,
     corsOrigins: cors,
-    logLevel: logLevel as LogLevel | null,
-    alertsConfig: values["alerts-config"] ?? env.PINGWATCHER_ALERTS_CONFIG ?? null,
+    alertsConfig: setting(values["alerts-config"], {
+      env,
+      name: "PINGWATCHER_ALERTS_CONFIG",
+      fallback: null,
+    }),
     retention: {
       rawDays: retentionDays("raw-days", values["raw-days"] ?? env.PINGWATCHER_RAW_DAYS),
       minuteDays: retentionDays(
@@ -142,6 +101,35 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
       hourDays: retentionDays("hour-days", values["hour-days"] ?? env.PINGWATCHER_HOUR_DAYS),
     },
   };
+}
+
+/** The raw flags and positionals (the dispatcher looks at the first positional). */
+export function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...TARGET_FLAG_SPEC,
+        host: { type: "string" },
+        port: { type: "string" },
+        headless: { type: "boolean" },
+        db: { type: "string" },
+        "data-dir": { type: "string" },
+        prober: { type: "string" },
+        "generate-token": { type: "boolean" },
+        "cors-origin": { type: "string", multiple: true },
+        "alerts-config": { type: "string" },
+        "raw-days": { type: "string" },
+        "minute-days": { type: "string" },
+        "hour-days": { type: "string" },
+        "port-probe": { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function retentionDays(name: string, text: string | undefined): number | undefined {

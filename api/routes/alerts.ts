@@ -1,13 +1,11 @@
 // Alert routes: rules (CRUD), history, active alerts, test-firing actions (timeline comments:
 // comments.ts).
-// The alert service is found through the store in the deps (alerts/ registers itself when
-// started), so the server wires alerts with `startAlerts` alone.
+// The alert service comes named in the deps (ApiDeps.alerts); without one these routes answer 503.
 import { z } from "zod";
 import {
   actionSchema,
   alertHistory,
   type AlertService,
-  alertServiceFor,
   createRule,
   deleteRule,
   getRule,
@@ -48,7 +46,7 @@ const ruleTest = z.object({
 const actionTest = z.object({ targetId: z.number().int().min(1), action: actionSchema }).strict();
 
 function serviceOf(ctx: RouteContext): AlertService {
-  const service = alertServiceFor(ctx.deps.store);
+  const service = ctx.deps.alerts;
   if (!service) throw new ApiError(503, "alerts_unavailable", "the alert service is not running");
   return service;
 }

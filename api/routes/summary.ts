@@ -3,7 +3,7 @@ import { z } from "zod";
 import { jsonResponse } from "../errors.ts";
 import { type HistoryQueries, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
-import type { TargetView } from "../service.ts";
+import type { TargetView } from "../core/mod.ts";
 import { positiveInt } from "../schemas.ts";
 
 const SORT_KEYS = [

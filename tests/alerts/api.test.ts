@@ -15,11 +15,12 @@ async function withAlerts() {
   const t = await setup();
   const dataDir = tempDir();
   const alerts = await startAlerts({
-    engine: t.app.service.engine,
+    engine: t.app.service,
     store: t.store,
     clock: t.clock,
     dataDir,
   });
+  t.app.useAlerts(alerts);
   const created = await t.call("POST", "/api/targets", {
     body: { host: DEST, interval: 1, timeout: 0.5 },
   });

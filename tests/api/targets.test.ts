@@ -139,3 +139,40 @@ Deno.test("api targets - the prober's limits are a 400, not a silent failure", a
     await t.close();
   }
 });
+
+Deno.test("api targets - a changed configuration keeps each target's own fields and drops removed keys", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/configurations", {
+      body: { name: "slow", options: { interval: 7, timeout: 5, maxHops: 12 } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const config = created.json.configuration;
+    const own = await t.call("POST", "/api/targets", {
+      body: { host: DEST, configuration: "slow", interval: 1 },
+    });
+    const follower = await t.call("POST", "/api/targets", {
+      body: { host: "127.0.0.2", configuration: "slow" },
+    });
+    assert.deepEqual(
+      [own.json.target.interval, own.json.target.timeout, follower.json.target.interval],
+      [1, 5, 7],
+    );
+
+    const changed = await t.call("PATCH", `/api/configurations/${config.id}`, {
+      body: { options: { interval: 9, maxHops: 12 } },
+    });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.json.targetsUpdated, 2);
+    const ownAfter = (await t.call("GET", `/api/targets/${own.json.target.id}`)).json.target;
+    const followerAfter =
+      (await t.call("GET", `/api/targets/${follower.json.target.id}`)).json.target;
+    // The target's explicit interval wins over the configuration's new one.
+    assert.deepEqual([ownAfter.interval, ownAfter.maxHops], [1, 12]);
+    assert.deepEqual([followerAfter.interval, followerAfter.maxHops], [9, 12]);
+    // The removed timeout falls back to the default (3 s) on both.
+    assert.deepEqual([ownAfter.timeout, followerAfter.timeout], [3, 3]);
+  } finally {
+    await t.close();
+  }
+});

@@ -174,7 +174,7 @@ export async function runInside(addresses: string[], scale: ScaleOptions): Promi
   const steadyFrom = Date.now() + STEADY_AFTER_MS;
   // PW_SCALE_NO_STORE=1 (experiments only): rounds are not stored, to tell engine from store.
   const noStore = Deno.env.get("PW_SCALE_NO_STORE") === "1";
-  // As the monitor wires it (engine/cli/monitor.ts), plus the lateness bookkeeping.
+  // As the monitor wires it (api/core/monitor.ts), plus the lateness bookkeeping.
   engine.subscribe((event) => {
     if (!noStore) recordEngineEvent(store, event, engine.clock.now());
     if (event.type === "round") {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { flushMicrotasks, ManualClock } from "../../engine/clock.ts";
 import { NO_NAME, type PtrLookup, ReverseDns } from "../../engine/dns.ts";
 import { hopStats } from "../../engine/stats.ts";
-import { renderTable } from "../../engine/cli/trace_output.ts";
+import { renderTable } from "../../api/cli/trace_output.ts";
 import { driveUntil, rounds } from "./helpers.ts";
 
 const LIFETIMES = { positiveTtlMs: 60_000, negativeTtlMs: 20_000, failureRetryMs: 5_000 };

@@ -1,7 +1,7 @@
 // Running the product (main.ts) inside the lab's agent namespace, as a user would: no shell.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TraceJson, TraceJsonHop } from "../../engine/cli/trace_output.ts";
+import type { TraceJson, TraceJsonHop } from "../../api/cli/trace_output.ts";
 import { type HopStats, markLossNotCarried } from "../../engine/stats.ts";
 import type { ExpectedHop, Lab } from "./lab.ts";
 

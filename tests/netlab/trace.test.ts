@@ -1,7 +1,7 @@
 // The product against the lab: `trace --json` run in the agent namespace must report what the
 // lab injected: per-hop delay, addresses, PTR names, real loss and misleading reply loss.
 import assert from "node:assert/strict";
-import type { TraceJson } from "../../engine/cli/trace_output.ts";
+import type { TraceJson } from "../../api/cli/trace_output.ts";
 import { formatInterval, wilsonInterval, Z95, Z999 } from "./binomial.ts";
 import { accuracyTable, lossFlags, runCli, traceJson } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";

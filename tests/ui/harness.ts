@@ -88,7 +88,7 @@ export async function startServer(
   await app.start();
   const alerts = options.alerts
     ? await startAlerts({
-      engine: app.service.engine,
+      engine: app.service,
       store,
       dataDir: dir,
       clock,
@@ -96,6 +96,7 @@ export async function startServer(
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     })
     : null;
+  app.useAlerts(alerts);
   let port = 0;
   const server = serve(app.handler, {
     hostname: "127.0.0.1",

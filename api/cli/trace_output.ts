@@ -1,7 +1,7 @@
 // What `trace` prints: the JSON document and the mtr-like table.
-import { NO_NAME } from "../dns.ts";
-import type { HopStats } from "../stats.ts";
-import type { Protocol } from "../types.ts";
+import { NO_NAME } from "../../engine/dns.ts";
+import type { HopStats } from "../../engine/stats.ts";
+import type { Protocol } from "../../engine/types.ts";
 
 export interface TraceJsonHop {
   hop: number;

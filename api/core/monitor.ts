@@ -1,19 +1,23 @@
-// The running monitor behind the API: targets in the store, schedules in the engine, kept in step.
-// Every change is written to the store first, then applied to the engine at once.
-import type { Engine, EngineEvent } from "../engine/engine.ts";
-import { log } from "../engine/log.ts";
-import { recordEngineEvent } from "../engine/record.ts";
+// The application core: one monitor service that owns the engine, the store and the recording of
+// what the engine finds, used by the server and by the text `monitor` command alike. Target
+// changes are written to the store first, then applied to the engine at once; refusals are
+// CoreErrors (the API maps them to HTTP in api/errors.ts). Subscribers hear each engine event
+// after it was recorded, through the one subscription offered here.
+import type { Engine, EngineEvent } from "../../engine/engine.ts";
+import { log } from "../../engine/log.ts";
+import { recordEngineEvent } from "../../engine/record.ts";
 import {
   OptionsError,
-  parseHost,
   resolveTargetOptions,
   type TargetOptionsInput,
-} from "../engine/options.ts";
-import { proberLimitation } from "../engine/probers/mod.ts";
-import type { Prober, TargetOptions } from "../engine/types.ts";
-import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../store/mod.ts";
-import { ApiError, conflict, notFound } from "./errors.ts";
-import { type ImportDocument, roundOf } from "./export_format.ts";
+} from "../../engine/options.ts";
+import { proberLimitation } from "../../engine/probers/mod.ts";
+import type { Prober, TargetOptions } from "../../engine/types.ts";
+import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
+import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
+import { followPreset } from "./presets.ts";
+import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
+import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
   configurationOptions,
@@ -21,7 +25,7 @@ import {
   inputOfResolved,
   type TargetCreate,
   type TargetPatchInput,
-} from "./schemas.ts";
+} from "../schemas.ts";
 
 export interface TargetView extends ReturnType<typeof apiFieldsOf> {
   id: number;
@@ -34,21 +38,23 @@ export interface TargetView extends ReturnType<typeof apiFieldsOf> {
   status: { address: string | null; probing: boolean; lastError: string | null };
 }
 
-export interface TargetServiceOptions {
+export interface MonitorServiceOptions {
   store: Store;
   engine: Engine;
   prober: Prober;
 }
 
-export class TargetService {
+export class MonitorService {
   readonly store: Store;
   readonly engine: Engine;
   readonly prober: Prober;
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lastError = new Map<number, string>();
+  /** Each configuration's options as its targets last took them (by id; names can change). */
+  readonly #presets = new Map<number, TargetOptionsInput>();
   #unsubscribe: (() => void) | null = null;
 
-  constructor(options: TargetServiceOptions) {
+  constructor(options: MonitorServiceOptions) {
     this.store = options.store;
     this.engine = options.engine;
     this.prober = options.prober;
@@ -57,6 +63,9 @@ export class TargetService {
   /** Subscribes to the engine and starts every target that is neither paused nor a replay. */
   async start(): Promise<void> {
     this.#unsubscribe = this.engine.subscribe((event) => this.#onEvent(event));
+    for (const config of await this.store.listConfigurations()) {
+      this.#presets.set(config.id, config.options);
+    }
     const meta = await this.store.allTargetMeta();
     for (const target of await this.store.listTargets()) {
       if (target.paused || meta.get(target.id)?.replay) continue;
@@ -70,7 +79,7 @@ export class TargetService {
     }
   }
 
-  /** Engine events after they were handed to the store (the WebSocket hub listens here). */
+  /** Engine events after they were recorded (the WebSocket hub and the alerts listen here). */
   subscribe(listener: (event: EngineEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -101,7 +110,7 @@ export class TargetService {
 
   async update(id: number, patch: TargetPatchInput): Promise<TargetView> {
     const { record, meta } = await this.#load(id);
-    if (meta.replay) throw conflict("read_only", "a replay target cannot be changed");
+    if (meta.replay) throw readOnly("a replay target cannot be changed");
     let configuration = meta.configuration;
     let base = inputOfResolved(record.options);
     if (patch.configuration !== undefined) {
@@ -114,7 +123,7 @@ export class TargetService {
     const options = this.#resolve(base, explicit);
     const label = patch.label !== undefined ? patch.label : record.label;
     const updated = await this.store.updateTarget(id, { label, options });
-    if (!updated) throw notFound("target");
+    if (!updated) throw targetNotFound(id);
     const nextMeta = { ...meta, configuration };
     await this.store.setTargetMeta(nextMeta);
     if (!updated.paused) this.engine.setTarget(updated);
@@ -123,7 +132,7 @@ export class TargetService {
 
   async setPaused(id: number, paused: boolean): Promise<TargetView> {
     const { record, meta } = await this.#load(id);
-    if (meta.replay) throw conflict("read_only", "a replay target is never probed");
+    if (meta.replay) throw readOnly("a replay target is never probed");
     if (!paused) this.#checkProber(record.options);
     const updated = (await this.store.updateTarget(id, { paused }))!;
     if (paused) await this.engine.removeTarget(id);
@@ -146,12 +155,23 @@ export class TargetService {
     return views;
   }
 
-  /** After a preset changed: every target following it takes the new options. */
+  /**
+   * After a preset changed: every target following it takes the new options, except the fields
+   * it set itself; keys removed from the preset fall back to the defaults.
+   */
   async reapplyConfiguration(config: ConfigurationRecord): Promise<number> {
+    const previous = this.#presets.get(config.id) ?? config.options;
     const meta = await this.store.allTargetMeta();
     const ids = [...meta.values()].filter((m) => m.configuration === config.name && !m.replay)
       .map((m) => m.targetId);
-    for (const id of ids) await this.update(id, { configuration: config.name });
+    for (const id of ids) {
+      const { record } = await this.#load(id);
+      const input = followPreset(record.options, { previous, next: config.options });
+      const options = this.#resolve(input, {});
+      const updated = await this.store.updateTarget(id, { options });
+      if (updated && !updated.paused) this.engine.setTarget(updated);
+    }
+    this.#presets.set(config.id, config.options);
     return ids.length;
   }
 
@@ -169,7 +189,7 @@ export class TargetService {
         try {
           this.store.appendRound(roundOf(record.id, round));
         } catch (error) {
-          throw new ApiError(400, "invalid_body", `rounds.${i}: ${(error as Error).message}`);
+          throw invalid("invalid_body", `rounds.${i}: ${(error as Error).message}`);
         }
       });
       for (const change of doc.routeChanges) {
@@ -192,7 +212,7 @@ export class TargetService {
 
   async #load(id: number): Promise<{ record: TargetRecord; meta: TargetMeta }> {
     const record = await this.store.getTarget(id);
-    if (!record) throw notFound(`target ${id}`);
+    if (!record) throw targetNotFound(id);
     return { record, meta: await this.store.targetMeta(id) };
   }
 
@@ -200,8 +220,9 @@ export class TargetService {
     if (name === null) return null;
     const preset = await this.store.configurationByName(name);
     if (!preset) {
-      throw new ApiError(400, "unknown_configuration", `configuration: "${name}" does not exist`);
+      throw invalid("unknown_configuration", `configuration: "${name}" does not exist`);
     }
+    this.#presets.set(preset.id, preset.options);
     return preset;
   }
 
@@ -213,7 +234,7 @@ export class TargetService {
       options = resolveTargetOptions(merged);
     } catch (error) {
       if (!(error instanceof OptionsError)) throw error;
-      throw new ApiError(400, "invalid_body", error.message, [{
+      throw invalid("invalid_body", error.message, [{
         field: apiFieldName(error.field),
         message: error.message,
       }]);
@@ -224,7 +245,7 @@ export class TargetService {
 
   #checkProber(options: TargetOptions): void {
     const limitation = proberLimitation(this.prober, options);
-    if (limitation) throw new ApiError(400, "unsupported_by_prober", limitation);
+    if (limitation) throw new CoreError("unsupported", "unsupported_by_prober", limitation);
   }
 
   #view(record: TargetRecord, meta: TargetMeta | undefined): TargetView {
@@ -258,35 +279,4 @@ export class TargetService {
       }
     }
   }
-}
-
-const OPTION_FIELDS = Object.keys(configurationOptions.shape);
-
-function pickOptionFields(source: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    OPTION_FIELDS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
-  );
-}
-
-function checkHost(text: string): string {
-  try {
-    return parseHost(text).host;
-  } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
-    throw new ApiError(400, "invalid_body", error.message, [{
-      field: "host",
-      message: error.message,
-    }]);
-  }
-}
-
-const API_FIELD: Record<string, string> = {
-  intervalMs: "interval",
-  packetSizeBytes: "packetSize",
-  timeoutMs: "timeout",
-  interPacketDelayMs: "interPacketDelay",
-};
-
-function apiFieldName(field: string): string {
-  return API_FIELD[field] ?? field;
 }

@@ -1,9 +1,9 @@
 // `trace HOST`: an mtr-like live table, a report, or JSON, from the same engine the monitor uses.
-import type { AddressLookup } from "../dns.ts";
-import { Engine } from "../engine.ts";
-import { hopStats } from "../stats.ts";
-import { proberLimitation } from "../probers/mod.ts";
-import type { Clock, Prober, Round } from "../types.ts";
+import type { AddressLookup } from "../../engine/dns.ts";
+import { Engine } from "../../engine/engine.ts";
+import { hopStats } from "../../engine/stats.ts";
+import { proberLimitation } from "../../engine/probers/mod.ts";
+import type { Clock, Prober, Round } from "../../engine/types.ts";
 import {
   parseTraceArgs,
   type ProberChoice,

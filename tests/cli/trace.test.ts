@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../../../engine/clock.ts";
-import { EXIT, runTrace, type TraceDeps } from "../../../engine/cli/trace.ts";
-import type { ProberChoice } from "../../../engine/cli/trace_args.ts";
-import { type FakeHop, FakeProber } from "../../../engine/probers/fake.ts";
-import type { IpVersion } from "../../../engine/types.ts";
-import { driveUntil } from "../helpers.ts";
+import { ManualClock } from "../../engine/clock.ts";
+import { EXIT, runTrace, type TraceDeps } from "../../api/cli/trace.ts";
+import type { ProberChoice } from "../../api/cli/trace_args.ts";
+import { type FakeHop, FakeProber } from "../../engine/probers/fake.ts";
+import type { IpVersion } from "../../engine/types.ts";
+import { driveUntil } from "../engine/helpers.ts";
 
 const DEST = "10.0.0.9";
 

@@ -1,11 +1,14 @@
 // Arguments of `trace HOST`: parsed with node:util, validated before any process starts.
 import { parseArgs } from "node:util";
-import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
-import type { TargetOptions } from "../types.ts";
+import { parseHost } from "../../engine/options.ts";
+import type { TargetOptions } from "../../engine/types.ts";
+import { UsageError } from "./command.ts";
+import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
-import type { ProberChoice } from "../probers/mod.ts";
+import type { ProberChoice } from "../../engine/probers/mod.ts";
 
 export type { ProberChoice };
+export { UsageError };
 
 export interface TraceArgs {
   host: string;
@@ -22,23 +25,13 @@ export const TRACE_USAGE = `Usage: pingwatcher trace HOST [options]
 Traces the route to HOST continuously, like mtr.
   --count N              rounds to run, then exit (default: until Ctrl-C on a terminal,
                          10 with --report, --json or when output is not a terminal)
-  --interval SECONDS     time between rounds (default 1)
-  --protocol icmp|udp|tcp  probe protocol (default icmp)
-  --port N               destination port for udp/tcp (default udp 33434, tcp 80)
+${TARGET_FLAGS_USAGE}
   --prober auto|mtr-packet|ping  probing backend (default auto: mtr-packet if it works)
-  --max-hops N           highest TTL to probe (default 30)
-  --timeout SECONDS      how long to wait for each probe (default 3)
-  --size BYTES           packet size (default 56)
-  --inter-packet-delay MS  delay between sends within a round (default 25)
-  --final-hop-only       probe only the destination
+  --port N               old spelling of --probe-port
   -4, -6                 use IPv4 / IPv6 only
   --report               print a table at the end (like mtr -r)
   --json                 print the result as JSON at the end
 Exit codes: 0 done, 2 bad arguments, 3 host cannot be resolved, 4 no working prober.`;
-
-export class UsageError extends Error {
-  override name = "UsageError";
-}
 
 function numberArg(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -59,15 +52,12 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
       strict: true,
       options: {
         count: { type: "string", short: "c" },
+        ...TARGET_FLAG_SPEC,
         interval: { type: "string", short: "i" },
-        protocol: { type: "string" },
         port: { type: "string", short: "P" },
         prober: { type: "string" },
         "max-hops": { type: "string", short: "m" },
-        timeout: { type: "string" },
         size: { type: "string", short: "s" },
-        "inter-packet-delay": { type: "string" },
-        "final-hop-only": { type: "boolean" },
         "4": { type: "boolean" },
         "6": { type: "boolean" },
         report: { type: "boolean", short: "r" },
@@ -100,27 +90,10 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
     throw new UsageError("--count: must be a whole number of at least 1");
   }
   const mode = values.json ? "json" : values.report ? "report" : stdoutIsTty ? "live" : "report";
-  const seconds = (v: string | undefined, name: string) => {
-    const n = numberArg(v, name);
-    return n === undefined ? undefined : n * 1000;
-  };
-  let options: TargetOptions;
-  try {
-    options = resolveTargetOptions({
-      protocol: values.protocol,
-      port: numberArg(values.port, "port"),
-      maxHops: numberArg(values["max-hops"], "max-hops"),
-      timeoutMs: seconds(values.timeout, "timeout"),
-      packetSizeBytes: numberArg(values.size, "size"),
-      interPacketDelayMs: numberArg(values["inter-packet-delay"], "inter-packet-delay"),
-      intervalMs: seconds(values.interval, "interval") ?? 1000,
-      finalHopOnly: values["final-hop-only"] ?? false,
-      ipVersion,
-    });
-  } catch (error) {
-    if (error instanceof OptionsError) throw new UsageError(cliFieldMessage(error));
-    throw error;
-  }
+  const options: TargetOptions = targetOptionsOf(values, {
+    alias: "port",
+    defaults: { intervalMs: 1000, ipVersion },
+  });
   return {
     host: host.host,
     hostKind: host.kind,
@@ -129,19 +102,4 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
     count: count ?? (mode === "live" ? null : 10),
     mode,
   };
-}
-
-const FLAG_OF: Record<string, string> = {
-  protocol: "--protocol",
-  port: "--port",
-  maxHops: "--max-hops",
-  timeoutMs: "--timeout (seconds)",
-  packetSizeBytes: "--size",
-  interPacketDelayMs: "--inter-packet-delay (ms)",
-  intervalMs: "--interval (seconds)",
-};
-
-function cliFieldMessage(error: OptionsError): string {
-  const message = error.message.slice(error.field.length + 2);
-  return `${FLAG_OF[error.field] ?? error.field}: ${message}`;
 }

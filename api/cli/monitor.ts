@@ -1,22 +1,17 @@
-// The monitor: probe every target of the database (plus HOSTs from the command line), store what
-// the engine finds, and show a live per-target summary. The store is passed in by main.ts; this
-// module only knows the structural shape it needs, so engine/ does not depend on store/.
+// The text monitor: probe every target of the database (plus HOSTs from the command line) through
+// the same monitor service the server uses (api/core: engine + store + recording), and show a live
+// per-target summary of what it recorded.
 import { parseArgs } from "node:util";
-import { Engine, type EngineEvent } from "../engine.ts";
-import { log } from "../log.ts";
-import { OptionsError, parseHost, resolveTargetOptions } from "../options.ts";
-import { type EventRecorder, recordEngineEvent } from "../record.ts";
-import type { Prober, Round, RoutePath, Target, TargetOptions } from "../types.ts";
-import { type ProberChoice, proberLimitation } from "../probers/mod.ts";
+import { Engine, type EngineEvent } from "../../engine/engine.ts";
+import { log } from "../../engine/log.ts";
+import { OptionsError, parseHost } from "../../engine/options.ts";
+import type { Prober, Target, TargetOptions } from "../../engine/types.ts";
+import type { ProberChoice } from "../../engine/probers/mod.ts";
+import type { Store } from "../../store/mod.ts";
+import { MonitorService } from "../core/mod.ts";
+import { UsageError } from "./command.ts";
 import { renderSummary, type SummaryTarget } from "./summary.ts";
-
-export interface MonitorStore extends EventRecorder {
-  listTargets(): Promise<Target[]>;
-  addTarget(target: { host: string; options: TargetOptions }): Promise<Target>;
-  lastRoute(targetId: number): Promise<RoutePath | null>;
-  rounds(targetId: number, query: { last: number }): Promise<Round[]>;
-  close(): Promise<void>;
-}
+import { TARGET_FLAG_SPEC, targetOptionsOf } from "./target_flags.ts";
 
 export interface MonitorArgs {
   hosts: string[];
@@ -27,45 +22,38 @@ export interface MonitorArgs {
   dataDir: string | null;
 }
 
+/** Parses argv (after the word "monitor"); a bad command line is a UsageError. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      db: { type: "string" },
-      "data-dir": { type: "string" },
-      prober: { type: "string" },
-      interval: { type: "string" },
-      protocol: { type: "string" },
-      port: { type: "string" },
-      "max-hops": { type: "string" },
-      timeout: { type: "string" },
-      size: { type: "string" },
-      "final-hop-only": { type: "boolean" },
-      focus: { type: "string" },
-    },
-  });
-  const num = (v: string | undefined, scale = 1) => v === undefined ? undefined : Number(v) * scale;
-  const options = resolveTargetOptions({
-    intervalMs: num(values.interval, 1000),
-    protocol: values.protocol,
-    port: num(values.port),
-    maxHops: num(values["max-hops"]),
-    timeoutMs: num(values.timeout, 1000),
-    packetSizeBytes: num(values.size),
-    finalHopOnly: values["final-hop-only"],
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...TARGET_FLAG_SPEC,
+        db: { type: "string" },
+        "data-dir": { type: "string" },
+        prober: { type: "string" },
+        port: { type: "string" },
+        focus: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const options = targetOptionsOf(values, { alias: "port" });
   const prober = values.prober ?? "auto";
   if (!["auto", "mtr-packet", "ping"].includes(prober)) {
-    throw new OptionsError("prober", `"${prober}" is not one of auto, mtr-packet, ping`);
+    throw new UsageError(`--prober: "${prober}" is not one of auto, mtr-packet, ping`);
   }
-  const focus = num(values.focus) ?? 10;
+  const focus = values.focus === undefined ? 10 : Number(values.focus);
   if (!Number.isInteger(focus) || focus < 1) {
-    throw new OptionsError("focus", "must be a whole number >= 1");
+    throw new UsageError("--focus: must be a whole number >= 1");
   }
   return {
-    hosts: positionals.map((host) => parseHost(host).host),
+    hosts: positionals.map(hostArgument),
     options,
     prober: prober as ProberChoice,
     focus,
@@ -75,7 +63,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
 }
 
 export interface MonitorDeps {
-  store: MonitorStore;
+  store: Store;
   prober: Prober;
   write(text: string): void;
   isTty: boolean;
@@ -92,21 +80,17 @@ export async function monitor(
 ): Promise<void> {
   const { store } = deps;
   const engine = new Engine({ prober: deps.prober });
+  const service = new MonitorService({ store, engine, prober: deps.prober });
   const view = new Map<number, SummaryTarget>();
   for (const t of targets) {
     const recent = await store.rounds(t.id, { last: args.focus });
     view.set(t.id, { ...t, address: null, rounds: recent, lastError: null });
   }
-  const now = () => engine.clock.now();
-  engine.subscribe((event) => onEvent(event, { store, view, focus: args.focus, now }));
-  for (const t of targets) {
-    const limitation = proberLimitation(deps.prober, t.options);
-    if (limitation) {
-      view.get(t.id)!.lastError = limitation;
-      log.warn(`${t.host} is not probed: ${limitation}`);
-    } else if (!t.paused) {
-      engine.setTarget(t, { route: await store.lastRoute(t.id) });
-    }
+  service.subscribe((event) => onEvent(event, { view, focus: args.focus }));
+  await service.start();
+  for (const target of await service.list()) {
+    const entry = view.get(target.id);
+    if (entry) entry.lastError = target.status.lastError;
   }
   const draw = () => {
     for (const [id, entry] of view) {
@@ -131,16 +115,15 @@ export async function monitor(
   stopDrawing.abort();
   await drawing;
   if (!deps.isTty) draw(); // a last summary for logs and pipes
-  await engine.stop();
+  await service.stop();
   await store.close();
 }
 
 function onEvent(
   event: EngineEvent,
-  ctx: { store: MonitorStore; view: Map<number, SummaryTarget>; focus: number; now: () => number },
+  ctx: { view: Map<number, SummaryTarget>; focus: number },
 ): void {
-  const { store, view } = ctx;
-  recordEngineEvent(store, event, ctx.now());
+  const { view } = ctx;
   switch (event.type) {
     case "round": {
       const entry = view.get(event.round.targetId);
@@ -159,7 +142,7 @@ function onEvent(
 }
 
 /** Adds HOSTs from the command line that the database does not have yet. */
-export async function ensureTargets(store: MonitorStore, args: MonitorArgs): Promise<Target[]> {
+export async function ensureTargets(store: Store, args: MonitorArgs): Promise<Target[]> {
   const existing = await store.listTargets();
   const known = new Set(existing.map((t) => t.host));
   for (const host of args.hosts) {
@@ -168,4 +151,13 @@ export async function ensureTargets(store: MonitorStore, args: MonitorArgs): Pro
     known.add(host);
   }
   return existing;
+}
+
+function hostArgument(text: string): string {
+  try {
+    return parseHost(text).host;
+  } catch (error) {
+    if (error instanceof OptionsError) throw new UsageError(error.message);
+    throw error;
+  }
 }

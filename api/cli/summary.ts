@@ -1,7 +1,7 @@
 // The monitor's live per-target summary: the final hop of each target over its focus window.
-import type { EngineCounters } from "../engine.ts";
-import { hopStats } from "../stats.ts";
-import type { Round } from "../types.ts";
+import type { EngineCounters } from "../../engine/engine.ts";
+import { hopStats } from "../../engine/stats.ts";
+import type { Round } from "../../engine/types.ts";
 
 export interface SummaryTarget {
   id: number;

@@ -1,0 +1,18 @@
+// `pingwatcher cleanup`: applies history retention now (store/cli/cleanup.ts does the work).
+import { systemClock } from "../../engine/clock.ts";
+import { CLEANUP_USAGE, runCleanup } from "../../store/cli/cleanup.ts";
+import type { Command } from "./command.ts";
+import { databasePath } from "./paths.ts";
+
+export const cleanupCommand: Command = {
+  name: "cleanup",
+  summary: "apply history retention now (pingwatcher cleanup --help)",
+  usage: CLEANUP_USAGE,
+  run: (argv, io) =>
+    Promise.resolve(runCleanup(argv, {
+      resolveDbPath: (paths) => databasePath(paths, io.env),
+      clock: systemClock,
+      write: io.write,
+      writeError: io.writeError,
+    })),
+};

@@ -1,0 +1,31 @@
+// The shape every command shares: its usage text and a `run` that answers with an exit code.
+// Commands get the outside world (streams, environment, signals) through CliIo so tests can run
+// them without a process.
+
+/** A wrong command line: the dispatcher prints the message and the command's usage, exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  write(text: string): void;
+  writeError(text: string): void;
+  env: Record<string, string>;
+  /** stdout is a terminal (live tables, colours). */
+  isTty: boolean;
+  /** stderr is a terminal (progress bars). */
+  stderrIsTty: boolean;
+  /** Resolves on SIGINT/SIGTERM. */
+  interrupted: Promise<void>;
+  readStdin(): Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `pingwatcher --help`. */
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,50 @@
+// `pingwatcher monitor [HOST...]`: the text monitor without a server.
+import { selectProber } from "../../engine/probers/mod.ts";
+import { openSqliteStore } from "../../store/mod.ts";
+import type { Command } from "./command.ts";
+import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";
+import { databasePath } from "./paths.ts";
+import { TARGET_FLAGS_USAGE } from "./target_flags.ts";
+
+const MONITOR_USAGE = `Usage: pingwatcher monitor [HOST...] [options]
+
+Monitors HOSTs (added to the database) and every target already in it, with a live text
+summary and no server. Nothing is probed unless you name a HOST or one is already in the database.
+  --db PATH              database file [PINGWATCHER_DB]
+  --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
+  --prober auto|mtr-packet|ping   probing backend (default auto)
+  --focus N              rounds in the summary's window (default 10)
+Settings for HOSTs added by this command (--port is an older spelling of --probe-port):
+${TARGET_FLAGS_USAGE}
+Exit codes: 0 done, 2 bad command line, 4 no working prober.`;
+
+export const monitorCommand: Command = {
+  name: "monitor",
+  summary: "the text monitor without a server (pingwatcher monitor --help)",
+  usage: MONITOR_USAGE,
+  async run(argv, io) {
+    const args = parseMonitorArgs(argv);
+    const store = openSqliteStore(databasePath(args, io.env));
+    const targets = await ensureTargets(store, args);
+    if (targets.length === 0) {
+      await store.close();
+      io.write(`No targets yet. Name one to monitor, e.g.: pingwatcher monitor 127.0.0.1\n`);
+      return 0;
+    }
+    const selected = await selectProber(args.prober);
+    if (!selected.ok) {
+      await store.close();
+      io.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
+      return 4;
+    }
+    await monitor(targets, args, {
+      store,
+      prober: selected.prober,
+      write: io.write,
+      isTty: io.isTty,
+      interrupted: io.interrupted,
+    });
+    await selected.prober.close();
+    return 0;
+  },
+};

@@ -1,0 +1,21 @@
+// `pingwatcher seed`: synthetic history for demos and benchmarks (store/cli/seed.ts does the work).
+import { systemClock } from "../../engine/clock.ts";
+import { openSqliteStore } from "../../store/mod.ts";
+import { runSeed, SEED_USAGE } from "../../store/cli/seed.ts";
+import type { Command } from "./command.ts";
+import { databasePath } from "./paths.ts";
+
+export const seedCommand: Command = {
+  name: "seed",
+  summary: "write synthetic history (pingwatcher seed --help)",
+  usage: SEED_USAGE,
+  run: (argv, io) =>
+    runSeed(argv, {
+      openStore: (paths) => openSqliteStore(databasePath(paths, io.env)),
+      clock: systemClock,
+      write: io.write,
+      writeError: io.writeError,
+      isTty: io.stderrIsTty,
+      interrupted: io.interrupted,
+    }),
+};

@@ -1,0 +1,6 @@
+// The application core's public surface: the monitor service and its domain errors.
+export { MonitorService } from "./monitor.ts";
+export type { MonitorServiceOptions, TargetView } from "./monitor.ts";
+export { CoreError } from "./errors.ts";
+export type { CoreErrorKind, FieldIssue } from "./errors.ts";
+export { followPreset } from "./presets.ts";
