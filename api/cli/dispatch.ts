@@ -3,6 +3,7 @@
 // anywhere becomes exit 2 with the usage. The server is the default command, but a first
 // argument that looks like a command word rather than a host is refused before anything starts.
 import { isIpv4, isIpv6 } from "../../engine/options.ts";
+import { StoreUrlError } from "../../store/mod.ts";
 import { type CliIo, type Command, EXIT_USAGE, UsageError } from "./command.ts";
 import { COMMANDS, DEFAULT_COMMAND } from "./commands.ts";
 import { parseFlags } from "./serve_args.ts";
@@ -44,6 +45,10 @@ export async function dispatch(argv: string[], io: CliIo): Promise<number> {
     if (!named) refuseCommandWord(args);
     return await command.run(args, io);
   } catch (error) {
+    if (error instanceof StoreUrlError) {
+      io.writeError(`pingwatcher: --db: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     if (!(error instanceof UsageError)) throw error;
     const usage = command === DEFAULT_COMMAND ? helpText() : command.usage;
     io.writeError(`pingwatcher: ${error.message}\n\n${usage}\n`);

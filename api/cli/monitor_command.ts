@@ -1,6 +1,6 @@
 // `pingwatcher monitor [HOST...]`: the text monitor without a server.
 import { selectProber } from "../../engine/probers/mod.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openStore } from "../../store/mod.ts";
 import type { Command } from "./command.ts";
 import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";
 import { databasePath } from "./paths.ts";
@@ -24,7 +24,7 @@ export const monitorCommand: Command = {
   usage: MONITOR_USAGE,
   async run(argv, io) {
     const args = parseMonitorArgs(argv);
-    const store = openSqliteStore(databasePath(args, io.env));
+    const store = openStore(databasePath(args, io.env));
     const targets = await ensureTargets(store, args);
     if (targets.length === 0) {
       await store.close();

@@ -1,7 +1,7 @@
 // `pingwatcher passwd`: sets (or with --clear removes) the login password, read from stdin so it
 // never appears in the process list or the shell history. Stored as an scrypt hash.
 import { parseArgs } from "node:util";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openStore } from "../../store/mod.ts";
 import { hashPassword } from "../auth_hash.ts";
 import { databasePath } from "./paths.ts";
 
@@ -45,7 +45,7 @@ export async function runPasswd(argv: string[], deps: PasswdDeps): Promise<numbe
     }
     hash = await hashPassword(password);
   }
-  const store = openSqliteStore(path);
+  const store = openStore(path);
   try {
     await store.setPasswordHash(hash);
   } finally {

@@ -1,6 +1,6 @@
 // `pingwatcher seed`: synthetic history for demos and benchmarks (store/cli/seed.ts does the work).
 import { systemClock } from "../../engine/clock.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openStore } from "../../store/mod.ts";
 import { runSeed, SEED_USAGE } from "../../store/cli/seed.ts";
 import type { Command } from "./command.ts";
 import { databasePath } from "./paths.ts";
@@ -11,7 +11,7 @@ export const seedCommand: Command = {
   usage: SEED_USAGE,
   run: (argv, io) =>
     runSeed(argv, {
-      openStore: (paths) => openSqliteStore(databasePath(paths, io.env)),
+      openStore: (paths) => openStore(databasePath(paths, io.env)),
       clock: systemClock,
       write: io.write,
       writeError: io.writeError,

@@ -12,7 +12,7 @@ import { log } from "../../engine/log.ts";
 import { OptionsError } from "../../engine/options.ts";
 import type { ProberSelection } from "../../engine/probers/mod.ts";
 import type { ProberChoice } from "../../engine/probers/mod.ts";
-import { openSqliteStore, type Store } from "../../store/mod.ts";
+import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
@@ -49,7 +49,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.usage;
   }
   const dbPath = databasePath(args, deps.env);
-  const store = openSqliteStore(dbPath, { retention: args.retention });
+  const store = openStore(dbPath, { retention: args.retention });
   try {
     return await runWithStore(args, store, { ...deps, dataDir: dirname(dbPath) });
   } finally {
