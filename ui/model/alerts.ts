@@ -20,7 +20,6 @@ import type {
 } from "../../api/wire.ts";
 import {
   type ActionForm,
-  type ActionRun,
   type ActiveAlert,
   type AlertEventRecord,
   type AlertRule,
