@@ -24,6 +24,7 @@ import type {
   Trigger,
 } from "../alerts/mod.ts";
 import type { ProberCapabilities } from "../engine/probers/mod.ts";
+import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
 
 export type {
   ActionField,
@@ -44,6 +45,14 @@ export type {
   ProberCapabilities,
   Trigger,
 };
+
+/** POST /api/targets: a new target as a client sends it. */
+export type TargetCreate = z.input<typeof targetCreate>;
+/** PATCH /api/targets/{id} */
+export type TargetPatch = z.input<typeof targetPatch>;
+/** A named configuration's options (API units: seconds). */
+export type ConfigurationOptions = z.input<typeof configurationOptions>;
+export type Protocol = NonNullable<TargetCreate["protocol"]>;
 
 /** A rule as a client may send it (defaults may be left out). */
 export type RuleSpecInput = z.input<typeof ruleSpecSchema>;

@@ -1,6 +1,7 @@
 // Public surface of the probers: the registry (which probers exist, what they can do, choosing
 // one for `auto`), the prober classes, and the entry type a new prober implements.
 export {
+  choiceForProtocol,
   PROBER_CHOICES,
   PROBER_NAMES,
   type ProberChoice,
@@ -11,6 +12,7 @@ export {
   proberHelp,
   proberLimitation,
   PROBERS,
+  protocolProblem,
   selectProber,
 } from "./registry.ts";
 export type { ProberCapabilities, ProberEntry, ProberSelection, SelectOptions } from "./entry.ts";

@@ -67,21 +67,34 @@ export async function selectProber(
   return { ok: false, reason: reasons.join("\n") };
 }
 
+/** Why the named prober cannot send `protocol` (with the ones that can), or null when it can. */
+export function protocolProblem(name: string, protocol: string): string | null {
+  const entry = proberEntry(name);
+  const protocols: readonly string[] = entry?.capabilities.protocols ?? [];
+  if (!entry || protocols.includes(protocol)) return null;
+  const others = PROBERS.filter((p) => (p.capabilities.protocols as string[]).includes(protocol))
+    .map((p) => p.name);
+  return `the ${entry.name} prober only sends ${protocols.join("/").toUpperCase()}; use ` +
+    `--prober ${others.join(" or ") || "another prober"} for ${protocol}`;
+}
+
+/**
+ * What to ask selectProber for: `auto` narrowed to the first prober that can send `protocol`
+ * when not every prober can (auto must not settle on ping for a UDP trace).
+ */
+export function choiceForProtocol(choice: ProberChoice, protocol: string): ProberChoice {
+  if (choice !== "auto") return choice;
+  const able = PROBERS.filter((p) => (p.capabilities.protocols as string[]).includes(protocol));
+  return able.length === PROBERS.length ? "auto" : able[0]?.name ?? "auto";
+}
+
 /** Why this prober cannot run a target's settings, or null when it can. */
 export function proberLimitation(
   prober: Prober,
   target: { protocol: string; finalHopOnly: boolean },
 ): string | null {
-  const entry = proberEntry(prober.name);
-  const protocols: readonly string[] = entry?.capabilities.protocols ?? [];
-  if (entry && !protocols.includes(target.protocol)) {
-    const others = PROBERS.filter((p) =>
-      (p.capabilities.protocols as string[]).includes(target.protocol)
-    )
-      .map((p) => p.name);
-    return `the ${entry.name} prober only sends ${protocols.join("/").toUpperCase()}; use ` +
-      `--prober ${others.join(" or ") || "another prober"} for ${target.protocol}`;
-  }
+  const protocol = protocolProblem(prober.name, target.protocol);
+  if (protocol !== null) return protocol;
   if (prober.intermediateHops === false && !target.finalHopOnly) {
     return `${prober.name} (busybox) cannot see intermediate hops: use --final-hop-only, or ` +
       `install mtr-tiny or iputils-ping`;

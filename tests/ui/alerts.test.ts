@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type FakeHop, straightRoute } from "../../engine/probers/fake.ts";
 import { ruleSpecSchema } from "../../alerts/rule.ts";
-import { actionForms } from "../../alerts/actions/registry.ts";
+import { actionForms } from "../../alerts/mod.ts";
 import {
   draftOf,
   errorAt,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  choiceForProtocol,
   PROBER_CHOICES,
   PROBER_NAMES,
   proberChoiceProblem,
@@ -8,6 +9,7 @@ import {
   proberHelp,
   proberLimitation,
   PROBERS,
+  protocolProblem,
   selectProber,
 } from "../../../engine/probers/mod.ts";
 import { FakeProber } from "../../../engine/probers/fake.ts";
@@ -56,5 +58,16 @@ Deno.test("prober registry - auto tries every entry in order and reports each re
   assert.equal(
     unknown.ok ? "" : unknown.reason,
     `unknown prober "traceroute" is not one of auto, mtr-packet, ping`,
+  );
+});
+
+Deno.test("prober registry - a protocol narrows auto to the probers that can send it", () => {
+  assert.equal(choiceForProtocol("auto", "icmp"), "auto");
+  assert.equal(choiceForProtocol("auto", "udp"), "mtr-packet");
+  assert.equal(choiceForProtocol("ping", "udp"), "ping", "an explicit choice stays");
+  assert.equal(protocolProblem("mtr-packet", "tcp"), null);
+  assert.equal(
+    protocolProblem("ping", "tcp"),
+    "the ping prober only sends ICMP; use --prober mtr-packet for tcp",
   );
 });
