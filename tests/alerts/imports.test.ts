@@ -52,6 +52,14 @@ for (const entry of ["alerts/machine.ts", "alerts/rule.ts"]) {
   });
 }
 
+Deno.test("alerts imports - the action list does not lead back to the rule schema", async () => {
+  const graph = [...await importGraph("alerts/actions/registry.ts")];
+  assert.deepEqual(
+    graph.filter((s) => /\/alerts\/(rule|machine|service|evaluator)\.ts$/.test(s)),
+    [],
+  );
+});
+
 Deno.test("alerts imports - the walk does see nodemailer where actions run", async () => {
   const graph = [...await importGraph("alerts/actions/registry.ts", true)];
   assert.ok(graph.some((s) => s.includes("nodemailer")), "loaded when an email is sent");
