@@ -22,10 +22,15 @@ export {
 export { parseRuleSpec, RuleValidationError } from "./rules.ts";
 export {
   type AlertRule,
+  type Condition,
   describeRule,
+  type HopSelector,
+  type Metric,
+  type Operator,
   type RuleSpec,
   type RuleSpecInput,
   ruleSpecSchema,
+  type Trigger,
 } from "./rule.ts";
 export {
   AlertsConfigError,
@@ -36,11 +41,20 @@ export {
   type ResolvedAlertsConfig,
 } from "./config.ts";
 export {
+  actionForms,
   ACTIONS,
   actionSchema,
   type ActionSpec,
   type ActionSpecInput,
+  type ActionType,
 } from "./actions/registry.ts";
+export type {
+  ActionField,
+  ActionFieldFormat,
+  ActionFieldKind,
+  ActionFieldOption,
+  ActionForm,
+} from "./actions/form.ts";
 export type { WebhookPayload } from "./actions/webhook.ts";
 export type { ActionRun, AlertEvent, AlertEventKind } from "./types.ts";
 export { type AlertState, initialState, step } from "./machine.ts";

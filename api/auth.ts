@@ -63,6 +63,8 @@ export class AuthGate {
   async authenticate(req: Request, url: URL): Promise<AuthVia> {
     const bearer = bearerOf(req);
     if (bearer !== null) {
+      const wrongScheme = schemeProblem(req);
+      if (wrongScheme !== null) throw unauthorized(wrongScheme);
       if (await this.#tokenValid(bearer)) return "token";
       throw unauthorized("the bearer token is not valid");
     }
@@ -164,6 +166,22 @@ function unauthorized(message: string): ApiError {
   return new ApiError(401, "unauthorized", message, undefined, {
     "www-authenticate": 'Bearer realm="pingwatcher"',
   });
+}
+
+const ACCEPTED = "send `Authorization: Bearer <token>` (an API token) or sign in with the " +
+  "password at POST /api/auth/login for a session cookie";
+
+/**
+ * Why an Authorization header is not a bearer token at all, or null when it is (or is absent).
+ * Without this, Basic credentials were refused as "the bearer token is not valid", which
+ * sent people looking for a token they never sent.
+ */
+function schemeProblem(req: Request): string | null {
+  const header = req.headers.get("authorization")?.trim();
+  if (!header || /^Bearer\s+\S+$/i.test(header)) return null;
+  const scheme = /^(\S+)/.exec(header)?.[1] ?? "";
+  if (/^Bearer$/i.test(scheme)) return `the bearer token is missing; ${ACCEPTED}`;
+  return `${scheme} credentials are not accepted here; ${ACCEPTED}`;
 }
 
 /** The bearer token from Authorization, or from a "bearer.TOKEN" WebSocket subprotocol. */

@@ -46,7 +46,20 @@ export function commandEnv(event: AlertEvent): Record<string, string> {
 
 export const commandAction = defineAction({
   type: "command",
+  label: "Command",
   schema: commandSchema,
+  fields: [
+    {
+      name: "argv",
+      label: "Program and arguments (one per line, no shell)",
+      kind: "textarea",
+      format: "lines",
+      required: true,
+      placeholder: "/usr/local/bin/notify\n--quiet",
+      help: "the program must be on the server's command allowlist; event data arrives as " +
+        "PINGWATCHER_* variables",
+    },
+  ],
   async run(action, event, ctx) {
     const [program, ...args] = action.argv;
     if (!ctx.config.commandAllowlist.includes(program)) {

@@ -12,7 +12,9 @@ export const commentSchema = z.strictObject({
 
 export const commentAction = defineAction({
   type: "comment",
+  label: "Timeline comment",
   schema: commentSchema,
+  fields: [{ name: "prefix", label: "Comment prefix", kind: "text", placeholder: "(none)" }],
   async run(action, event, ctx) {
     const text = action.prefix ? `${action.prefix} ${event.message}` : event.message;
     const comment = await ctx.addTimelineComment({

@@ -1,11 +1,11 @@
 // Email over real SMTP (nodemailer under Deno's npm compatibility): STARTTLS required by default,
 // AUTH when the config has a user, a subject that says what happened, a plain-text body that a
-// person can act on, and the evidence bundle attached.
-import nodemailer from "nodemailer";
+// person can act on, and the evidence bundle attached. nodemailer is loaded on the first send,
+// so the rule schema (alerts/rule.ts imports this registry) never pulls it in.
 import { z } from "zod";
 import type { SmtpConfig } from "../config.ts";
 import type { AlertEvent } from "../types.ts";
-import { commonActionFields, defineAction, headline } from "./types.ts";
+import { commonActionFields, defineAction, evidenceField, headline } from "./types.ts";
 import { evidenceFiles } from "./evidence.ts";
 
 const address = z.string().trim().min(3).max(320).regex(/^[^\s<>@]+@[^\s<>@]+$/, "not an address");
@@ -26,7 +26,8 @@ interface MailTransport {
   close(): void;
 }
 
-function transportFor(smtp: SmtpConfig, timeoutMs: number): MailTransport {
+async function transportFor(smtp: SmtpConfig, timeoutMs: number): Promise<MailTransport> {
+  const { default: nodemailer } = await import("nodemailer");
   const tls: Record<string, unknown> = { servername: smtp.tlsServerName ?? smtp.host };
   if (smtp.caFile) tls.ca = Deno.readTextFileSync(smtp.caFile);
   return nodemailer.createTransport({
@@ -66,7 +67,22 @@ export function emailBody(event: AlertEvent): string {
 
 export const emailAction = defineAction({
   type: "email",
+  label: "Email",
   schema: emailSchema,
+  fields: [
+    {
+      name: "to",
+      label: "To (comma-separated)",
+      kind: "text",
+      format: "list",
+      required: true,
+      placeholder: "noc@example.org",
+      wide: true,
+    },
+    { name: "cc", label: "Cc", kind: "text", format: "list" },
+    { name: "subjectPrefix", label: "Subject prefix", kind: "text", placeholder: "[PingWatcher]" },
+    evidenceField(true),
+  ],
   async run(action, event, ctx) {
     const smtp = ctx.config.smtp;
     if (!smtp) throw new Error("no smtp server in the alerts config");
@@ -78,7 +94,7 @@ export const emailAction = defineAction({
         evidence.hopTableText;
       attachments = evidenceFiles(event, evidence);
     }
-    const transport = transportFor(smtp, action.timeoutMs);
+    const transport = await transportFor(smtp, action.timeoutMs);
     try {
       const info = await transport.sendMail({
         from: smtp.from,

@@ -13,7 +13,16 @@ export const logFileSchema = z.strictObject({
 
 export const logFileAction = defineAction({
   type: "logFile",
+  label: "Log file",
   schema: logFileSchema,
+  fields: [
+    {
+      name: "file",
+      label: "File name (in the log directory)",
+      kind: "text",
+      placeholder: "alerts.jsonl",
+    },
+  ],
   async run(action, event, ctx) {
     await Deno.mkdir(ctx.config.logDir, { recursive: true });
     const path = join(ctx.config.logDir, action.file);

@@ -12,7 +12,10 @@ export const saveImageSchema = z.strictObject({
 
 export const saveImageAction = defineAction({
   type: "saveImage",
+  label: "Save image",
   schema: saveImageSchema,
+  fields: [],
+  note: "Writes the hop's timeline and the hop table as SVG.",
   async run(_action, event, ctx) {
     const evidence = await ctx.evidence();
     await Deno.mkdir(ctx.config.imageDir, { recursive: true });

@@ -6,6 +6,7 @@ import type { NewTimelineComment, TimelineComment } from "../../store/alerts_typ
 import type { ResolvedAlertsConfig } from "../config.ts";
 import type { AlertEvent } from "../types.ts";
 import type { Evidence } from "./evidence.ts";
+import type { ActionField } from "./form.ts";
 
 export const EVENT_KINDS = ["firing", "reminder", "recovered", "test"] as const;
 
@@ -33,7 +34,13 @@ export interface ActionContext {
 
 export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   type: string;
+  /** Name shown in the UI's action picker. */
+  label: string;
   schema: S;
+  /** The form fields of the action's own settings (the common ones are rendered for all). */
+  fields: ActionField[];
+  /** Shown in the form when the action has no fields of its own. */
+  note?: string;
   /**
    * Does the action once. Throws on failure (the runner retries). Returns a short description
    * of what was done, kept in the history (HTTP status, file written, command output).
@@ -45,6 +52,18 @@ export function defineAction<S extends z.ZodType>(
   definition: ActionDefinition<S>,
 ): ActionDefinition<S> {
   return definition;
+}
+
+const EVIDENCE_FIELD: ActionField = {
+  name: "evidence",
+  label: "Attach evidence",
+  kind: "checkbox",
+  help: "the hop table, timeline SVG and CSV of the window before the event",
+};
+
+/** The evidence checkbox, ticked or not for a new action. */
+export function evidenceField(initial: boolean): ActionField {
+  return { ...EVIDENCE_FIELD, initial };
 }
 
 /** Keeps stored text bounded: the head and tail of long output. */

@@ -2,7 +2,7 @@
 // Anything but a 2xx answer is a failure, retried with backoff by the runner.
 import { z } from "zod";
 import type { AlertEvent } from "../types.ts";
-import { commonActionFields, defineAction, truncate } from "./types.ts";
+import { commonActionFields, defineAction, evidenceField, truncate } from "./types.ts";
 import type { Evidence } from "./evidence.ts";
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "not a header name");
@@ -33,7 +33,33 @@ export interface WebhookPayload {
 
 export const webhookAction = defineAction({
   type: "webhook",
+  label: "Webhook",
   schema: webhookSchema,
+  fields: [
+    {
+      name: "url",
+      label: "URL",
+      kind: "text",
+      inputType: "url",
+      required: true,
+      placeholder: "https://hooks.example.org/pingwatcher",
+      wide: true,
+    },
+    {
+      name: "method",
+      label: "Method",
+      kind: "select",
+      options: [{ id: "POST", label: "POST" }, { id: "PUT", label: "PUT" }],
+    },
+    {
+      name: "headers",
+      label: "Headers (one “Name: value” per line)",
+      kind: "textarea",
+      format: "headers",
+      placeholder: "Authorization: Bearer …",
+    },
+    evidenceField(false),
+  ],
   async run(action, event, ctx) {
     const payload: WebhookPayload = { version: 1, event };
     if (action.evidence) {

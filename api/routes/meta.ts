@@ -1,7 +1,11 @@
-// Health, version and the OpenAPI document.
+// Health, version, the OpenAPI document, and what this server offers (probers, alert action
+// types with their forms), read from the registries so clients never keep their own lists.
+import { actionForms } from "../../alerts/mod.ts";
+import { PROBERS } from "../../engine/probers/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import { openApiDocument } from "../openapi.ts";
 import type { Route } from "../router.ts";
+import type { ActionTypesReply, ProbersReply } from "../wire.ts";
 
 let cachedOpenApi: { routes: readonly Route[]; text: string } | null = null;
 
@@ -27,6 +31,30 @@ export const metaRoutes: Route[] = [
         prober: ctx.deps.service.prober.name,
         counters: ctx.deps.service.engine.counters(),
       }),
+  },
+  {
+    method: "GET",
+    path: "/api/probers",
+    tag: "meta",
+    summary: "The probers this program knows (capabilities) and the one this server runs",
+    handler: (ctx) =>
+      jsonResponse(
+        {
+          active: ctx.deps.service.prober.name,
+          probers: PROBERS.map(({ name, description, capabilities }) => ({
+            name,
+            description,
+            capabilities,
+          })),
+        } satisfies ProbersReply,
+      ),
+  },
+  {
+    method: "GET",
+    path: "/api/alerts/action-types",
+    tag: "alerts",
+    summary: "Every alert action type with its form fields and defaults (the UI draws from this)",
+    handler: () => jsonResponse({ actionTypes: actionForms() } satisfies ActionTypesReply),
   },
   {
     method: "GET",

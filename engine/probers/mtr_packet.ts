@@ -4,7 +4,14 @@
 import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
+import { checkMtrPacket } from "./check.ts";
 import { Deadlines } from "./deadlines.ts";
+import {
+  executableFor,
+  type ProberEntry,
+  type ProberSelection,
+  type SelectOptions,
+} from "./entry.ts";
 import { readLines } from "./lines.ts";
 import {
   formatProbeRequest,
@@ -295,3 +302,23 @@ function unavailableResult(executable: string, error: unknown): ProbeResult {
 export function createMtrPacketProber(options: MtrPacketOptions = {}): MtrPacketProber {
   return new MtrPacketProber(options);
 }
+
+/** Works where mtr-packet (mtr-tiny) runs and can open its sockets (cap_net_raw or root). */
+async function openMtrPacket(options: SelectOptions): Promise<ProberSelection> {
+  const executable = executableFor(options, "mtr-packet", "mtr-packet");
+  const support = await checkMtrPacket(executable, options.clock);
+  if (!support.ok) return support;
+  return { ok: true, prober: new MtrPacketProber({ executable, clock: options.clock }) };
+}
+
+export const mtrPacketEntry: ProberEntry = {
+  name: "mtr-packet",
+  description: "one long-lived mtr-packet child for every probe; ICMP, UDP, TCP, exact RTTs",
+  capabilities: {
+    protocols: ["icmp", "udp", "tcp"],
+    families: ["ipv4", "ipv6"],
+    timing: "exact",
+    platforms: ["linux", "darwin", "freebsd"],
+  },
+  open: openMtrPacket,
+};

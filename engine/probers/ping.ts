@@ -6,8 +6,15 @@ import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
 import { ProbeLimiter } from "../limiter.ts";
+import { runOnce, spawnFailure } from "./check.ts";
+import {
+  executableFor,
+  type ProberEntry,
+  type ProberSelection,
+  type SelectOptions,
+} from "./entry.ts";
 import { readAll } from "./lines.ts";
-import { parsePingOutput, pingArgs, type PingFlavor } from "./ping_parse.ts";
+import { parsePingOutput, pingArgs, type PingFlavor, pingFlavorOf } from "./ping_parse.ts";
 
 export interface PingProberOptions {
   executable?: string;
@@ -192,3 +199,46 @@ function kill(child: Deno.ChildProcess): void {
 export function createPingProber(options: PingProberOptions): PingProber {
   return new PingProber(options);
 }
+
+const PING_INSTALL = "install iputils-ping (apt install iputils-ping)";
+
+/** Works where iputils, BSD/macOS or busybox ping answers `-V` and may send ICMP. */
+async function openPing(options: SelectOptions): Promise<ProberSelection> {
+  const executable = executableFor(options, "ping", "ping");
+  let version: string;
+  try {
+    const run = await runOnce(executable, { args: ["-V"], clock: options.clock });
+    version = run.stdout + run.stderr;
+  } catch (error) {
+    return { ok: false, reason: spawnFailure("ping", error, PING_INSTALL) };
+  }
+  const flavor = pingFlavorOf(version, Deno.build.os);
+  if (flavor === null) {
+    const first = version.trim().split("\n")[0] ?? "";
+    return { ok: false, reason: `ping: unrecognised implementation (${first}) — ${PING_INSTALL}` };
+  }
+  const prober = new PingProber({ executable, flavor, clock: options.clock });
+  const results = await prober.calibrate();
+  const check = results.find((result) => result.kind === "error");
+  if (check?.kind === "error" && results.every((result) => result.kind === "error")) {
+    await prober.close();
+    const why = check.code === "permission-denied"
+      ? `permission denied (${check.message}) — ${PING_INSTALL}; ping needs cap_net_raw or ` +
+        `net.ipv4.ping_group_range to include your group`
+      : `${check.message} — ${PING_INSTALL}`;
+    return { ok: false, reason: `ping: ${why}` };
+  }
+  return { ok: true, prober };
+}
+
+export const pingEntry: ProberEntry = {
+  name: "ping",
+  description: "one ping child per probe; ICMP only, approximate RTTs at intermediate hops",
+  capabilities: {
+    protocols: ["icmp"],
+    families: ["ipv4", "ipv6"],
+    timing: "approximate",
+    platforms: ["linux", "darwin", "freebsd"],
+  },
+  open: openPing,
+};

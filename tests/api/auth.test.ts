@@ -54,6 +54,12 @@ Deno.test("auth - once a token exists every request needs it; bad tokens are ref
       headers: { authorization: "Basic x" },
     });
     assert.equal(malformed.status, 401);
+    assert.equal(
+      malformed.json.error.message,
+      "Basic credentials are not accepted here; send `Authorization: Bearer <token>` (an API " +
+        "token) or sign in with the password at POST /api/auth/login for a session cookie",
+    );
+    assert.equal(bad.json.error.message, "the bearer token is not valid");
     const good = await t.call("POST", "/api/targets", {
       body: { host: DEST },
       headers: { authorization: `Bearer ${token}`, origin: "https://elsewhere.example" },

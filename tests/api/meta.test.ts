@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { ACTIONS } from "../../alerts/mod.ts";
 import { ROUTES } from "../../api/routes/mod.ts";
+import type { ActionForm } from "../../api/wire.ts";
+import { PROBER_NAMES } from "../../engine/probers/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { setup } from "./helpers.ts";
 
@@ -61,5 +64,39 @@ Deno.test("api meta - CORS is off unless origins are configured", async () => {
     assert.equal(other.headers.get("access-control-allow-origin"), null);
   } finally {
     await open.close();
+  }
+});
+
+Deno.test("api meta - probers and alert action types come from the registries", async () => {
+  const t = await setup();
+  try {
+    const probers = (await t.call("GET", "/api/probers")).json;
+    assert.equal(probers.active, "fake");
+    assert.deepEqual(probers.probers.map((p: { name: string }) => p.name), PROBER_NAMES);
+    const ping = probers.probers.find((p: { name: string }) => p.name === "ping");
+    assert.deepEqual([ping.capabilities.protocols, ping.capabilities.timing], [
+      ["icmp"],
+      "approximate",
+    ]);
+    const reply = await t.call("GET", "/api/alerts/action-types");
+    assert.equal(reply.status, 200);
+    const types: ActionForm[] = reply.json.actionTypes;
+    assert.deepEqual(types.map((a) => a.type), Object.keys(ACTIONS));
+    const email = types.find((a) => a.type === "email")!;
+    assert.equal(email.label, "Email");
+    assert.deepEqual(email.defaults, { timeoutMs: 30_000, retries: 2, retryBackoffMs: 1000 });
+    assert.deepEqual(
+      email.fields.map((f) => [f.name, f.kind, f.required ?? false]),
+      [["to", "text", true], ["cc", "text", false], ["subjectPrefix", "text", false], [
+        "evidence",
+        "checkbox",
+        false,
+      ]],
+    );
+    const command = types.find((a) => a.type === "command")!;
+    assert.equal(command.defaults.retries, 0, "each action's own defaults, from its schema");
+    assert.equal(types.find((a) => a.type === "saveImage")!.fields.length, 0);
+  } finally {
+    await t.close();
   }
 });

@@ -8,10 +8,12 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type FakeHop, straightRoute } from "../../engine/probers/fake.ts";
 import { ruleSpecSchema } from "../../alerts/rule.ts";
+import { actionForms } from "../../alerts/mod.ts";
 import {
   draftOf,
   errorAt,
   fieldErrorsOf,
+  formFor,
   newActionDraft,
   newRuleDraft,
   specOf,
@@ -59,17 +61,19 @@ Deno.test("ui alerts draft - every field survives rule → form → rule, as the
     ],
   };
   const rule = { ...ruleSpecSchema.parse(input), id: 9, createdAt: 1, updatedAt: 2 };
-  const { spec, errors } = specOf(draftOf(rule as unknown as AlertRule));
+  const forms = actionForms();
+  const { spec, errors } = specOf(draftOf(rule as unknown as AlertRule, forms));
   assert.deepEqual(errors, {});
   const { id: _id, createdAt: _c, updatedAt: _u, ...expected } = rule;
   assert.deepEqual(ruleSpecSchema.parse(spec), expected);
   for (const hop of ["final", "any", { address: "10.0.0.1" }] as const) {
-    const again = specOf(draftOf({ ...rule, hop } as unknown as AlertRule)).spec;
+    const again = specOf(draftOf({ ...rule, hop } as unknown as AlertRule, forms)).spec;
     assert.deepEqual(again?.hop, hop);
   }
 });
 
 Deno.test("ui alerts draft - blank or bad fields are named before any request", () => {
+  const webhook = newActionDraft(formFor(actionForms(), "webhook"));
   const draft = {
     ...newRuleDraft(),
     name: " ",
@@ -77,7 +81,7 @@ Deno.test("ui alerts draft - blank or bad fields are named before any request", 
     threshold: "",
     triggerKind: "forMs" as const,
     forS: "1.0005",
-    actions: [{ ...newActionDraft("webhook"), headers: "no colon here", on: [] }],
+    actions: [{ ...webhook, values: { ...webhook.values, headers: "no colon here" }, on: [] }],
   };
   const { spec, errors } = specOf(draft);
   assert.equal(spec, null);

@@ -11,8 +11,15 @@ import {
   type RuleDraft,
   specOf,
 } from "./alerts_draft.ts";
+import type {
+  ActionTypesReply,
+  ActiveReply,
+  EventsReply,
+  RulesReply,
+  TestReply,
+} from "../../api/wire.ts";
 import {
-  type ActionRun,
+  type ActionForm,
   type ActiveAlert,
   type AlertEventRecord,
   type AlertRule,
@@ -56,6 +63,8 @@ export const EMPTY_FILTER: HistoryFilter = {
 /** False once the server said the alert service is not running (503); null before it answered. */
 export const available = signal<boolean | null>(null);
 export const rules = signal<AlertRule[]>([]);
+/** The server's action types with their forms; the rule form draws every action from these. */
+export const actionTypes = signal<ActionForm[]>([]);
 export const rulesError = signal<string | null>(null);
 export const active = signal<ActiveAlert[]>([]);
 export const events = signal<AlertEventRecord[]>([]);
@@ -87,7 +96,10 @@ function failed(error: unknown): string {
 
 export async function refreshRules(): Promise<void> {
   try {
-    rules.value = (await get<{ rules: AlertRule[] }>("/api/alerts/rules")).rules;
+    if (!actionTypes.peek().length) {
+      actionTypes.value = (await get<ActionTypesReply>("/api/alerts/action-types")).actionTypes;
+    }
+    rules.value = (await get<RulesReply>("/api/alerts/rules")).rules;
     available.value = true;
     rulesError.value = null;
   } catch (error) {
@@ -112,7 +124,7 @@ export async function refreshEvents(older = false): Promise<void> {
   const beforeId = older ? events.peek().at(-1)?.id : undefined;
   try {
     const path = `/api/alerts/events${historyQuery(eventsFilter.peek(), beforeId)}`;
-    const page = (await get<{ events: AlertEventRecord[] }>(path)).events;
+    const page = (await get<EventsReply>(path)).events;
     events.value = older ? [...events.value, ...page] : page;
     eventsHasMore.value = page.length === PAGE;
     eventsError.value = null;
@@ -132,7 +144,7 @@ function sameActive(a: ActiveAlert[], b: ActiveAlert[]): boolean {
 
 export async function refreshActive(): Promise<void> {
   try {
-    const next = (await get<{ active: ActiveAlert[] }>("/api/alerts/active")).active;
+    const next = (await get<ActiveReply>("/api/alerts/active")).active;
     available.value = true;
     const before = active.peek();
     if (sameActive(before, next)) return;
@@ -156,7 +168,7 @@ export function newRule(): void {
 }
 
 export function editRule(rule: AlertRule): void {
-  draft.value = draftOf(rule);
+  draft.value = draftOf(rule, actionTypes.peek());
   testOutcome.value = null;
   formErrors.value = {};
   notice.value = null;
@@ -235,7 +247,7 @@ async function testFire(title: string, path: string, body: unknown): Promise<voi
   busy.value = true;
   testOutcome.value = null;
   try {
-    const reply = await post<{ runs: ActionRun[] }>(path, body);
+    const reply = await post<TestReply>(path, body);
     testOutcome.value = { title, runs: reply.runs ?? [] };
     if (view.peek() === "alerts") refreshEventsSoon();
   } catch (error) {
@@ -306,6 +318,7 @@ export function alertsPageProps() {
   return {
     available: available.value,
     rules: rules.value,
+    actionTypes: actionTypes.value,
     rulesError: rulesError.value,
     active: active.value,
     targets: targets.value.map((t) => ({ id: t.id, name: targetName(t) })),

@@ -1,12 +1,10 @@
 // The rule form's draft: every field a string or a flag as the inputs hold it, turned into the
 // API's rule JSON (with field-named messages for what cannot be sent) and back from a rule. Pure
 // functions: no signals, no fetches.
+import type { ActionForm } from "../../api/wire.ts";
+import { type ActionDraft, actionDraftOf, actionSpecOf, Reader } from "./alerts_action_draft.ts";
 import {
-  type ActionSpec,
-  type ActionType,
   type AlertRule,
-  EVENT_KINDS,
-  type EventKind,
   type HopSelector,
   type Metric,
   METRICS,
@@ -14,30 +12,7 @@ import {
   type Trigger,
 } from "./alerts_types.ts";
 
-export interface ActionDraft {
-  type: ActionType;
-  on: EventKind[];
-  /** Blank: the server's default. */
-  timeoutS: string;
-  retries: string;
-  retryBackoffS: string;
-  /** email: comma-separated addresses. */
-  to: string;
-  cc: string;
-  subjectPrefix: string;
-  evidence: boolean;
-  /** webhook */
-  url: string;
-  method: "POST" | "PUT";
-  /** One `Name: value` per line. */
-  headers: string;
-  /** logFile */
-  file: string;
-  /** command: program, then one argument per line. */
-  argv: string;
-  /** comment */
-  prefix: string;
-}
+export { type ActionDraft, formFor, newActionDraft } from "./alerts_action_draft.ts";
 
 export type HopKind = "final" | "any" | "hop" | "address";
 export type TriggerKind = "consecutive" | "xOf" | "forMs";
@@ -77,26 +52,6 @@ export function isNumeric(metric: Metric): boolean {
   return METRICS.find((m) => m.id === metric)?.numeric ?? false;
 }
 
-export function newActionDraft(type: ActionType = "logFile"): ActionDraft {
-  return {
-    type,
-    on: [...EVENT_KINDS],
-    timeoutS: "",
-    retries: "",
-    retryBackoffS: "",
-    to: "",
-    cc: "",
-    subjectPrefix: "",
-    evidence: type === "email",
-    url: "",
-    method: "POST",
-    headers: "",
-    file: "",
-    argv: "",
-    prefix: "",
-  };
-}
-
 export function newRuleDraft(): RuleDraft {
   return {
     id: null,
@@ -127,32 +82,9 @@ export function newRuleDraft(): RuleDraft {
 }
 
 const text = (v: unknown) => (v === undefined || v === null ? "" : String(v));
-const secondsText = (ms: unknown) => (typeof ms === "number" ? String(ms / 1000) : "");
 
-function actionDraftOf(a: ActionSpec): ActionDraft {
-  const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
-  const headers = Object.entries((a.headers ?? {}) as Record<string, string>)
-    .map(([k, v]) => `${k}: ${v}`).join("\n");
-  return {
-    ...newActionDraft(a.type),
-    on: [...a.on],
-    timeoutS: secondsText(a.timeoutMs),
-    retries: text(a.retries),
-    retryBackoffS: secondsText(a.retryBackoffMs),
-    to: list(a.to),
-    cc: list(a.cc),
-    subjectPrefix: text(a.subjectPrefix),
-    evidence: a.evidence === true,
-    url: text(a.url),
-    method: a.method === "PUT" ? "PUT" : "POST",
-    headers,
-    file: text(a.file),
-    argv: Array.isArray(a.argv) ? a.argv.join("\n") : "",
-    prefix: text(a.prefix),
-  };
-}
-
-export function draftOf(rule: AlertRule): RuleDraft {
+/** The form of a saved rule; `forms` (the server's action types) shape its actions. */
+export function draftOf(rule: AlertRule, forms: readonly ActionForm[]): RuleDraft {
   const c = rule.condition;
   const t = rule.trigger;
   const hop = rule.hop;
@@ -181,78 +113,8 @@ export function draftOf(rule: AlertRule): RuleDraft {
     remind: rule.repeatIntervalMs !== null,
     repeatMin: rule.repeatIntervalMs === null ? "15" : String(rule.repeatIntervalMs / 60_000),
     evidenceMin: String(rule.evidenceWindowMs / 60_000),
-    actions: rule.actions.map(actionDraftOf),
+    actions: rule.actions.map((a) => actionDraftOf(a, forms)),
   };
-}
-
-/** Reads number inputs, collecting a message per field that is blank or not a number. */
-class Reader {
-  errors: FieldErrors = {};
-  number(value: string, path: string, options: { scale?: number; integer?: boolean } = {}) {
-    const trimmed = value.trim();
-    const n = Number(trimmed);
-    if (trimmed === "" || !Number.isFinite(n)) {
-      this.errors[path] = "enter a number";
-      return 0;
-    }
-    const scaled = n * (options.scale ?? 1);
-    if (options.integer && !Number.isInteger(scaled)) this.errors[path] = "enter a whole number";
-    return options.integer ? Math.round(scaled) : scaled;
-  }
-  optionalNumber(value: string, path: string, options: { scale?: number; integer?: boolean }) {
-    return value.trim() === "" ? undefined : this.number(value, path, options);
-  }
-}
-
-const splitList = (value: string) => value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
-
-function headersOf(value: string, path: string, r: Reader): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of value.split("\n").map((l) => l.trim()).filter(Boolean)) {
-    const colon = line.indexOf(":");
-    if (colon < 1) {
-      r.errors[path] = `"${line}" is not a "Name: value" header`;
-      continue;
-    }
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-function actionSpecOf(a: ActionDraft, path: string, r: Reader): Record<string, unknown> {
-  const spec: Record<string, unknown> = { type: a.type, on: a.on };
-  const seconds = { scale: 1000, integer: true };
-  const timeoutMs = r.optionalNumber(a.timeoutS, `${path}.timeoutMs`, seconds);
-  const retries = r.optionalNumber(a.retries, `${path}.retries`, { integer: true });
-  const backoffMs = r.optionalNumber(a.retryBackoffS, `${path}.retryBackoffMs`, seconds);
-  if (timeoutMs !== undefined) spec.timeoutMs = timeoutMs;
-  if (retries !== undefined) spec.retries = retries;
-  if (backoffMs !== undefined) spec.retryBackoffMs = backoffMs;
-  if (!a.on.length) r.errors[`${path}.on`] = "pick at least one event";
-  switch (a.type) {
-    case "email":
-      spec.to = splitList(a.to);
-      spec.cc = splitList(a.cc);
-      if (a.subjectPrefix.trim()) spec.subjectPrefix = a.subjectPrefix.trim();
-      spec.evidence = a.evidence;
-      break;
-    case "webhook":
-      spec.url = a.url.trim();
-      spec.method = a.method;
-      spec.headers = headersOf(a.headers, `${path}.headers`, r);
-      spec.evidence = a.evidence;
-      break;
-    case "logFile":
-      if (a.file.trim()) spec.file = a.file.trim();
-      break;
-    case "command":
-      spec.argv = a.argv.split("\n").map((s) => s.trim()).filter(Boolean);
-      break;
-    case "comment":
-      if (a.prefix.trim()) spec.prefix = a.prefix.trim();
-      break;
-  }
-  return spec;
 }
 
 /** One action as JSON for a test-fire, or the messages that stop it. */

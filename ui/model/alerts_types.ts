@@ -1,5 +1,30 @@
-// Alerts as the server sends them (rules, active alerts, history events) and the words the page
-// uses for them: metric names, field names of the API's messages, a rule in one sentence.
+// Alerts as the server sends them (rules, active alerts, history events: their shapes come from
+// api/wire.ts) and the words the page uses for them: metric names, field names of the API's
+// messages, a rule in one sentence.
+import type {
+  ActionRun,
+  AlertEventKind,
+  AlertEventRecord,
+  AlertRule,
+  Metric,
+  Operator,
+} from "../../api/wire.ts";
+
+export type {
+  ActionForm,
+  ActionRun,
+  ActionSpec,
+  ActiveAlert,
+  AlertEventRecord,
+  AlertRule,
+  HopSelector,
+  Metric,
+  Operator,
+  Trigger,
+} from "../../api/wire.ts";
+
+/** The `detail` of a history entry: the event as the actions saw it. */
+export type AlertEventDetail = AlertEventRecord["detail"];
 
 export const METRICS = [
   { id: "lossPct", label: "Loss %", numeric: true },
@@ -10,100 +35,16 @@ export const METRICS = [
   { id: "routeChanged", label: "Route changed", numeric: false },
   { id: "unreachable", label: "Destination unreachable", numeric: false },
   { id: "addressInRoute", label: "Address appears in the route", numeric: false },
-] as const;
-export type Metric = typeof METRICS[number]["id"];
-export const OPERATORS = [">", ">=", "<", "<="] as const;
-export type Operator = typeof OPERATORS[number];
-export const EVENT_KINDS = ["firing", "reminder", "recovered", "test"] as const;
+] as const satisfies readonly { id: Metric; label: string; numeric: boolean }[];
+// The labels are the page's own words; `satisfies` keeps the ids in step with the server's.
+export const OPERATORS = [">", ">=", "<", "<="] as const satisfies readonly Operator[];
+export const EVENT_KINDS = [
+  "firing",
+  "reminder",
+  "recovered",
+  "test",
+] as const satisfies readonly AlertEventKind[];
 export type EventKind = typeof EVENT_KINDS[number];
-export const ACTION_TYPES = [
-  { id: "email", label: "Email" },
-  { id: "webhook", label: "Webhook" },
-  { id: "logFile", label: "Log file" },
-  { id: "command", label: "Command" },
-  { id: "comment", label: "Timeline comment" },
-  { id: "saveImage", label: "Save image" },
-] as const;
-export type ActionType = typeof ACTION_TYPES[number]["id"];
-
-export type HopSelector = "final" | "any" | { hop: number } | { address: string };
-export type Trigger = { consecutive: number } | { xOf: number; last: number } | {
-  forMs: number;
-};
-
-export interface ActionSpec {
-  type: ActionType;
-  on: EventKind[];
-  timeoutMs: number;
-  retries: number;
-  retryBackoffMs: number;
-  [field: string]: unknown;
-}
-
-export interface AlertRule {
-  id: number;
-  name: string;
-  enabled: boolean;
-  scope: "all" | { targetIds: number[] };
-  hop: HopSelector;
-  condition: {
-    metric: Metric;
-    op?: Operator;
-    threshold?: number;
-    recoverThreshold?: number;
-    address?: string;
-  };
-  focusSamples: number;
-  trigger: Trigger;
-  recoverAfterSamples: number;
-  repeatIntervalMs: number | null;
-  evidenceWindowMs: number;
-  actions: ActionSpec[];
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface ActiveAlert {
-  ruleId: number;
-  ruleName: string;
-  targetId: number;
-  since: number | null;
-  value: number | null;
-  hop: number | null;
-  hopIp: string | null;
-}
-
-export interface ActionRun {
-  index: number;
-  type: string;
-  ok: boolean;
-  attempts: number;
-  at: number;
-  error: string | null;
-  output: string | null;
-}
-
-export interface AlertEventDetail {
-  ruleName?: string;
-  targetHost?: string;
-  targetLabel?: string | null;
-  metric?: string;
-  value?: number | null;
-  hop?: number | null;
-  hopIp?: string | null;
-  firedAt?: number | null;
-  message?: string;
-}
-
-export interface AlertEventRecord {
-  id: number;
-  ruleId: number;
-  targetId: number;
-  kind: EventKind;
-  at: number;
-  detail: AlertEventDetail;
-  actions: ActionRun[];
-}
 
 export interface HistoryFilter {
   ruleId: number | null;

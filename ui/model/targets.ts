@@ -1,5 +1,6 @@
 // Targets and navigation: which view is open and which target it shows (kept in the URL hash).
 import { computed, signal } from "@preact/signals";
+import type { TargetCreate } from "../../api/wire.ts";
 import { del, describeError, get, listOf, post } from "./api.ts";
 import { type Protocol, type Target, toTarget } from "./types.ts";
 import { rememberHost } from "./settings.ts";
@@ -76,7 +77,7 @@ export async function addTarget(input: NewTargetInput): Promise<boolean> {
   targetError.value = null;
   busy.value = true;
   try {
-    const body: Record<string, unknown> = { host: input.host, protocol: input.protocol };
+    const body: TargetCreate = { host: input.host, protocol: input.protocol };
     if (input.configuration) body.configuration = input.configuration;
     else body.interval = input.intervalS;
     const reply = await post<{ target?: Record<string, unknown> }>("/api/targets", body);

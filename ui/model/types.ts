@@ -1,6 +1,8 @@
-// The shapes views work with, and the normalisers that turn server JSON into them.
+// The shapes views work with, and the normalisers that turn server JSON into them. What the
+// client sends, and the wire's own enums, come from api/wire.ts (types only).
+import type { Protocol } from "../../api/wire.ts";
 
-export type Protocol = "icmp" | "udp" | "tcp";
+export type { Protocol };
 
 export interface Target {
   id: number;

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import type { FieldErrors, RuleDraft } from "../model/alerts_draft.ts";
 import {
-  ACTION_TYPES,
+  type ActionForm,
   type ActiveAlert,
   type AlertEventRecord,
   type AlertRule,
@@ -18,6 +18,8 @@ import { RuleForm, type TargetChoice } from "./alerts_rule_form.tsx";
 export interface AlertsPageProps {
   available: boolean | null;
   rules: AlertRule[];
+  /** Every action type the server offers (its action registry), with its form. */
+  actionTypes: ActionForm[];
   rulesError: string | null;
   active: ActiveAlert[];
   targets: TargetChoice[];
@@ -44,6 +46,10 @@ export interface AlertsPageProps {
   onMoreEvents: () => void;
   onRefreshEvents: () => void;
   onOpenTarget: (targetId: number) => void;
+}
+
+function actionLabel(actionTypes: ActionForm[], type: string): string {
+  return actionTypes.find((t) => t.type === type)?.label ?? type;
 }
 
 function targetLabel(targets: TargetChoice[], id: number): string {
@@ -94,7 +100,7 @@ function ActiveList(props: AlertsPageProps) {
 function TestPanel(props: AlertsPageProps & { rule: AlertRule; onClose: () => void }) {
   const [target, setTarget] = useState(props.defaultTestTarget ?? props.targets[0]?.id ?? 0);
   const [action, setAction] = useState("all");
-  const typeLabel = (t: string) => ACTION_TYPES.find((a) => a.id === t)?.label ?? t;
+  const typeLabel = (t: string) => actionLabel(props.actionTypes, t);
   return (
     <form
       class="alert-row alert-test"
@@ -144,7 +150,7 @@ function RuleRow(props: AlertsPageProps & { rule: AlertRule }) {
   const scope = r.scope === "all"
     ? "all targets"
     : r.scope.targetIds.map((id) => targetLabel(props.targets, id)).join(", ");
-  const actions = r.actions.map((a) => ACTION_TYPES.find((t) => t.id === a.type)?.label ?? a.type);
+  const actions = r.actions.map((a) => actionLabel(props.actionTypes, a.type));
   return (
     <>
       <tr class={r.enabled ? "" : "alert-rule-off"} data-testid="alert-rule">
@@ -296,6 +302,7 @@ export function AlertsPage(props: AlertsPageProps) {
       {props.draft && (
         <RuleForm
           draft={props.draft}
+          actionTypes={props.actionTypes}
           errors={props.formErrors}
           targets={props.targets}
           busy={props.busy}

@@ -1,12 +1,21 @@
-// One action of an alert rule in the form: its type's settings, the events it runs on, timeout and
-// retries, and buttons to test-fire it as it stands or remove it.
-import { type ActionDraft, type FieldErrors, newActionDraft } from "../model/alerts_draft.ts";
-import { ACTION_TYPES, EVENT_KINDS } from "../model/alerts_types.ts";
+// One action of an alert rule in the form: its type's settings (drawn from the form descriptor the
+// server's action registry sends, so no action type is named here), the events it runs on,
+// timeout and retries, and buttons to test-fire it as it stands or remove it.
+import type { ActionField } from "../../api/wire.ts";
+import {
+  type ActionDraft,
+  type FieldErrors,
+  formFor,
+  newActionDraft,
+} from "../model/alerts_draft.ts";
+import { type ActionForm, EVENT_KINDS } from "../model/alerts_types.ts";
 import { Check, FieldError, SelectField, TextArea, TextField } from "./alerts_fields.tsx";
 
 export interface ActionFieldsProps {
   index: number;
   action: ActionDraft;
+  /** Every action type the server offers. */
+  actionTypes: ActionForm[];
   errors: FieldErrors;
   busy: boolean;
   canTest: boolean;
@@ -15,129 +24,62 @@ export interface ActionFieldsProps {
   onTest: () => void;
 }
 
-const ARGV_PLACEHOLDER = "/usr/local/bin/notify\n--quiet";
-
 type Fields = ActionFieldsProps & { set: (patch: Partial<ActionDraft>) => void; at: string };
 
-function EmailFields(p: Fields) {
-  const a = p.action;
-  return (
-    <>
-      <TextField
-        label="To (comma-separated)"
-        path={`${p.at}.to`}
-        name="to"
-        value={a.to}
-        placeholder="noc@example.org"
-        errors={p.errors}
-        wide
-        onInput={(to) => p.set({ to })}
-      />
-      <TextField
-        label="Cc"
-        path={`${p.at}.cc`}
-        name="cc"
-        value={a.cc}
-        errors={p.errors}
-        onInput={(cc) => p.set({ cc })}
-      />
-      <TextField
-        label="Subject prefix"
-        path={`${p.at}.subjectPrefix`}
-        name="subjectPrefix"
-        value={a.subjectPrefix}
-        placeholder="[PingWatcher]"
-        errors={p.errors}
-        onInput={(subjectPrefix) => p.set({ subjectPrefix })}
-      />
-    </>
-  );
-}
-
-function WebhookFields(p: Fields) {
-  const a = p.action;
-  return (
-    <>
-      <TextField
-        label="URL"
-        type="url"
-        path={`${p.at}.url`}
-        name="url"
-        value={a.url}
-        placeholder="https://hooks.example.org/pingwatcher"
-        errors={p.errors}
-        wide
-        onInput={(url) => p.set({ url })}
-      />
-      <SelectField
-        label="Method"
-        path={`${p.at}.method`}
-        name="method"
-        value={a.method}
-        options={[{ id: "POST", label: "POST" }, { id: "PUT", label: "PUT" }]}
-        errors={p.errors}
-        onChange={(method) => p.set({ method })}
-      />
-      <TextArea
-        label="Headers (one “Name: value” per line)"
-        path={`${p.at}.headers`}
-        name="headers"
-        value={a.headers}
-        placeholder="Authorization: Bearer …"
-        errors={p.errors}
-        onInput={(headers) => p.set({ headers })}
-      />
-    </>
-  );
-}
-
-function TypeFields(p: Fields) {
-  const a = p.action;
-  switch (a.type) {
-    case "email":
-      return <EmailFields {...p} />;
-    case "webhook":
-      return <WebhookFields {...p} />;
-    case "logFile":
+function Input(p: Fields & { field: ActionField }) {
+  const f = p.field;
+  const value = p.action.values[f.name];
+  const setValue = (next: string | boolean) =>
+    p.set({ values: { ...p.action.values, [f.name]: next } });
+  const common = {
+    label: f.label,
+    path: `${p.at}.${f.name}`,
+    name: f.name,
+    value: typeof value === "string" ? value : "",
+    placeholder: f.placeholder,
+    hint: f.help,
+    errors: p.errors,
+    onInput: setValue,
+  };
+  switch (f.kind) {
+    case "checkbox":
+      return <Check label={f.label} name={f.name} checked={value === true} onChange={setValue} />;
+    case "textarea":
+      return <TextArea {...common} />;
+    case "select":
+      return (
+        <SelectField
+          label={f.label}
+          path={common.path}
+          name={f.name}
+          value={common.value}
+          options={f.options ?? []}
+          errors={p.errors}
+          onChange={setValue}
+        />
+      );
+    default:
       return (
         <TextField
-          label="File name (in the log directory)"
-          path={`${p.at}.file`}
-          name="file"
-          value={a.file}
-          placeholder="alerts.jsonl"
-          errors={p.errors}
-          onInput={(file) => p.set({ file })}
+          {...common}
+          type={f.kind === "number" ? "number" : f.inputType ?? "text"}
+          wide={f.wide}
         />
       );
-    case "command":
-      return (
-        <TextArea
-          label="Program and arguments (one per line, no shell)"
-          path={`${p.at}.argv`}
-          name="argv"
-          value={a.argv}
-          placeholder={ARGV_PLACEHOLDER}
-          hint="the program must be on the server's command allowlist; event data arrives as PINGWATCHER_* variables"
-          errors={p.errors}
-          onInput={(argv) => p.set({ argv })}
-        />
-      );
-    case "comment":
-      return (
-        <TextField
-          label="Comment prefix"
-          path={`${p.at}.prefix`}
-          name="prefix"
-          value={a.prefix}
-          placeholder="(none)"
-          errors={p.errors}
-          onInput={(prefix) => p.set({ prefix })}
-        />
-      );
-    case "saveImage":
-      return <p class="muted">Writes the hop's timeline and the hop table as SVG.</p>;
   }
+}
+
+/** The action's own settings; checkboxes go with the common fields below. */
+function TypeFields(p: Fields) {
+  const form = p.action.form;
+  if (!form.fields.length) return form.note ? <p class="muted">{form.note}</p> : null;
+  return (
+    <>
+      {form.fields.filter((f) => f.kind !== "checkbox").map((f) => (
+        <Input key={f.name} {...p} field={f} />
+      ))}
+    </>
+  );
 }
 
 function CommonFields(p: Fields) {
@@ -174,7 +116,7 @@ function CommonFields(p: Fields) {
         path={`${p.at}.timeoutMs`}
         name="timeoutS"
         value={a.timeoutS}
-        placeholder={a.type === "email" ? "30" : "10"}
+        placeholder={String(a.form.defaults.timeoutMs / 1000)}
         errors={p.errors}
         onInput={(timeoutS) => p.set({ timeoutS })}
       />
@@ -185,7 +127,7 @@ function CommonFields(p: Fields) {
         path={`${p.at}.retries`}
         name="retries"
         value={a.retries}
-        placeholder={a.type === "command" ? "0" : "2"}
+        placeholder={String(a.form.defaults.retries)}
         errors={p.errors}
         onInput={(retries) => p.set({ retries })}
       />
@@ -197,18 +139,13 @@ function CommonFields(p: Fields) {
         path={`${p.at}.retryBackoffMs`}
         name="retryBackoffS"
         value={a.retryBackoffS}
-        placeholder="1"
+        placeholder={String(a.form.defaults.retryBackoffMs / 1000)}
         errors={p.errors}
         onInput={(retryBackoffS) => p.set({ retryBackoffS })}
       />
-      {(a.type === "email" || a.type === "webhook") && (
-        <Check
-          label="Attach evidence"
-          name="evidence"
-          checked={a.evidence}
-          onChange={(evidence) => p.set({ evidence })}
-        />
-      )}
+      {a.form.fields.filter((f) => f.kind === "checkbox").map((f) => (
+        <Input key={f.name} {...p} field={f} />
+      ))}
     </div>
   );
 }
@@ -230,9 +167,10 @@ export function ActionFields(props: ActionFieldsProps) {
           path={`${p.at}.type`}
           name="actionType"
           value={a.type}
-          options={ACTION_TYPES}
+          options={props.actionTypes.map((t) => ({ id: t.type, label: t.label }))}
           errors={props.errors}
-          onChange={(type) => props.onChange({ ...newActionDraft(type), on: a.on })}
+          onChange={(type) =>
+            props.onChange({ ...newActionDraft(formFor(props.actionTypes, type)), on: a.on })}
         />
         <TypeFields {...p} />
       </div>

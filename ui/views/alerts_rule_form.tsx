@@ -4,10 +4,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import {
   type ActionDraft,
   type FieldErrors,
+  formFor,
   newActionDraft,
   type RuleDraft,
 } from "../model/alerts_draft.ts";
-import { ACTION_TYPES, type ActionType, fieldLabel } from "../model/alerts_types.ts";
+import { type ActionForm, fieldLabel } from "../model/alerts_types.ts";
 import { ActionFields } from "./alerts_action_fields.tsx";
 import { ConditionFields, TriggerFields } from "./alerts_condition_fields.tsx";
 import { Check, FieldError, Radio, SelectField, TextField } from "./alerts_fields.tsx";
@@ -20,6 +21,8 @@ export interface TargetChoice {
 export interface RuleFormProps {
   draft: RuleDraft;
   errors: FieldErrors;
+  /** Every action type the server offers, with its form. */
+  actionTypes: ActionForm[];
   targets: TargetChoice[];
   busy: boolean;
   defaultTestTarget: number | null;
@@ -76,7 +79,7 @@ function ScopeFields(props: Props) {
 
 function ActionList(props: Props) {
   const d = props.draft;
-  const [adding, setAdding] = useState<ActionType>("logFile");
+  const [adding, setAdding] = useState("logFile");
   const [testTarget, setTestTarget] = useState<number | null>(props.defaultTestTarget);
   const target = testTarget ?? props.targets[0]?.id ?? null;
   const setAction = (index: number, next: ActionDraft) =>
@@ -92,6 +95,7 @@ function ActionList(props: Props) {
           key={i}
           index={i}
           action={a}
+          actionTypes={props.actionTypes}
           errors={props.errors}
           busy={props.busy}
           canTest={target !== null}
@@ -105,13 +109,16 @@ function ActionList(props: Props) {
           label="New action"
           path="newAction"
           value={adding}
-          options={ACTION_TYPES}
+          options={props.actionTypes.map((t) => ({ id: t.type, label: t.label }))}
           errors={{}}
           onChange={setAdding}
         />
         <button
           type="button"
-          onClick={() => props.set({ actions: [...d.actions, newActionDraft(adding)] })}
+          onClick={() =>
+            props.set({
+              actions: [...d.actions, newActionDraft(formFor(props.actionTypes, adding))],
+            })}
         >
           Add action
         </button>

@@ -1,0 +1,112 @@
+// The API's wire shapes: what the server's routes answer and what the web UI reads. Types only
+// (every import is `import type`, every export a type), so the UI can import this module and its
+// bundle stays free of server code. Shapes come from the zod schemas and domain types they are
+// made from, never copied: change a schema and both sides see it.
+import type { z } from "zod";
+import type {
+  ActionField,
+  ActionFieldFormat,
+  ActionFieldKind,
+  ActionFieldOption,
+  ActionForm,
+  ActionRun,
+  ActionSpec,
+  ActionType,
+  ActiveAlert,
+  AlertEvent,
+  AlertEventKind,
+  AlertRule,
+  Condition,
+  HopSelector,
+  Metric,
+  Operator,
+  ruleSpecSchema,
+  Trigger,
+} from "../alerts/mod.ts";
+import type { ProberCapabilities } from "../engine/probers/mod.ts";
+import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
+
+export type {
+  ActionField,
+  ActionFieldFormat,
+  ActionFieldKind,
+  ActionFieldOption,
+  ActionForm,
+  ActionRun,
+  ActionSpec,
+  ActionType,
+  ActiveAlert,
+  AlertEventKind,
+  AlertRule,
+  Condition,
+  HopSelector,
+  Metric,
+  Operator,
+  ProberCapabilities,
+  Trigger,
+};
+
+/** POST /api/targets: a new target as a client sends it. */
+export type TargetCreate = z.input<typeof targetCreate>;
+/** PATCH /api/targets/{id} */
+export type TargetPatch = z.input<typeof targetPatch>;
+/** A named configuration's options (API units: seconds). */
+export type ConfigurationOptions = z.input<typeof configurationOptions>;
+export type Protocol = NonNullable<TargetCreate["protocol"]>;
+
+/** A rule as a client may send it (defaults may be left out). */
+export type RuleSpecInput = z.input<typeof ruleSpecSchema>;
+
+/** GET /api/alerts/rules */
+export interface RulesReply {
+  rules: AlertRule[];
+}
+
+/** POST /api/alerts/rules, GET|PUT|PATCH /api/alerts/rules/{id} */
+export interface RuleReply {
+  rule: AlertRule;
+}
+
+/** GET /api/alerts/active: alerts firing now. */
+export interface ActiveReply {
+  active: ActiveAlert[];
+}
+
+/** One entry of the alert history: the event as actions saw it, and what each action did. */
+export interface AlertEventRecord {
+  id: number;
+  ruleId: number;
+  targetId: number;
+  kind: AlertEventKind;
+  at: number;
+  detail: Partial<AlertEvent>;
+  actions: ActionRun[];
+}
+
+/** GET /api/alerts/events */
+export interface EventsReply {
+  events: AlertEventRecord[];
+}
+
+/** POST /api/alerts/rules/{id}/test and /api/alerts/test-action */
+export interface TestReply {
+  runs: ActionRun[];
+}
+
+/** GET /api/alerts/action-types: every action's form, from the action registry. */
+export interface ActionTypesReply {
+  actionTypes: ActionForm[];
+}
+
+/** One prober of the registry, as GET /api/probers lists it. */
+export interface ProberInfo {
+  name: string;
+  description: string;
+  capabilities: ProberCapabilities;
+}
+
+/** GET /api/probers: the registry, and which prober this server is running. */
+export interface ProbersReply {
+  active: string;
+  probers: ProberInfo[];
+}
