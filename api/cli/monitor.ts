@@ -6,7 +6,7 @@ import { Engine, type EngineEvent } from "../../engine/engine.ts";
 import { log } from "../../engine/log.ts";
 import { OptionsError, parseHost } from "../../engine/options.ts";
 import type { Prober, Target, TargetOptions } from "../../engine/types.ts";
-import type { ProberChoice } from "../../engine/probers/mod.ts";
+import { type ProberChoice, proberChoiceProblem } from "../../engine/probers/mod.ts";
 import type { Store } from "../../store/mod.ts";
 import { MonitorService } from "../core/mod.ts";
 import { UsageError } from "./command.ts";
@@ -45,8 +45,9 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
   const { values, positionals } = parsed;
   const options = targetOptionsOf(values, { alias: "port" });
   const prober = values.prober ?? "auto";
-  if (!["auto", "mtr-packet", "ping"].includes(prober)) {
-    throw new UsageError(`--prober: "${prober}" is not one of auto, mtr-packet, ping`);
+  const proberProblem = proberChoiceProblem(prober);
+  if (proberProblem) {
+    throw new UsageError(`--prober: ${proberProblem}`);
   }
   const focus = values.focus === undefined ? 10 : Number(values.focus);
   if (!Number.isInteger(focus) || focus < 1) {

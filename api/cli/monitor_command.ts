@@ -1,5 +1,5 @@
 // `pingwatcher monitor [HOST...]`: the text monitor without a server.
-import { selectProber } from "../../engine/probers/mod.ts";
+import { proberChoicesText, selectProber } from "../../engine/probers/mod.ts";
 import { openStore } from "../../store/mod.ts";
 import type { Command } from "./command.ts";
 import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";
@@ -12,7 +12,7 @@ Monitors HOSTs (added to the database) and every target already in it, with a li
 summary and no server. Nothing is probed unless you name a HOST or one is already in the database.
   --db PATH              database file [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
-  --prober auto|mtr-packet|ping   probing backend (default auto)
+  --prober ${proberChoicesText()}   probing backend (default auto)
   --focus N              rounds in the summary's window (default 10)
 Settings for HOSTs added by this command (--port is an older spelling of --probe-port):
 ${TARGET_FLAGS_USAGE}

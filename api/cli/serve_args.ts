@@ -2,7 +2,11 @@
 // which win over defaults. Invalid values fail at start naming the option.
 import { parseArgs } from "node:util";
 import { OptionsError, parseHost } from "../../engine/options.ts";
-import type { ProberChoice } from "../../engine/probers/mod.ts";
+import {
+  type ProberChoice,
+  proberChoiceProblem,
+  proberChoicesText,
+} from "../../engine/probers/mod.ts";
 import type { TargetOptions } from "../../engine/types.ts";
 import type { RetentionOptions } from "../../store/mod.ts";
 import { UsageError } from "./command.ts";
@@ -37,7 +41,7 @@ Server options (environment variable in brackets):
   --headless             engine and API only, no web UI [PINGWATCHER_HEADLESS=1]
   --db PATH              database file [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
-  --prober auto|mtr-packet|ping   probing backend (default auto) [PINGWATCHER_PROBER]
+  --prober ${proberChoicesText()}   probing backend (default auto) [PINGWATCHER_PROBER]
   --generate-token       create an API token, print it once, and start
   --cors-origin ORIGIN   allow cross-origin requests from ORIGIN (repeatable)
                          [PINGWATCHER_CORS_ORIGINS, comma-separated]
@@ -70,8 +74,9 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     throw new OptionsError("port", `"${portText}" is not a port number (0-65535)`);
   }
   const prober = setting(values.prober, { env, name: "PINGWATCHER_PROBER", fallback: "auto" });
-  if (!["auto", "mtr-packet", "ping"].includes(prober)) {
-    throw new OptionsError("prober", `"${prober}" is not one of auto, mtr-packet, ping`);
+  const proberProblem = proberChoiceProblem(prober);
+  if (proberProblem) {
+    throw new OptionsError("prober", proberProblem);
   }
   const cors = values["cors-origin"] ??
     (env.PINGWATCHER_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);

@@ -2,7 +2,11 @@
 import type { AddressLookup } from "../../engine/dns.ts";
 import { Engine } from "../../engine/engine.ts";
 import { hopStats } from "../../engine/stats.ts";
-import { proberLimitation } from "../../engine/probers/mod.ts";
+import {
+  choiceForProtocol,
+  proberLimitation,
+  protocolProblem,
+} from "../../engine/probers/mod.ts";
 import type { Clock, Prober, Round } from "../../engine/types.ts";
 import {
   parseTraceArgs,
@@ -44,15 +48,12 @@ export async function runTrace(argv: string[], deps: TraceDeps): Promise<number>
   }
   const address = await resolveAddress(args, deps);
   if (address === null) return EXIT.unresolved;
-  if (args.options.protocol !== "icmp" && args.prober === "ping") {
-    deps.writeError(
-      `trace: the ping prober only sends ICMP; use --prober mtr-packet for ${args.options.protocol}\n`,
-    );
+  const problem = protocolProblem(args.prober, args.options.protocol);
+  if (problem) {
+    deps.writeError(`trace: ${problem}\n`);
     return EXIT.noProber;
   }
-  const choice = args.options.protocol !== "icmp" && args.prober === "auto"
-    ? "mtr-packet"
-    : args.prober;
+  const choice = choiceForProtocol(args.prober, args.options.protocol);
   const selected = await deps.selectProber(choice);
   if (!selected.ok) {
     deps.writeError(`trace: no working prober\n${selected.reason}\n`);

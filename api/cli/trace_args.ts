@@ -5,7 +5,11 @@ import type { TargetOptions } from "../../engine/types.ts";
 import { UsageError } from "./command.ts";
 import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
-import type { ProberChoice } from "../../engine/probers/mod.ts";
+import {
+  type ProberChoice,
+  proberChoiceProblem,
+  proberChoicesText,
+} from "../../engine/probers/mod.ts";
 
 export type { ProberChoice };
 export { UsageError };
@@ -26,7 +30,7 @@ Traces the route to HOST continuously, like mtr.
   --count N              rounds to run, then exit (default: until Ctrl-C on a terminal,
                          10 with --report, --json or when output is not a terminal)
 ${TARGET_FLAGS_USAGE}
-  --prober auto|mtr-packet|ping  probing backend (default auto: mtr-packet if it works)
+  --prober ${proberChoicesText()}  probing backend (default auto: mtr-packet if it works)
   --port N               old spelling of --probe-port
   -4, -6                 use IPv4 / IPv6 only
   --report               print a table at the end (like mtr -r)
@@ -81,8 +85,9 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
     throw new UsageError(`${host.host} is an IPv${host.kind === "ipv4" ? 4 : 6} address`);
   }
   const prober = values.prober ?? "auto";
-  if (!["auto", "mtr-packet", "ping"].includes(prober)) {
-    throw new UsageError(`--prober: "${prober}" is not one of auto, mtr-packet, ping`);
+  const proberProblem = proberChoiceProblem(prober);
+  if (proberProblem) {
+    throw new UsageError(`--prober: ${proberProblem}`);
   }
   if (values.report && values.json) throw new UsageError("--report and --json exclude each other");
   const count = numberArg(values.count, "count");
