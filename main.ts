@@ -1,5 +1,5 @@
 // PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts.
-import { dispatch } from "./api/cli/dispatch.ts";
+import { dispatch } from "./api/mod.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 // Rule administration and history for the API: every change validated, stored, then applied to
 // the running evaluator at once.
-import type { AlertEventQuery, AlertEventRecord, TimelineComment } from "../store/alerts_types.ts";
+import type { AlertEventQuery, AlertEventRecord, TimelineComment } from "../store/mod.ts";
 import type { AlertRule, RuleSpecInput } from "./rule.ts";
 import { mergeRule, parseRuleSpec, ruleOf } from "./rules.ts";
 import type { AlertService } from "./service.ts";

@@ -1,11 +1,8 @@
 // Runs the actions of an event: at most maxConcurrentActions at once over all events, each retried
 // and timed out by the runner, every outcome recorded. The evidence of an event is gathered once,
 // on first use, from the store's rounds merged with the evaluator's newest ones.
-import { ProbeLimiter } from "../engine/limiter.ts";
-import { log } from "../engine/log.ts";
-import type { Clock, Round } from "../engine/types.ts";
-import type { AlertStore } from "../store/alerts_types.ts";
-import type { Store } from "../store/types.ts";
+import { type Clock, log, ProbeLimiter, type Round } from "../engine/mod.ts";
+import type { AlertStore, Store } from "../store/mod.ts";
 import { ACTIONS, type ActionSpec } from "./actions/registry.ts";
 import { buildEvidence, type Evidence } from "./actions/evidence.ts";
 import type { ActionContext } from "./actions/types.ts";

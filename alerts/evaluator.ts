@@ -1,6 +1,6 @@
 // Evaluates every rule that applies to a target on each of its finished rounds. Synchronous and
 // free of I/O: it returns the transitions and the states worth saving; the service does the rest.
-import type { Round } from "../engine/types.ts";
+import type { Round } from "../engine/mod.ts";
 import { type AlertState, initialState, step, type Transition, worthSaving } from "./machine.ts";
 import { type AlertRule, ruleAppliesTo } from "./rule.ts";
 import { type Sample, sampleOf } from "./sample.ts";

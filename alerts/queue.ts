@@ -1,9 +1,7 @@
 // The hand-off from the engine to evaluation. The engine's listener only pushes (constant time,
 // never awaits), so probing never waits for rules, the store or actions. A route change is
 // published right after its round: it is attached to that round while it still waits here.
-import type { EngineEvent } from "../engine/engine.ts";
-import { log } from "../engine/log.ts";
-import type { Round } from "../engine/types.ts";
+import { type EngineEvent, log, type Round } from "../engine/mod.ts";
 
 export interface QueuedRound {
   round: Round;

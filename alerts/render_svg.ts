@@ -1,7 +1,6 @@
 // Server-side pictures of an alert: the alerting hop's timeline over the evidence window and the
 // hop table beneath it, as one self-contained SVG (no fonts or scripts to fetch). Pure.
-import type { HopStats } from "../engine/stats.ts";
-import type { Round } from "../engine/types.ts";
+import type { HopStats, Round } from "../engine/mod.ts";
 
 export interface AlertPicture {
   title: string;

@@ -1,8 +1,8 @@
 // Rules and saved states as kept in the store: validated on the way in (the API) and on the way
 // out (the database may hold what an older or newer version wrote).
 import { z } from "zod";
-import { log } from "../engine/log.ts";
-import type { AlertStore, StoredAlertRule } from "../store/alerts_types.ts";
+import { log } from "../engine/mod.ts";
+import type { AlertStore, StoredAlertRule } from "../store/mod.ts";
 import type { AlertState } from "./machine.ts";
 import { type AlertRule, type RuleSpec, ruleSpecSchema } from "./rule.ts";
 

@@ -1,7 +1,7 @@
 // Runs one action for one event: each attempt under a timeout on the injected clock, failures
 // retried with doubling backoff, the outcome returned for the history. Never throws: a failing
 // action must not stop the other actions, the evaluation or the engine.
-import type { Clock } from "../engine/types.ts";
+import type { Clock } from "../engine/mod.ts";
 import type { ActionContext, ActionDefinition } from "./actions/types.ts";
 import type { ActionRun, AlertEvent } from "./types.ts";
 

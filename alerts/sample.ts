@@ -1,7 +1,6 @@
 // One sample of a rule on one target: after each finished round, does the condition hold (bad),
 // is it clear of the recovery threshold (clear), and what value at which hop. Pure.
-import { type HopStats, hopStats } from "../engine/stats.ts";
-import type { Round } from "../engine/types.ts";
+import { type HopStats, hopStats, type Round } from "../engine/mod.ts";
 import type { Condition, NumericMetric, Operator, RuleSpec } from "./rule.ts";
 
 export interface Sample {

@@ -1,12 +1,15 @@
 // The alert service: subscribes to the engine, evaluates rules off the probing path, records
 // every event, runs actions (bounded, retried, never blocking evaluation) and saves machine
 // states so a restart neither fires again nor loses a recovery.
-import type { EngineEvent } from "../engine/engine.ts";
-import { flushMicrotasks, systemClock } from "../engine/clock.ts";
-import { log } from "../engine/log.ts";
-import type { Clock, Round } from "../engine/types.ts";
-import type { AlertStore } from "../store/alerts_types.ts";
-import type { Store } from "../store/types.ts";
+import {
+  type Clock,
+  type EngineEvent,
+  flushMicrotasks,
+  log,
+  type Round,
+  systemClock,
+} from "../engine/mod.ts";
+import type { AlertStore, Store } from "../store/mod.ts";
 import { resolveAlertsConfig, type ResolvedAlertsConfig } from "./config.ts";
 import { Evaluator, type RuleTransition } from "./evaluator.ts";
 import { makeEvent, type TargetInfo, transitionEvent } from "./event.ts";

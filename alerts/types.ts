@@ -1,7 +1,7 @@
 // What an alert event looks like to actions, the history and the API.
 import type { Transition } from "./machine.ts";
 import type { Metric, Operator } from "./rule.ts";
-import type { ActionRunRecord } from "../store/alerts_types.ts";
+import type { ActionRunRecord } from "../store/mod.ts";
 
 export type AlertEventKind = Transition | "test";
 

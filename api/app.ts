@@ -1,16 +1,20 @@
 // Wires a running server together: the monitor service (api/core), history queries, auth, the
 // WebSocket hub and the handler. Used by the CLI, the tests and the latency bench alike. Everything
 // that hears rounds (hub, alerts) subscribes to the monitor service, after they were recorded.
-import { systemAddressLookup } from "../engine/dns.ts";
-import { Engine, type EngineOptions } from "../engine/engine.ts";
-import type { Clock, Prober } from "../engine/types.ts";
+import {
+  type Clock,
+  Engine,
+  type EngineOptions,
+  type Prober,
+  systemAddressLookup,
+} from "../engine/mod.ts";
 import type { AlertService } from "../alerts/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { AuthGate, type AuthGateOptions } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { type ApiHandler, createHandler, type HandlerOptions } from "./handler.ts";
 import type { HistoryQueries } from "./history.ts";
-import { summaryRows } from "./routes/summary.ts";
+import { summaryRows } from "./routes/mod.ts";
 import { MonitorService } from "./core/mod.ts";
 import { engineTraceroute } from "./traceroute.ts";
 import { VERSION } from "./version.ts";

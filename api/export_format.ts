@@ -1,7 +1,7 @@
 // Exports of a target's rounds as CSV (one row per hop sample) or JSON (a document that
 // POST /api/import turns back into a read-only replay target). Both are streamed a page at a time.
 import { z } from "zod";
-import type { HopSample, Round } from "../engine/types.ts";
+import type { HopSample, Round } from "../engine/mod.ts";
 import type { Store, StoredRouteChange, TargetRecord } from "../store/mod.ts";
 import { apiFieldsOf } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 // Plain-language findings for /api/targets/{id}/insights, from hop statistics and figures.
-import type { HopStats } from "../engine/stats.ts";
+import type { HopStats } from "../engine/mod.ts";
 
 export interface Finding {
   kind: "loss" | "rateLimitedReplies" | "routeChanges" | "latency" | "noData";

@@ -1,6 +1,6 @@
 // createHandler(deps): the whole HTTP API as one function from Request to Response. No socket is
 // needed to test it; api/server.ts puts it behind Deno.serve.
-import { log } from "../engine/log.ts";
+import { log } from "../engine/mod.ts";
 import { type AuthVia, CSRF_HEADER } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError, apiErrorOf, errorResponse } from "./errors.ts";

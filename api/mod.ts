@@ -8,3 +8,4 @@ export type { Route, RouteContext } from "./router.ts";
 export { WsHub } from "./ws_hub.ts";
 export { VERSION } from "./version.ts";
 export type { WireEvent } from "./ws_protocol.ts";
+export { dispatch } from "./cli/dispatch.ts";

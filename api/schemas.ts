@@ -1,8 +1,7 @@
 // Zod schemas of everything the API accepts, in API units (seconds for durations, epoch ms for
 // times), and the conversions to the engine's units. These also generate /api/openapi.json.
 import { z } from "zod";
-import type { TargetOptionsInput } from "../engine/options.ts";
-import type { TargetOptions } from "../engine/types.ts";
+import type { TargetOptions, TargetOptionsInput } from "../engine/mod.ts";
 
 const seconds = (min: number, max: number) => z.number().min(min).max(max);
 

@@ -1,10 +1,17 @@
 // On-demand one-shot traceroute: a short-lived engine with a round limit on the server's prober,
 // the same path the `trace` command takes. A few may run at once; more are refused.
-import type { AddressLookup } from "../engine/dns.ts";
-import { Engine } from "../engine/engine.ts";
-import { type HopStats, hopStats } from "../engine/stats.ts";
-import type { Clock, Prober, Round, TargetOptions } from "../engine/types.ts";
-import { isIpv4, isIpv6 } from "../engine/options.ts";
+import {
+  type AddressLookup,
+  type Clock,
+  Engine,
+  type HopStats,
+  hopStats,
+  isIpv4,
+  isIpv6,
+  type Prober,
+  type Round,
+  type TargetOptions,
+} from "../engine/mod.ts";
 import { ApiError } from "./errors.ts";
 
 export interface TracerouteRequest {

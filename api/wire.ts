@@ -23,7 +23,7 @@ import type {
   ruleSpecSchema,
   Trigger,
 } from "../alerts/mod.ts";
-import type { ProberCapabilities } from "../engine/probers/mod.ts";
+import type { ProberCapabilities } from "../engine/mod.ts";
 import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
 
 export type {

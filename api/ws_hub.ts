@@ -2,8 +2,7 @@
 // events are queued per client and sent as one batch per tick. A client's queue is bounded: past
 // the bound older rounds of a target are dropped in favour of its newest (coalesced), and a client
 // whose socket stays backed up is disconnected, so no client can grow memory without bound.
-import type { EngineEvent } from "../engine/engine.ts";
-import { log } from "../engine/log.ts";
+import { type EngineEvent, log } from "../engine/mod.ts";
 import { ApiError } from "./errors.ts";
 import { roundJson } from "./export_format.ts";
 import { parseClientMessage, type WireEvent } from "./ws_protocol.ts";

@@ -1,18 +1,41 @@
 // Public surface of the engine.
 export * from "./types.ts";
-export { ManualClock, systemClock } from "./clock.ts";
+export { flushMicrotasks, ManualClock, systemClock } from "./clock.ts";
 export { Engine, type EngineCounters, type EngineEvent, type EngineOptions } from "./engine.ts";
-export { NO_NAME, ReverseDns, systemAddressLookup } from "./dns.ts";
-export { type Focus, type HopStats, hopStats, jitterUs, selectFocus } from "./stats.ts";
+export { type AddressLookup, NO_NAME, ReverseDns, systemAddressLookup } from "./dns.ts";
+export {
+  destinationDistance,
+  type Focus,
+  type HopStats,
+  hopStats,
+  jitterUs,
+  markLossNotCarried,
+  selectFocus,
+} from "./stats.ts";
 export { RouteTracker } from "./route.ts";
 export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {
   DEFAULT_OPTIONS,
+  DEFAULT_PORTS,
+  isIpv4,
+  isIpv6,
   OptionsError,
   parseHost,
   resolveTargetOptions,
   type TargetOptionsInput,
 } from "./options.ts";
-export { log, setLogLevel, setLogSink } from "./log.ts";
-export { destinationDistance, markLossNotCarried } from "./stats.ts";
-export { mulberry32 } from "./probers/fake.ts";
+export { log, type LogLevel, setLogLevel, setLogSink } from "./log.ts";
+export {
+  choiceForProtocol,
+  mulberry32,
+  type ProberCapabilities,
+  type ProberChoice,
+  proberChoiceProblem,
+  proberChoicesText,
+  proberLimitation,
+  PROBERS,
+  type ProberSelection,
+  protocolProblem,
+  selectProber,
+} from "./probers/mod.ts";
+export { ProbeLimiter } from "./limiter.ts";

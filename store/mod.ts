@@ -7,8 +7,7 @@ export {
   type StoreBackend,
   StoreUrlError,
 } from "./open.ts";
-export { openSqliteStore } from "./sqlite/mod.ts";
-export type { FlushInfo, SqliteStoreOptions } from "./sqlite/mod.ts";
+export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
 export type {
   DnsName,
   IntegrityReport,
@@ -23,15 +22,15 @@ export type {
   TargetRecord,
   TargetStore,
 } from "./types.ts";
-export { NameTakenError } from "./server_types.ts";
-export type {
-  ApiTokenRecord,
-  ConfigurationRecord,
-  RoundPageQuery,
-  ServerRecordStore,
-  ServerStore,
-  SessionRecord,
-  TargetMeta,
+export {
+  type ApiTokenRecord,
+  type ConfigurationRecord,
+  NameTakenError,
+  type RoundPageQuery,
+  type ServerRecordStore,
+  type ServerStore,
+  type SessionRecord,
+  type TargetMeta,
 } from "./server_types.ts";
 export type {
   ActionRunRecord,
@@ -70,3 +69,9 @@ export {
   resolveRetention,
   type RetentionTier,
 } from "./retention_policy.ts";
+export {
+  MAX_SYNTHETIC_TARGETS,
+  roundsPerTarget,
+  syntheticHistory,
+  syntheticTargets,
+} from "./synthetic.ts";

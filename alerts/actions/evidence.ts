@@ -1,8 +1,7 @@
 // The evidence bundle: what the person alerted needs to see at once. The hop table over the
 // window, the alerting hop's timeline as SVG, and every sample of the window as CSV. Attached to
 // email (as files) and webhook (inline) when the action asks for it.
-import { type HopStats, hopStats } from "../../engine/stats.ts";
-import type { Round } from "../../engine/types.ts";
+import { type HopStats, hopStats, type Round } from "../../engine/mod.ts";
 import { hopTableText, renderAlertSvg } from "../render_svg.ts";
 import type { AlertEvent } from "../types.ts";
 

@@ -1,8 +1,8 @@
 // What every action gets and must provide. Each action is one file exporting an ActionDefinition;
 // alerts/actions/registry.ts lists them all.
 import { z } from "zod";
-import type { Clock } from "../../engine/types.ts";
-import type { NewTimelineComment, TimelineComment } from "../../store/alerts_types.ts";
+import type { Clock } from "../../engine/mod.ts";
+import type { NewTimelineComment, TimelineComment } from "../../store/mod.ts";
 import type { ResolvedAlertsConfig } from "../config.ts";
 import type { AlertEvent } from "../types.ts";
 import type { Evidence } from "./evidence.ts";

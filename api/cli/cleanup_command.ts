@@ -1,6 +1,6 @@
-// `pingwatcher cleanup`: applies history retention now (store/cli/cleanup.ts does the work).
-import { systemClock } from "../../engine/clock.ts";
-import { CLEANUP_USAGE, runCleanup } from "../../store/cli/cleanup.ts";
+// `pingwatcher cleanup`: applies history retention now (cleanup.ts does the work).
+import { systemClock } from "../../engine/mod.ts";
+import { CLEANUP_USAGE, runCleanup } from "./cleanup.ts";
 import type { Command } from "./command.ts";
 import { databasePath } from "./paths.ts";
 

@@ -2,7 +2,7 @@
 // > default) for every command, `CMD --help` prints that command's usage, and a UsageError
 // anywhere becomes exit 2 with the usage. The server is the default command, but a first
 // argument that looks like a command word rather than a host is refused before anything starts.
-import { isIpv4, isIpv6 } from "../../engine/options.ts";
+import { isIpv4, isIpv6 } from "../../engine/mod.ts";
 import { StoreUrlError } from "../../store/mod.ts";
 import { type CliIo, type Command, EXIT_USAGE, UsageError } from "./command.ts";
 import { COMMANDS, DEFAULT_COMMAND } from "./commands.ts";

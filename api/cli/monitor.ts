@@ -2,11 +2,18 @@
 // the same monitor service the server uses (api/core: engine + store + recording), and show a live
 // per-target summary of what it recorded.
 import { parseArgs } from "node:util";
-import { Engine, type EngineEvent } from "../../engine/engine.ts";
-import { log } from "../../engine/log.ts";
-import { OptionsError, parseHost } from "../../engine/options.ts";
-import type { Prober, Target, TargetOptions } from "../../engine/types.ts";
-import { type ProberChoice, proberChoiceProblem } from "../../engine/probers/mod.ts";
+import {
+  Engine,
+  type EngineEvent,
+  log,
+  OptionsError,
+  parseHost,
+  type Prober,
+  type ProberChoice,
+  proberChoiceProblem,
+  type Target,
+  type TargetOptions,
+} from "../../engine/mod.ts";
 import type { Store } from "../../store/mod.ts";
 import { MonitorService } from "../core/mod.ts";
 import { UsageError } from "./command.ts";

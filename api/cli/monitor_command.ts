@@ -1,5 +1,5 @@
 // `pingwatcher monitor [HOST...]`: the text monitor without a server.
-import { proberChoicesText, selectProber } from "../../engine/probers/mod.ts";
+import { proberChoicesText, selectProber } from "../../engine/mod.ts";
 import { openStore } from "../../store/mod.ts";
 import type { Command } from "./command.ts";
 import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";

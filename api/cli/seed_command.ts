@@ -1,7 +1,7 @@
-// `pingwatcher seed`: synthetic history for demos and benchmarks (store/cli/seed.ts does the work).
-import { systemClock } from "../../engine/clock.ts";
+// `pingwatcher seed`: synthetic history for demos and benchmarks (seed.ts does the work).
+import { systemClock } from "../../engine/mod.ts";
 import { openStore } from "../../store/mod.ts";
-import { runSeed, SEED_USAGE } from "../../store/cli/seed.ts";
+import { runSeed, SEED_USAGE } from "./seed.ts";
 import type { Command } from "./command.ts";
 import { databasePath } from "./paths.ts";
 

@@ -8,10 +8,7 @@ import {
   loadAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
-import { log } from "../../engine/log.ts";
-import { OptionsError } from "../../engine/options.ts";
-import type { ProberSelection } from "../../engine/probers/mod.ts";
-import type { ProberChoice } from "../../engine/probers/mod.ts";
+import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";

@@ -1,13 +1,14 @@
 // Options of the server command (the default command): flags win over PINGWATCHER_* variables,
 // which win over defaults. Invalid values fail at start naming the option.
 import { parseArgs } from "node:util";
-import { OptionsError, parseHost } from "../../engine/options.ts";
 import {
+  OptionsError,
+  parseHost,
   type ProberChoice,
   proberChoiceProblem,
   proberChoicesText,
-} from "../../engine/probers/mod.ts";
-import type { TargetOptions } from "../../engine/types.ts";
+  type TargetOptions,
+} from "../../engine/mod.ts";
 import type { RetentionOptions } from "../../store/mod.ts";
 import { UsageError } from "./command.ts";
 import { setting } from "./settings.ts";

@@ -1,5 +1,5 @@
 // `pingwatcher serve` (also the default command): the monitor plus the HTTP API and web UI.
-import { selectProber } from "../../engine/probers/mod.ts";
+import { selectProber } from "../../engine/mod.ts";
 import type { Command } from "./command.ts";
 import { runServe } from "./serve.ts";
 import { SERVE_USAGE } from "./serve_args.ts";

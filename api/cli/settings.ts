@@ -2,7 +2,7 @@
 // wins over the default. The log level is resolved here too, before any command runs, so that
 // `--log-level` beats PINGWATCHER_LOG_LEVEL for every command alike.
 import { z } from "zod";
-import { type LogLevel, setLogLevel } from "../../engine/log.ts";
+import { type LogLevel, setLogLevel } from "../../engine/mod.ts";
 import { UsageError } from "./command.ts";
 
 /** flag > env[name] > fallback. */

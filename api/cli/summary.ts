@@ -1,7 +1,5 @@
 // The monitor's live per-target summary: the final hop of each target over its focus window.
-import type { EngineCounters } from "../../engine/engine.ts";
-import { hopStats } from "../../engine/stats.ts";
-import type { Round } from "../../engine/types.ts";
+import { type EngineCounters, hopStats, type Round } from "../../engine/mod.ts";
 
 export interface SummaryTarget {
   id: number;

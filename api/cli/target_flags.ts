@@ -6,9 +6,9 @@ import { z } from "zod";
 import {
   OptionsError,
   resolveTargetOptions,
+  type TargetOptions,
   type TargetOptionsInput,
-} from "../../engine/options.ts";
-import type { TargetOptions } from "../../engine/types.ts";
+} from "../../engine/mod.ts";
 import { UsageError } from "./command.ts";
 
 export const TARGET_FLAG_SPEC = {

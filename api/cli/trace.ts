@@ -1,13 +1,15 @@
 // `trace HOST`: an mtr-like live table, a report, or JSON, from the same engine the monitor uses.
-import type { AddressLookup } from "../../engine/dns.ts";
-import { Engine } from "../../engine/engine.ts";
-import { hopStats } from "../../engine/stats.ts";
 import {
+  type AddressLookup,
   choiceForProtocol,
+  type Clock,
+  Engine,
+  hopStats,
+  type Prober,
   proberLimitation,
   protocolProblem,
-} from "../../engine/probers/mod.ts";
-import type { Clock, Prober, Round } from "../../engine/types.ts";
+  type Round,
+} from "../../engine/mod.ts";
 import {
   parseTraceArgs,
   type ProberChoice,

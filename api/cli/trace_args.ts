@@ -1,15 +1,14 @@
 // Arguments of `trace HOST`: parsed with node:util, validated before any process starts.
 import { parseArgs } from "node:util";
-import { parseHost } from "../../engine/options.ts";
-import type { TargetOptions } from "../../engine/types.ts";
-import { UsageError } from "./command.ts";
-import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
-
 import {
+  parseHost,
   type ProberChoice,
   proberChoiceProblem,
   proberChoicesText,
-} from "../../engine/probers/mod.ts";
+  type TargetOptions,
+} from "../../engine/mod.ts";
+import { UsageError } from "./command.ts";
+import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
 export type { ProberChoice };
 export { UsageError };

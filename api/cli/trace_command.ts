@@ -1,6 +1,5 @@
 // `pingwatcher trace HOST`: an mtr-like trace that stores nothing.
-import { systemAddressLookup } from "../../engine/dns.ts";
-import { selectProber } from "../../engine/probers/mod.ts";
+import { selectProber, systemAddressLookup } from "../../engine/mod.ts";
 import type { Command } from "./command.ts";
 import { runTrace } from "./trace.ts";
 import { TRACE_USAGE } from "./trace_args.ts";

@@ -1,7 +1,5 @@
 // What `trace` prints: the JSON document and the mtr-like table.
-import { NO_NAME } from "../../engine/dns.ts";
-import type { HopStats } from "../../engine/stats.ts";
-import type { Protocol } from "../../engine/types.ts";
+import { type HopStats, NO_NAME, type Protocol } from "../../engine/mod.ts";
 
 export interface TraceJsonHop {
   hop: number;

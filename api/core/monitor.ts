@@ -3,16 +3,18 @@
 // changes are written to the store first, then applied to the engine at once; refusals are
 // CoreErrors (the API maps them to HTTP in api/errors.ts). Subscribers hear each engine event
 // after it was recorded, through the one subscription offered here.
-import type { Engine, EngineEvent } from "../../engine/engine.ts";
-import { log } from "../../engine/log.ts";
-import { recordEngineEvent } from "../../engine/record.ts";
 import {
+  type Engine,
+  type EngineEvent,
+  log,
   OptionsError,
+  type Prober,
+  proberLimitation,
+  recordEngineEvent,
   resolveTargetOptions,
+  type TargetOptions,
   type TargetOptionsInput,
-} from "../../engine/options.ts";
-import { proberLimitation } from "../../engine/probers/mod.ts";
-import type { Prober, TargetOptions } from "../../engine/types.ts";
+} from "../../engine/mod.ts";
 import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
 import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
 import { followPreset } from "./presets.ts";

@@ -2,8 +2,12 @@
 // so "explicit" is read from them: a field that still holds what the previous version of the
 // preset gave it (or the default, where the preset was silent) follows the preset; any other value
 // was set on the target itself and wins. Keys removed from the preset fall back to defaults.
-import { DEFAULT_OPTIONS, DEFAULT_PORTS, type TargetOptionsInput } from "../../engine/options.ts";
-import type { TargetOptions } from "../../engine/types.ts";
+import {
+  DEFAULT_OPTIONS,
+  DEFAULT_PORTS,
+  type TargetOptions,
+  type TargetOptionsInput,
+} from "../../engine/mod.ts";
 
 type Key = keyof TargetOptions;
 

@@ -1,6 +1,6 @@
 // Turning API-shaped target input into engine input, with refusals as CoreErrors that name the
 // API's field (interval, not intervalMs).
-import { OptionsError, parseHost } from "../../engine/options.ts";
+import { OptionsError, parseHost } from "../../engine/mod.ts";
 import { configurationOptions } from "../schemas.ts";
 import { invalid } from "./errors.ts";
 

@@ -1,12 +1,7 @@
 // Named configurations: presets of engine options. Targets created or updated with
 // `configuration: NAME` take its options; changing a configuration re-applies it to them.
-import { NameTakenError } from "../../store/mod.ts";
-import type { ConfigurationRecord } from "../../store/mod.ts";
-import {
-  OptionsError,
-  resolveTargetOptions,
-  type TargetOptionsInput,
-} from "../../engine/options.ts";
+import { type ConfigurationRecord, NameTakenError } from "../../store/mod.ts";
+import { OptionsError, resolveTargetOptions, type TargetOptionsInput } from "../../engine/mod.ts";
 import { ApiError, conflict, jsonResponse, notFound } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
 import {

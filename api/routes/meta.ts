@@ -1,7 +1,7 @@
 // Health, version, the OpenAPI document, and what this server offers (probers, alert action
 // types with their forms), read from the registries so clients never keep their own lists.
 import { actionForms } from "../../alerts/mod.ts";
-import { PROBERS } from "../../engine/probers/mod.ts";
+import { PROBERS } from "../../engine/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import { openApiDocument } from "../openapi.ts";
 import type { Route } from "../router.ts";

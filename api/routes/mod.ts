@@ -23,3 +23,4 @@ export const ROUTES: readonly Route[] = [
   ...alertRoutes,
   ...commentRoutes,
 ];
+export { summaryRows } from "./summary.ts";

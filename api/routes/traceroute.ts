@@ -1,9 +1,13 @@
 // POST /api/traceroute: a one-shot trace of any host; POST /api/targets/{id}/traceroute: of a target
 // with its own settings. Neither stores anything.
 import { z } from "zod";
-import { OptionsError, parseHost, resolveTargetOptions } from "../../engine/options.ts";
-import { proberLimitation } from "../../engine/probers/mod.ts";
-import type { TargetOptions } from "../../engine/types.ts";
+import {
+  OptionsError,
+  parseHost,
+  proberLimitation,
+  resolveTargetOptions,
+  type TargetOptions,
+} from "../../engine/mod.ts";
 import { ApiError, jsonResponse } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { engineInputOf, optionFields } from "../schemas.ts";

@@ -5,7 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { ManualClock } from "../../engine/mod.ts";
 import { openSqliteStore } from "../../store/mod.ts";
-import { parseCleanupArgs, runCleanup } from "../../store/cli/cleanup.ts";
+import { parseCleanupArgs, runCleanup } from "../../api/cli/cleanup.ts";
 import { OPTIONS, T0 } from "./builders.ts";
 import { syntheticRounds } from "./history_builders.ts";
 

@@ -3,15 +3,14 @@
 // bar when it is a terminal; the final line goes to stdout.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { DEFAULT_OPTIONS } from "../../engine/options.ts";
-import type { Clock } from "../../engine/types.ts";
+import { type Clock, DEFAULT_OPTIONS } from "../../engine/mod.ts";
 import {
   MAX_SYNTHETIC_TARGETS,
   roundsPerTarget,
+  type Store,
   syntheticHistory,
   syntheticTargets,
-} from "../synthetic.ts";
-import type { Store } from "../types.ts";
+} from "../../store/mod.ts";
 
 export const SEED_USAGE = `Usage: pingwatcher seed --targets N --days D --interval SECONDS [options]
 

@@ -5,9 +5,13 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Clock } from "../../engine/mod.ts";
-import { openStore, StoreUrlError } from "../open.ts";
-import { DEFAULT_RETENTION_DAYS, resolveRetention } from "../retention_policy.ts";
-import type { MaintenanceStore } from "../types.ts";
+import {
+  DEFAULT_RETENTION_DAYS,
+  type MaintenanceStore,
+  openStore,
+  resolveRetention,
+  StoreUrlError,
+} from "../../store/mod.ts";
 
 export const CLEANUP_USAGE = `Usage: pingwatcher cleanup [options]
 

@@ -1,11 +1,11 @@
-// The synthetic history generator (store/synthetic.ts) and the `seed` command (store/cli/seed.ts).
+// The synthetic history generator (store/synthetic.ts) and the `seed` command (api/cli/seed.ts).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../engine/clock.ts";
 import type { Round } from "../../engine/types.ts";
-import { parseSeedArgs, runSeed, type SeedDeps } from "../../store/cli/seed.ts";
+import { parseSeedArgs, runSeed, type SeedDeps } from "../../api/cli/seed.ts";
 import { openSqliteStore } from "../../store/mod.ts";
 import {
   roundsPerTarget,
