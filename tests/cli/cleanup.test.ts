@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { ManualClock } from "../../engine/mod.ts";
 import { openSqliteStore } from "../../store/mod.ts";
 import { parseCleanupArgs, runCleanup } from "../../api/cli/cleanup.ts";
-import { OPTIONS, T0 } from "./builders.ts";
-import { syntheticRounds } from "./history_builders.ts";
+import { OPTIONS, T0 } from "../store/builders.ts";
+import { syntheticRounds } from "../store/history_builders.ts";
 
 const DAY = 86_400_000;
 
