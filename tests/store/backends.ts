@@ -18,7 +18,7 @@ globalThis.addEventListener("unload", () => {
   for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
 });
 
-function tempDbPath(): string {
+export function tempDbPath(): string {
   const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
   dirs.push(dir);
   return `${dir}/store.db`;

@@ -6,17 +6,7 @@ import { ManualClock } from "../../engine/clock.ts";
 import { openSqliteStore } from "../../store/mod.ts";
 import { captureLog, OPTIONS, T0 } from "./builders.ts";
 import { syntheticRounds } from "./history_builders.ts";
-
-const dirs: string[] = [];
-globalThis.addEventListener("unload", () => {
-  for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
-});
-
-function tempDbPath(): string {
-  const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-history-sqlite-" });
-  dirs.push(dir);
-  return `${dir}/store.db`;
-}
+import { tempDbPath } from "./backends.ts";
 
 function count(db: DatabaseSync, table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

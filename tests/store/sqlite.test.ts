@@ -6,17 +6,7 @@ import { ManualClock } from "../../engine/mod.ts";
 import { openSqliteStore } from "../../store/mod.ts";
 import { migrate, MIGRATIONS, userVersion } from "../../store/sqlite/mod.ts";
 import { captureLog, OPTIONS, plainRound, T0, varietyRounds } from "./builders.ts";
-
-const dirs: string[] = [];
-globalThis.addEventListener("unload", () => {
-  for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
-});
-
-function tempDbPath(): string {
-  const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
-  dirs.push(dir);
-  return `${dir}/store.db`;
-}
+import { tempDbPath } from "./backends.ts";
 
 Deno.test("sqlite - targets, rounds, routes and names survive closing and reopening", async () => {
   const path = tempDbPath();
