@@ -99,12 +99,6 @@ export function apiFieldsOf(options: TargetOptions) {
   };
 }
 
-/** Engine options as resolved input (to merge a preset over them). */
-export function inputOfResolved(options: TargetOptions): TargetOptionsInput {
-  const { port, protocol, ...rest } = options;
-  return protocol === "icmp" ? { ...rest, protocol } : { ...rest, protocol, port };
-}
-
 // Query strings and path parameters arrive as text.
 const intText = z.string().regex(/^-?\d{1,16}$/, "must be a whole number").transform(Number);
 export const epochMs = intText.describe("epoch milliseconds");

@@ -7,6 +7,7 @@ export {
   type StoreBackend,
   StoreUrlError,
 } from "./open.ts";
+export { fieldsDifferingFrom } from "./explicit_fields.ts";
 export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
 export type {
   DnsName,

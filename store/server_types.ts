@@ -38,6 +38,11 @@ export interface TargetMeta {
   configuration: string | null;
   /** A read-only target imported from an export: never probed, never changed. */
   replay: boolean;
+  /**
+   * The option fields the target set itself (engine units). Its options are its configuration's
+   * fields under these; a field not here follows the configuration, else the default.
+   */
+  explicit: TargetOptionsInput;
 }
 
 export interface ApiTokenRecord {
@@ -62,7 +67,10 @@ export interface ServerRecordStore {
     id: number,
     patch: { name?: string; options?: TargetOptionsInput },
   ): Promise<ConfigurationRecord | null>;
-  /** Targets following it keep their options and lose the link. */
+  /**
+   * Targets following it keep their options and lose the link: what they took from it becomes
+   * their own (added to `explicit` where it differs from the defaults).
+   */
   removeConfiguration(id: number): Promise<boolean>;
 
   // Sessions.
@@ -75,7 +83,7 @@ export interface ServerRecordStore {
   ): Promise<SessionRecord | null>;
   removeSession(id: number): Promise<boolean>;
 
-  // Per-target server metadata (missing = no configuration, not a replay).
+  // Per-target server metadata (missing = no configuration, not a replay, no explicit fields).
   targetMeta(targetId: number): Promise<TargetMeta>;
   allTargetMeta(): Promise<Map<number, TargetMeta>>;
   setTargetMeta(meta: TargetMeta): Promise<void>;

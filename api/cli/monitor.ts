@@ -18,7 +18,7 @@ import type { Store } from "../../store/mod.ts";
 import { MonitorService } from "../core/mod.ts";
 import { UsageError } from "./command.ts";
 import { renderSummary, type SummaryTarget } from "./summary.ts";
-import { TARGET_FLAG_SPEC, targetOptionsOf } from "./target_flags.ts";
+import { addFlaggedTarget, TARGET_FLAG_SPEC, targetOptionsOf } from "./target_flags.ts";
 
 export interface MonitorArgs {
   hosts: string[];
@@ -155,7 +155,7 @@ export async function ensureTargets(store: Store, args: MonitorArgs): Promise<Ta
   const known = new Set(existing.map((t) => t.host));
   for (const host of args.hosts) {
     if (known.has(host)) continue;
-    existing.push(await store.addTarget({ host, options: args.options }));
+    existing.push(await addFlaggedTarget(store, host, args.options));
     known.add(host);
   }
   return existing;

@@ -17,6 +17,7 @@ import type { HandlerOptions } from "../handler.ts";
 import { serve } from "../server.ts";
 import { UsageError } from "./command.ts";
 import { databasePath } from "./paths.ts";
+import { addFlaggedTarget } from "./target_flags.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
 
 export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5 } as const;
@@ -150,7 +151,7 @@ async function addHosts(store: Store, args: ServeArgs): Promise<void> {
   const known = new Set((await store.listTargets()).map((t) => t.host));
   for (const host of args.hosts) {
     if (known.has(host)) continue;
-    await store.addTarget({ host, options: args.options });
+    await addFlaggedTarget(store, host, args.options);
     known.add(host);
     log.info(`added target ${host}`);
   }

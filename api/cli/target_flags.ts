@@ -9,6 +9,7 @@ import {
   type TargetOptions,
   type TargetOptionsInput,
 } from "../../engine/mod.ts";
+import { fieldsDifferingFrom, type Store, type TargetRecord } from "../../store/mod.ts";
 import { UsageError } from "./command.ts";
 
 export const TARGET_FLAG_SPEC = {
@@ -107,4 +108,19 @@ export function targetOptionsOf(
 
 function pick(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(TARGET_FLAG_SPEC).map((key) => [key, values[key]]));
+}
+
+/**
+ * Adds a HOST named on the command line. The flags' options are its own (they differ from the
+ * defaults), so a configuration applied later does not take them away.
+ */
+export async function addFlaggedTarget(
+  store: Store,
+  host: string,
+  options: TargetOptions,
+): Promise<TargetRecord> {
+  const record = await store.addTarget({ host, options });
+  const explicit = fieldsDifferingFrom(options);
+  await store.setTargetMeta({ targetId: record.id, configuration: null, replay: false, explicit });
+  return record;
 }

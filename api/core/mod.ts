@@ -3,4 +3,4 @@ export { MonitorService } from "./monitor.ts";
 export type { MonitorServiceOptions, TargetView } from "./monitor.ts";
 export { CoreError } from "./errors.ts";
 export type { CoreErrorKind, FieldIssue } from "./errors.ts";
-export { followPreset } from "./presets.ts";
+export { patchExplicit, targetInput } from "./presets.ts";

@@ -17,14 +17,13 @@ import {
 } from "../../engine/mod.ts";
 import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
 import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
-import { followPreset } from "./presets.ts";
+import { patchExplicit, targetInput } from "./presets.ts";
 import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
 import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
   configurationOptions,
   engineInputOf,
-  inputOfResolved,
   type TargetCreate,
   type TargetPatchInput,
 } from "../schemas.ts";
@@ -52,8 +51,6 @@ export class MonitorService {
   readonly prober: Prober;
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lastError = new Map<number, string>();
-  /** Each configuration's options as its targets last took them (by id; names can change). */
-  readonly #presets = new Map<number, TargetOptionsInput>();
   #unsubscribe: (() => void) | null = null;
 
   constructor(options: MonitorServiceOptions) {
@@ -65,9 +62,6 @@ export class MonitorService {
   /** Subscribes to the engine and starts every target that is neither paused nor a replay. */
   async start(): Promise<void> {
     this.#unsubscribe = this.engine.subscribe((event) => this.#onEvent(event));
-    for (const config of await this.store.listConfigurations()) {
-      this.#presets.set(config.id, config.options);
-    }
     const meta = await this.store.allTargetMeta();
     for (const target of await this.store.listTargets()) {
       if (target.paused || meta.get(target.id)?.replay) continue;
@@ -102,9 +96,10 @@ export class MonitorService {
     const host = checkHost(input.host);
     const preset = await this.#preset(input.configuration ?? null);
     const explicit = engineInputOf(input);
-    const options = this.#resolve({ ...(preset?.options ?? {}) }, explicit);
+    const options = this.#resolve(targetInput(preset?.options ?? {}, explicit), explicit);
     const record = await this.store.addTarget({ host, label: input.label ?? null, options });
-    const meta = { targetId: record.id, configuration: preset?.name ?? null, replay: false };
+    const configuration = preset?.name ?? null;
+    const meta = { targetId: record.id, configuration, replay: false, explicit };
     await this.store.setTargetMeta(meta);
     this.engine.setTarget(record);
     return this.#view(record, meta);
@@ -113,20 +108,21 @@ export class MonitorService {
   async update(id: number, patch: TargetPatchInput): Promise<TargetView> {
     const { record, meta } = await this.#load(id);
     if (meta.replay) throw readOnly("a replay target cannot be changed");
-    let configuration = meta.configuration;
-    let base = inputOfResolved(record.options);
-    if (patch.configuration !== undefined) {
-      const preset = await this.#preset(patch.configuration);
-      configuration = preset?.name ?? null;
-      if (preset) base = { ...base, ...preset.options };
-    }
-    const explicit = engineInputOf(patch);
-    if (explicit.protocol && explicit.protocol !== record.options.protocol) delete base.port;
-    const options = this.#resolve(base, explicit);
+    const preset = patch.configuration !== undefined
+      ? await this.#preset(patch.configuration)
+      : await this.#followed(meta.configuration);
+    const set = engineInputOf(patch);
+    const explicit = patchExplicit(meta.explicit, {
+      set,
+      clearPort: patch.port === null,
+      protocolChanged: set.protocol !== undefined && set.protocol !== record.options.protocol,
+    });
+    const options = this.#resolve(targetInput(preset?.options ?? {}, explicit), set);
     const label = patch.label !== undefined ? patch.label : record.label;
     const updated = await this.store.updateTarget(id, { label, options });
     if (!updated) throw targetNotFound(id);
-    const nextMeta = { ...meta, configuration };
+    const configuration = preset?.name ?? null;
+    const nextMeta = { ...meta, configuration, explicit };
     await this.store.setTargetMeta(nextMeta);
     if (!updated.paused) this.engine.setTarget(updated);
     return this.#view(updated, nextMeta);
@@ -162,29 +158,25 @@ export class MonitorService {
    * it set itself; keys removed from the preset fall back to the defaults.
    */
   async reapplyConfiguration(config: ConfigurationRecord): Promise<number> {
-    const previous = this.#presets.get(config.id) ?? config.options;
-    const meta = await this.store.allTargetMeta();
-    const ids = [...meta.values()].filter((m) => m.configuration === config.name && !m.replay)
-      .map((m) => m.targetId);
-    for (const id of ids) {
-      const { record } = await this.#load(id);
-      const input = followPreset(record.options, { previous, next: config.options });
-      const options = this.#resolve(input, {});
-      const updated = await this.store.updateTarget(id, { options });
+    const followers = [...(await this.store.allTargetMeta()).values()]
+      .filter((m) => m.configuration === config.name && !m.replay);
+    for (const meta of followers) {
+      const options = this.#resolve(targetInput(config.options, meta.explicit), {});
+      const updated = await this.store.updateTarget(meta.targetId, { options });
       if (updated && !updated.paused) this.engine.setTarget(updated);
     }
-    this.#presets.set(config.id, config.options);
-    return ids.length;
+    return followers.length;
   }
 
   /** Stores an export as a new read-only replay target (paused forever, never probed). */
   async importReplay(doc: ImportDocument): Promise<TargetView> {
     const host = checkHost(doc.target.host);
     const fields = configurationOptions.safeParse(pickOptionFields(doc.target));
-    const options = resolveTargetOptions(fields.success ? engineInputOf(fields.data) : {});
+    const explicit = fields.success ? engineInputOf(fields.data) : {};
+    const options = resolveTargetOptions(explicit);
     const label = doc.target.label ?? `replay of ${host}`;
     const record = await this.store.addTarget({ host, label, options, paused: true });
-    const meta = { targetId: record.id, configuration: null, replay: true };
+    const meta = { targetId: record.id, configuration: null, replay: true, explicit };
     await this.store.setTargetMeta(meta);
     try {
       doc.rounds.forEach((round, i) => {
@@ -224,16 +216,25 @@ export class MonitorService {
     if (!preset) {
       throw invalid("unknown_configuration", `configuration: "${name}" does not exist`);
     }
-    this.#presets.set(preset.id, preset.options);
     return preset;
   }
 
-  #resolve(base: TargetOptionsInput, explicit: TargetOptionsInput): TargetOptions {
-    const merged = { ...base, ...explicit };
-    if ((merged.protocol ?? "icmp") === "icmp" && explicit.port === undefined) delete merged.port;
+  /** The configuration a target follows now (null if none, or if it went away meanwhile). */
+  async #followed(name: string | null): Promise<ConfigurationRecord | null> {
+    return name === null ? null : await this.store.configurationByName(name);
+  }
+
+  /**
+   * Resolves a target's input; `request` is what this call's caller sent, so a port it gave
+   * with icmp is refused rather than dropped like a recorded one the protocol no longer uses.
+   */
+  #resolve(input: TargetOptionsInput, request: TargetOptionsInput): TargetOptions {
     let options: TargetOptions;
     try {
-      options = resolveTargetOptions(merged);
+      options = resolveTargetOptions(input);
+      if (request.port !== undefined && options.protocol === "icmp") {
+        throw new OptionsError("port", "a port only applies to udp and tcp");
+      }
     } catch (error) {
       if (!(error instanceof OptionsError)) throw error;
       throw invalid("invalid_body", error.message, [{

@@ -1,48 +1,36 @@
-// How a target follows a named configuration. The store keeps only a target's resolved options,
-// so "explicit" is read from them: a field that still holds what the previous version of the
-// preset gave it (or the default, where the preset was silent) follows the preset; any other value
-// was set on the target itself and wins. Keys removed from the preset fall back to defaults.
-import {
-  DEFAULT_OPTIONS,
-  DEFAULT_PORTS,
-  type TargetOptions,
-  type TargetOptionsInput,
-} from "../../engine/mod.ts";
+// How a target follows a named configuration. The store records which option fields the target
+// set itself (TargetMeta.explicit); its options are always the configuration's fields under
+// those, resolved with the defaults. So an explicit field wins even when it equals the preset's
+// value, and a key removed from the preset falls back to the default.
+import { DEFAULT_OPTIONS, type TargetOptionsInput } from "../../engine/mod.ts";
 
-type Key = keyof TargetOptions;
-
-const KEYS = Object.keys(DEFAULT_OPTIONS) as Key[];
-
-/** The value a preset gives a field: its own, else the default (port depends on protocol). */
-function presetValue(preset: TargetOptionsInput, key: Key): unknown {
-  if (key === "port") {
-    const protocol = preset.protocol ?? DEFAULT_OPTIONS.protocol;
-    return protocol === "icmp" ? 0 : preset.port ?? DEFAULT_PORTS[protocol];
-  }
-  return preset[key as keyof TargetOptionsInput] ?? DEFAULT_OPTIONS[key];
+/**
+ * The input a target resolves from. A port belongs to its protocol: the preset's applies only
+ * when the target keeps the preset's protocol, and none applies to icmp.
+ */
+export function targetInput(
+  preset: TargetOptionsInput,
+  explicit: TargetOptionsInput,
+): TargetOptionsInput {
+  const input = { ...preset, ...explicit };
+  const protocol = input.protocol ?? DEFAULT_OPTIONS.protocol;
+  const presetProtocol = preset.protocol ?? DEFAULT_OPTIONS.protocol;
+  if (explicit.port === undefined && presetProtocol !== protocol) delete input.port;
+  if (protocol === "icmp") delete input.port;
+  return input;
 }
 
 /**
- * The input for a target that followed `previous` and now follows `next`: fields the target set
- * itself stay; the rest take `next`'s values or the defaults.
+ * The explicit fields after a patch: fields it sets are added; a cleared port is removed (it
+ * follows the preset or the default again); a new protocol without a port drops the own port,
+ * which belonged to the old protocol.
  */
-export function followPreset(
-  current: TargetOptions,
-  presets: { previous: TargetOptionsInput; next: TargetOptionsInput },
+export function patchExplicit(
+  explicit: TargetOptionsInput,
+  patch: { set: TargetOptionsInput; clearPort: boolean; protocolChanged: boolean },
 ): TargetOptionsInput {
-  const input: Record<string, unknown> = {};
-  for (const key of KEYS) {
-    if (key === "port") continue;
-    const own = current[key] !== presetValue(presets.previous, key);
-    const value = own ? current[key] : presets.next[key as keyof TargetOptionsInput];
-    if (value !== undefined) input[key] = value;
-  }
-  const protocol = (input.protocol ?? DEFAULT_OPTIONS.protocol) as TargetOptions["protocol"];
-  if (protocol !== "icmp") {
-    const ownPort = current.protocol === protocol &&
-      current.port !== presetValue(presets.previous, "port");
-    const port = ownPort ? current.port : presets.next.port;
-    if (port !== undefined && port !== 0) input.port = port;
-  }
-  return input as TargetOptionsInput;
+  const next = { ...explicit, ...patch.set };
+  const dropPort = patch.clearPort || (patch.protocolChanged && patch.set.port === undefined);
+  if (dropPort) delete next.port;
+  return next;
 }

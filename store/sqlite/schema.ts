@@ -6,10 +6,16 @@
 import { DatabaseSync } from "node:sqlite";
 import { COMPONENT_MIGRATIONS } from "./schema_components.ts";
 
+/**
+ * One schema step: SQL, or a function for a step SQL cannot say on its own (filling a new column
+ * from what older rows hold). Either runs inside the step's transaction.
+ */
+export type Migration = string | ((db: DatabaseSync) => void);
+
 /** A component's own ordered migrations, tracked by name in schema_versions. */
 export interface MigrationSet {
   name: string;
-  migrations: readonly string[];
+  migrations: readonly Migration[];
 }
 
 export const MIGRATIONS: readonly string[] = [
@@ -131,7 +137,9 @@ function migrateComponent(db: DatabaseSync, set: MigrationSet): void {
   );
   for (let version = current + 1; version <= set.migrations.length; version++) {
     inTransaction(db, () => {
-      db.exec(set.migrations[version - 1]);
+      const step = set.migrations[version - 1];
+      if (typeof step === "string") db.exec(step);
+      else step(db);
       save.run(set.name, version);
     });
   }

@@ -1,5 +1,9 @@
 // Server tables: named configurations, sessions, users and tokens. See store/schema.ts.
+import type { DatabaseSync } from "node:sqlite";
+import type { TargetOptionsInput } from "../../engine/mod.ts";
+import { fieldsDifferingFrom } from "../explicit_fields.ts";
 import type { MigrationSet } from "./schema.ts";
+import { targetOf, type TargetRow } from "./target_row.ts";
 
 export const SERVER_MIGRATIONS: MigrationSet = {
   name: "server",
@@ -45,5 +49,29 @@ export const SERVER_MIGRATIONS: MigrationSet = {
       last_used_at INTEGER
     );
     `,
+    // 2: the option fields each target set itself (JSON TargetOptionsInput), see addExplicit.
+    addExplicit,
   ],
 };
+
+/**
+ * Adds target_meta.explicit. Older rows kept only resolved options, so their own fields are read
+ * back once, here: those differing from what the target's configuration (or, without one, the
+ * defaults) gives. Targets without a meta row get one, so every target has its fields recorded.
+ */
+function addExplicit(db: DatabaseSync): void {
+  db.exec(`
+    ALTER TABLE target_meta ADD COLUMN explicit TEXT NOT NULL DEFAULT '{}';
+    INSERT INTO target_meta (target_id)
+      SELECT id FROM targets WHERE id NOT IN (SELECT target_id FROM target_meta);
+  `);
+  const rows = db.prepare(
+    "SELECT t.*, c.options AS preset FROM target_meta m JOIN targets t ON t.id = m.target_id " +
+      "LEFT JOIN configurations c ON c.name = m.configuration",
+  ).all() as unknown as (TargetRow & { preset: string | null })[];
+  const save = db.prepare("UPDATE target_meta SET explicit = ? WHERE target_id = ?");
+  for (const row of rows) {
+    const preset = row.preset === null ? {} : JSON.parse(row.preset) as TargetOptionsInput;
+    save.run(JSON.stringify(fieldsDifferingFrom(targetOf(row).options, preset)), row.id);
+  }
+}

@@ -11,6 +11,9 @@ import {
   type TargetMeta,
 } from "../server_types.ts";
 import { createRoundPager } from "./server_rounds.ts";
+import { fieldsDifferingFrom } from "../explicit_fields.ts";
+import { inTransaction } from "./schema.ts";
+import { targetOf, type TargetRow } from "./target_row.ts";
 
 /** Runs synchronous work as a Promise (and refuses once the store is closed). */
 export type Runner = <T>(work: () => T) => Promise<T>;
@@ -67,9 +70,16 @@ function prepare(db: DatabaseSync) {
     getMeta: db.prepare("SELECT * FROM target_meta WHERE target_id = ?"),
     allMeta: db.prepare("SELECT * FROM target_meta"),
     putMeta: db.prepare(
-      "INSERT INTO target_meta (target_id, configuration, replay) VALUES (?, ?, ?) " +
+      "INSERT INTO target_meta (target_id, configuration, replay, explicit) VALUES (?, ?, ?, ?) " +
         "ON CONFLICT (target_id) DO UPDATE SET configuration = excluded.configuration, " +
-        "replay = excluded.replay",
+        "replay = excluded.replay, explicit = excluded.explicit",
+    ),
+    followers: db.prepare(
+      "SELECT t.*, m.explicit FROM target_meta m JOIN targets t ON t.id = m.target_id " +
+        "WHERE m.configuration = ?",
+    ),
+    unlink: db.prepare(
+      "UPDATE target_meta SET configuration = NULL, explicit = ? WHERE target_id = ?",
     ),
     getPassword: db.prepare("SELECT hash FROM server_password WHERE id = 1"),
     putPassword: db.prepare(
@@ -120,7 +130,12 @@ function tokenOf(row: TokenRow): ApiTokenRecord {
 }
 
 function metaOf(row: MetaRow): TargetMeta {
-  return { targetId: row.target_id, configuration: row.configuration, replay: row.replay === 1 };
+  return {
+    targetId: row.target_id,
+    configuration: row.configuration,
+    replay: row.replay === 1,
+    explicit: JSON.parse(row.explicit) as TargetOptionsInput,
+  };
 }
 
 /** Turns SQLite's UNIQUE failure on a name into NameTakenError. */
@@ -137,6 +152,7 @@ interface MetaRow {
   target_id: number;
   configuration: string | null;
   replay: number;
+  explicit: string;
 }
 
 export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): ServerStore {
@@ -195,12 +211,19 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
     listConfigurations: () => run(() => all<ConfigurationRow>(sql.listConfigs).map(configOf)),
     updateConfiguration: (id, patch) => run(() => updateConfiguration(id, patch)),
     removeConfiguration: (id) =>
-      run(() => {
-        const current = getConfig(id);
-        if (!current) return false;
-        sql.renameConfigLinks.run(null, current.name);
-        return sql.deleteConfig.run(id).changes > 0;
-      }),
+      run(() =>
+        inTransaction(db, () => {
+          const current = getConfig(id);
+          if (!current) return false;
+          // Keeps each follower's options: what it took from the preset becomes its own.
+          for (const row of all<TargetRow & { explicit: string }>(sql.followers, current.name)) {
+            const own = JSON.parse(row.explicit) as TargetOptionsInput;
+            const explicit = { ...fieldsDifferingFrom(targetOf(row).options), ...own };
+            sql.unlink.run(JSON.stringify(explicit), row.id);
+          }
+          return sql.deleteConfig.run(id).changes > 0;
+        })
+      ),
     addSession: (input) =>
       run(() => {
         const { targetId, name, start, end } = input;
@@ -222,13 +245,14 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
     targetMeta: (targetId) =>
       run(() => {
         const row = one<MetaRow>(sql.getMeta, targetId);
-        return row ? metaOf(row) : { targetId, configuration: null, replay: false };
+        return row ? metaOf(row) : { targetId, configuration: null, replay: false, explicit: {} };
       }),
     allTargetMeta: () =>
       run(() => new Map(all<MetaRow>(sql.allMeta).map((row) => [row.target_id, metaOf(row)]))),
     setTargetMeta: (meta) =>
       run(() => {
-        sql.putMeta.run(meta.targetId, meta.configuration, meta.replay ? 1 : 0);
+        const explicit = JSON.stringify(meta.explicit);
+        sql.putMeta.run(meta.targetId, meta.configuration, meta.replay ? 1 : 0, explicit);
       }),
     passwordHash: () => run(() => one<{ hash: string }>(sql.getPassword)?.hash ?? null),
     setPasswordHash: (hash) =>

@@ -16,6 +16,7 @@ import { createSqliteHistory } from "./history.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { createSqliteAlertStore } from "./alerts.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
+import { targetOf, type TargetRow } from "./target_row.ts";
 import type { DnsName, Store, StoredRouteChange, TargetRecord } from "../types.ts";
 
 export type { FlushInfo } from "./rounds.ts";
@@ -31,23 +32,6 @@ export interface SqliteStoreOptions {
   onFlush?: (info: FlushInfo) => void;
   /** Days each history tier is kept (defaults: raw 3, 1-minute 30, 1-hour 1825). */
   retention?: RetentionOptions;
-}
-
-interface TargetRow {
-  id: number;
-  host: string;
-  label: string | null;
-  protocol: TargetOptions["protocol"];
-  packet_size_bytes: number;
-  timeout_ms: number;
-  max_hops: number;
-  inter_packet_delay_ms: number;
-  interval_ms: number;
-  final_hop_only: number;
-  port: number;
-  ip_version: 4 | 6 | null;
-  paused: number;
-  created_at: number;
 }
 
 const TARGET_COLUMNS = "host, label, protocol, packet_size_bytes, timeout_ms, max_hops, " +
@@ -265,27 +249,6 @@ function targetValues(target: {
     o.ipVersion,
     target.paused ? 1 : 0,
   ];
-}
-
-function targetOf(row: TargetRow): TargetRecord {
-  return {
-    id: row.id,
-    host: row.host,
-    label: row.label,
-    options: {
-      protocol: row.protocol,
-      packetSizeBytes: row.packet_size_bytes,
-      timeoutMs: row.timeout_ms,
-      maxHops: row.max_hops,
-      interPacketDelayMs: row.inter_packet_delay_ms,
-      intervalMs: row.interval_ms,
-      finalHopOnly: row.final_hop_only === 1,
-      port: row.port,
-      ipVersion: row.ip_version,
-    },
-    paused: row.paused === 1,
-    createdAt: row.created_at,
-  };
 }
 
 interface RouteRow {

@@ -1,9 +1,8 @@
 // The application core (api/core): one monitor service, one subscription after recording,
 // domain errors instead of HTTP errors, and how a target follows a configuration.
 import assert from "node:assert/strict";
-import { CoreError, followPreset } from "../../api/core/mod.ts";
+import { CoreError, patchExplicit, targetInput } from "../../api/core/mod.ts";
 import type { EngineEvent } from "../../engine/engine.ts";
-import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import { driveUntil } from "../engine/helpers.ts";
 import { DEST, setup } from "./helpers.ts";
 
@@ -49,26 +48,38 @@ Deno.test("core - refusals are domain errors, not HTTP errors", async () => {
 });
 
 Deno.test("core - following a preset: own fields stay, removed keys fall back to defaults", () => {
-  const current = { ...DEFAULT_OPTIONS, intervalMs: 1000, timeoutMs: 5000, maxHops: 12 };
-  const input = followPreset(current, {
-    previous: { intervalMs: 7000, timeoutMs: 5000, maxHops: 12 },
-    next: { intervalMs: 9000, maxHops: 20 },
-  });
+  const explicit = { intervalMs: 1000 };
+  const input = targetInput({ intervalMs: 9000, maxHops: 20 }, explicit);
   assert.equal(input.intervalMs, 1000, "the target's own interval wins");
   assert.equal(input.maxHops, 20, "a followed field takes the new value");
   assert.equal(input.timeoutMs, undefined, "a removed key falls back to the default");
+  const same = targetInput({ intervalMs: 5000 }, { intervalMs: 7000 });
+  assert.equal(same.intervalMs, 7000, "an own value equal to the old preset's still wins");
 });
 
 Deno.test("core - a followed udp port is dropped with the preset, an own port stays", () => {
-  const udp = { ...DEFAULT_OPTIONS, protocol: "udp" as const };
-  const followed = followPreset({ ...udp, port: 5000 }, {
-    previous: { protocol: "udp", port: 5000 },
-    next: { protocol: "udp" },
-  });
+  const followed = targetInput({ protocol: "udp" }, {});
   assert.equal(followed.port, undefined);
-  const own = followPreset({ ...udp, port: 6000 }, {
-    previous: { protocol: "udp", port: 5000 },
-    next: { protocol: "udp" },
-  });
+  const own = targetInput({ protocol: "udp" }, { port: 6000 });
   assert.equal(own.port, 6000);
+  assert.equal(targetInput({ protocol: "udp", port: 5000 }, { protocol: "tcp" }).port, undefined);
+  assert.equal(targetInput({ protocol: "icmp" }, { port: 6000 }).port, undefined, "none for icmp");
+});
+
+Deno.test("core - a patch adds the fields it sets; a cleared or orphaned port goes", () => {
+  const explicit = { intervalMs: 1000, port: 6000 };
+  const set = { maxHops: 9 };
+  assert.deepEqual(patchExplicit(explicit, { set, clearPort: false, protocolChanged: false }), {
+    intervalMs: 1000,
+    port: 6000,
+    maxHops: 9,
+  });
+  const cleared = patchExplicit(explicit, { set: {}, clearPort: true, protocolChanged: false });
+  assert.deepEqual(cleared, { intervalMs: 1000 });
+  const tcp = patchExplicit(explicit, {
+    set: { protocol: "tcp" },
+    clearPort: false,
+    protocolChanged: true,
+  });
+  assert.deepEqual(tcp, { intervalMs: 1000, protocol: "tcp" });
 });

@@ -176,3 +176,93 @@ Deno.test("api targets - a changed configuration keeps each target's own fields 
     await t.close();
   }
 });
+
+Deno.test("api targets - an own interval equal to the configuration's survives its change", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/configurations", {
+      body: { name: "seven", options: { interval: 7, maxHops: 12 } },
+    });
+    const config = created.json.configuration;
+    const own = await t.call("POST", "/api/targets", {
+      body: { host: DEST, configuration: "seven", interval: 7 },
+    });
+    const follower = await t.call("POST", "/api/targets", {
+      body: { host: "127.0.0.2", configuration: "seven" },
+    });
+    assert.deepEqual([own.json.target.interval, follower.json.target.interval], [7, 7]);
+
+    const changed = await t.call("PATCH", `/api/configurations/${config.id}`, {
+      body: { options: { interval: 5 } },
+    });
+    assert.equal(changed.status, 200, changed.text);
+    const ownAfter = (await t.call("GET", `/api/targets/${own.json.target.id}`)).json.target;
+    const followerAfter =
+      (await t.call("GET", `/api/targets/${follower.json.target.id}`)).json.target;
+    assert.equal(ownAfter.interval, 7, "set on the target itself, so it stays");
+    assert.equal(followerAfter.interval, 5);
+    assert.deepEqual([ownAfter.maxHops, followerAfter.maxHops], [30, 30], "removed: default");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - applying or changing a configuration keeps an own 1 s interval (not 7 s)", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/configurations", {
+      body: { name: "slow", options: { interval: 5, timeout: 2 } },
+    });
+    const config = created.json.configuration;
+    const target = await t.call("POST", "/api/targets", { body: { host: DEST, interval: 1 } });
+    const id = target.json.target.id;
+    const applied = await t.call("POST", `/api/configurations/${config.id}/apply`, {
+      body: { targets: [id] },
+    });
+    assert.deepEqual([applied.json.targets[0].interval, applied.json.targets[0].timeout], [1, 2]);
+
+    await t.call("PATCH", `/api/configurations/${config.id}`, {
+      body: { options: { interval: 7, timeout: 2 } },
+    });
+    assert.equal((await t.call("GET", `/api/targets/${id}`)).json.target.interval, 1);
+
+    // Switching to another configuration keeps it too; the old one's timeout does not linger.
+    await t.call("POST", "/api/configurations", {
+      body: { name: "hops", options: { maxHops: 9 } },
+    });
+    const switched = await t.call("PATCH", `/api/targets/${id}`, {
+      body: { configuration: "hops" },
+    });
+    const view = switched.json.target;
+    assert.deepEqual([view.interval, view.timeout, view.maxHops], [1, 3, 9]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - a cleared port follows the configuration again", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/configurations", {
+      body: { name: "udp", options: { protocol: "udp", port: 5000 } },
+    });
+    const config = created.json.configuration;
+    const target = await t.call("POST", "/api/targets", {
+      body: { host: DEST, configuration: "udp", port: 6000 },
+    });
+    const id = target.json.target.id;
+    assert.equal(target.json.target.port, 6000);
+    const cleared = await t.call("PATCH", `/api/targets/${id}`, { body: { port: null } });
+    assert.equal(cleared.json.target.port, 5000);
+    await t.call("PATCH", `/api/configurations/${config.id}`, {
+      body: { options: { protocol: "udp", port: 5001 } },
+    });
+    assert.equal((await t.call("GET", `/api/targets/${id}`)).json.target.port, 5001);
+    const icmp = await t.call("POST", "/api/targets", {
+      body: { host: "127.0.0.2", protocol: "icmp", port: 1 },
+    });
+    assert.deepEqual([icmp.status, icmp.json.error.details?.[0]?.field], [400, "port"]);
+  } finally {
+    await t.close();
+  }
+});

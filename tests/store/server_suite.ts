@@ -22,6 +22,10 @@ export function serverRecordSuite(backend: TestBackend): void {
     });
   test("configurations: unique names, renames carry links, removal unlinks", configurations);
   test("sessions: ordered by start, patched, removed, and go with their target", sessions);
+  test(
+    "explicit fields: round trip, and a removed preset's values become the target's own",
+    explicitFields,
+  );
   test("credentials: password hash and API tokens", credentials);
   test("round pages: keyset cursor over flushed rounds", roundPages);
   if (backend.persistent) {
@@ -44,7 +48,12 @@ async function configurations(store: Store, clock: ManualClock): Promise<void> {
   assert.deepEqual((await store.listConfigurations()).map((c) => c.name), ["Alpha", "fast"]);
 
   const target = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
-  await store.setTargetMeta({ targetId: target.id, configuration: "fast", replay: false });
+  await store.setTargetMeta({
+    targetId: target.id,
+    configuration: "fast",
+    replay: false,
+    explicit: {},
+  });
   await clock.advance(5000);
   const renamed = await store.updateConfiguration(fast.id, { name: "quick" });
   assert.equal(renamed?.updatedAt, T0 + 5000);
@@ -61,6 +70,7 @@ async function configurations(store: Store, clock: ManualClock): Promise<void> {
     targetId: target.id,
     configuration: null,
     replay: false,
+    explicit: {},
   });
 }
 
@@ -96,11 +106,63 @@ async function sessions(store: Store): Promise<void> {
   assert.equal(await store.removeSession(late.id), false);
   assert.equal(await store.getSession(late.id), null);
 
-  await store.setTargetMeta({ targetId: b.id, configuration: null, replay: true });
+  await store.setTargetMeta({ targetId: b.id, configuration: null, replay: true, explicit: {} });
   assert.deepEqual([...(await store.allTargetMeta()).keys()], [b.id]);
   await store.removeTarget(b.id);
   assert.deepEqual(await store.listSessions(b.id), [], "sessions go with their target");
   assert.equal((await store.allTargetMeta()).size, 0, "metadata goes with its target");
+}
+
+async function explicitFields(store: Store): Promise<void> {
+  const preset = await store.addConfiguration({
+    name: "udp-slow",
+    options: { protocol: "udp", port: 5000, intervalMs: 7000 },
+  });
+  // Took udp, port 5000 and 7 s from the preset, set 7 s (the same value) and 9 hops itself.
+  const options = {
+    ...OPTIONS,
+    protocol: "udp" as const,
+    port: 5000,
+    intervalMs: 7000,
+    maxHops: 9,
+  };
+  const follower = await store.addTarget({ host: "10.0.0.1", options });
+  const explicit = { intervalMs: 7000, maxHops: 9, ipVersion: null };
+  await store.setTargetMeta({
+    targetId: follower.id,
+    configuration: "udp-slow",
+    replay: false,
+    explicit,
+  });
+  const other = await store.addTarget({ host: "10.0.0.2", options: OPTIONS });
+  assert.deepEqual((await store.targetMeta(other.id)).explicit, {}, "no row: no explicit fields");
+
+  assert.deepEqual(await store.targetMeta(follower.id), {
+    targetId: follower.id,
+    configuration: "udp-slow",
+    replay: false,
+    explicit,
+  });
+  assert.deepEqual((await store.allTargetMeta()).get(follower.id)?.explicit, explicit);
+  await store.setTargetMeta({
+    targetId: follower.id,
+    configuration: "udp-slow",
+    replay: false,
+    explicit: { maxHops: 9 },
+  });
+  assert.deepEqual(
+    (await store.targetMeta(follower.id)).explicit,
+    { maxHops: 9 },
+    "replaced, not merged",
+  );
+
+  await store.removeConfiguration(preset.id);
+  assert.deepEqual(await store.targetMeta(follower.id), {
+    targetId: follower.id,
+    configuration: null,
+    replay: false,
+    explicit: { protocol: "udp", port: 5000, intervalMs: 7000, maxHops: 9 },
+  }, "what it took from the preset is its own now, so it keeps its options");
 }
 
 async function credentials(store: Store): Promise<void> {
@@ -142,7 +204,12 @@ async function reopen(backend: TestBackend): Promise<void> {
   const first = open({ clock: new ManualClock(T0) });
   const target = await first.addTarget({ host: "10.0.0.1", options: OPTIONS });
   await first.addConfiguration({ name: "c", options: { maxHops: 5 } });
-  await first.setTargetMeta({ targetId: target.id, configuration: "c", replay: true });
+  await first.setTargetMeta({
+    targetId: target.id,
+    configuration: "c",
+    replay: true,
+    explicit: { intervalMs: 1000, ipVersion: null },
+  });
   await first.setPasswordHash("h");
   await first.addApiToken({ name: "t", tokenHash: "th" });
   await first.addSession({ targetId: target.id, name: "s", start: T0, end: T0 + 1 });
@@ -154,6 +221,7 @@ async function reopen(backend: TestBackend): Promise<void> {
       targetId: target.id,
       configuration: "c",
       replay: true,
+      explicit: { intervalMs: 1000, ipVersion: null },
     });
     assert.equal(await second.passwordHash(), "h");
     assert.equal((await second.apiTokenByHash("th"))?.name, "t");

@@ -1,0 +1,99 @@
+// Databases written before target_meta kept explicit fields: opening one adds the column and
+// reads each target's own fields back once (what differs from its configuration, or from the
+// defaults without one), and every target gets a meta row.
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { openSqliteStore } from "../../store/mod.ts";
+import { MIGRATIONS } from "../../store/sqlite/mod.ts";
+import { SERVER_MIGRATIONS } from "../../store/sqlite/schema_server.ts";
+import { T0 } from "./builders.ts";
+
+const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+/** The schema as it shipped before explicit fields: core 1 and server 1, nothing else. */
+function oldDatabase(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec(MIGRATIONS[0]);
+  db.exec("PRAGMA user_version = 1");
+  db.exec("CREATE TABLE schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  db.exec(SERVER_MIGRATIONS.migrations[0] as string);
+  db.exec("INSERT INTO schema_versions VALUES ('server', 1)");
+  return db;
+}
+
+function addOldTarget(db: DatabaseSync, host: string, o: Record<string, unknown>): number {
+  const row = { protocol: "icmp", interval: 2500, port: 0, maxHops: 30, ...o };
+  const result = db.prepare(
+    "INSERT INTO targets (host, protocol, packet_size_bytes, timeout_ms, max_hops, " +
+      "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, created_at) " +
+      "VALUES (?, ?, 56, 3000, ?, 25, ?, 0, ?, NULL, ?)",
+  ).run(
+    host,
+    row.protocol as string,
+    row.maxHops as number,
+    row.interval as number,
+    row.port as number,
+    T0,
+  );
+  return Number(result.lastInsertRowid);
+}
+
+Deno.test("sqlite migration - explicit fields are read back once from an older database", async () => {
+  const path = `${dir}/old.db`;
+  const db = oldDatabase(path);
+  const preset = JSON.stringify({ intervalMs: 7000, protocol: "udp", port: 5000 });
+  db.prepare(
+    "INSERT INTO configurations (name, options, created_at, updated_at) VALUES (?, ?, ?, ?)",
+  )
+    .run("slow", preset, T0, T0);
+  const put = db.prepare(
+    "INSERT INTO target_meta (target_id, configuration, replay) VALUES (?, ?, ?)",
+  );
+  const plain = addOldTarget(db, "10.0.0.1", { interval: 1000 });
+  put.run(plain, null, 0);
+  const follower = addOldTarget(db, "10.0.0.2", { protocol: "udp", port: 5000, interval: 7000 });
+  put.run(follower, "slow", 0);
+  const own = addOldTarget(db, "10.0.0.3", {
+    protocol: "udp",
+    port: 6000,
+    interval: 1000,
+    maxHops: 9,
+  });
+  put.run(own, "slow", 0);
+  const noRow = addOldTarget(db, "10.0.0.4", { protocol: "tcp", port: 80 });
+  db.close();
+
+  const store = openSqliteStore(path);
+  try {
+    const meta = await store.allTargetMeta();
+    assert.deepEqual(meta.get(plain), {
+      targetId: plain,
+      configuration: null,
+      replay: false,
+      explicit: { intervalMs: 1000 },
+    }, "without a configuration: what differs from the defaults");
+    assert.deepEqual(meta.get(follower)?.explicit, {}, "all from its configuration");
+    assert.deepEqual(meta.get(own)?.explicit, { port: 6000, intervalMs: 1000, maxHops: 9 });
+    assert.deepEqual(meta.get(noRow), {
+      targetId: noRow,
+      configuration: null,
+      replay: false,
+      explicit: { protocol: "tcp" },
+    }, "a target without a meta row gets one (tcp's default port is not its own)");
+    await store.setTargetMeta({ ...meta.get(follower)!, explicit: { intervalMs: 7000 } });
+  } finally {
+    await store.close();
+  }
+
+  const again = openSqliteStore(path);
+  try {
+    assert.deepEqual(
+      (await again.targetMeta(follower)).explicit,
+      { intervalMs: 7000 },
+      "the inference runs once: a reopen keeps what was recorded since",
+    );
+  } finally {
+    await again.close();
+  }
+});
