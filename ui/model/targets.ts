@@ -77,9 +77,11 @@ export async function addTarget(input: NewTargetInput): Promise<boolean> {
   targetError.value = null;
   busy.value = true;
   try {
-    const body: TargetCreate = { host: input.host, protocol: input.protocol };
+    // With a configuration the form's interval and protocol are disabled: the target follows the
+    // configuration, so sending them would record them as the target's own and override it.
+    const body: TargetCreate = { host: input.host };
     if (input.configuration) body.configuration = input.configuration;
-    else body.interval = input.intervalS;
+    else Object.assign(body, { interval: input.intervalS, protocol: input.protocol });
     const reply = await post<{ target?: Record<string, unknown> }>("/api/targets", body);
     const created = toTarget(reply.target ?? reply);
     rememberHost(input.host);
