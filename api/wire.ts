@@ -1,7 +1,8 @@
 // The API's wire shapes: what the server's routes answer and what the web UI reads. Types only
 // (every import is `import type`, every export a type), so the UI can import this module and its
 // bundle stays free of server code. Shapes come from the zod schemas and domain types they are
-// made from, never copied: change a schema and both sides see it.
+// made from, never copied: change a schema and both sides see it. Replies are the types their
+// routes' handlers `satisfies` (api/routes/), so a route that answers otherwise fails to compile.
 import type { z } from "zod";
 import type {
   ActionField,
@@ -25,6 +26,25 @@ import type {
 } from "../alerts/mod.ts";
 import type { ProberCapabilities } from "../engine/mod.ts";
 import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
+import type { TargetView } from "./core/mod.ts";
+import type {
+  AuthStatusReply,
+  CommentsReply,
+  ConfigurationJson,
+  ConfigurationsReply,
+  HopReply,
+  HopsReply,
+  InsightsReply,
+  RouteChangesReply,
+  SessionReply,
+  SessionsReply,
+  SummaryReply,
+  SummaryRow,
+  TargetReply,
+  TargetsReply,
+  TimelineReply,
+} from "./routes/mod.ts";
+import type { BatchEvent, ServerMessage } from "./ws_protocol.ts";
 
 export type {
   ActionField,
@@ -45,6 +65,40 @@ export type {
   ProberCapabilities,
   Trigger,
 };
+
+// What the routes answer: each is the type the route's handler `satisfies` (api/routes/).
+export type {
+  AuthStatusReply,
+  CommentsReply,
+  ConfigurationJson,
+  ConfigurationsReply,
+  HopReply,
+  HopsReply,
+  InsightsReply,
+  RouteChangesReply,
+  SessionReply,
+  SessionsReply,
+  SummaryReply,
+  SummaryRow,
+  TargetReply,
+  TargetsReply,
+  TargetView,
+  TimelineReply,
+};
+
+/** One point of a timeline series (ms). */
+export type TimelinePoint = TimelineReply["series"][number]["points"][number];
+/** One route change: the paths before and after, hop by hop (addresses seen at each TTL). */
+export type RouteChange = RouteChangesReply["routeChanges"][number];
+/** A session: a named time range [start, end) of a target. */
+export type Session = SessionsReply["sessions"][number];
+/** One timeline comment. */
+export type TimelineComment = CommentsReply["comments"][number];
+/** A plain-language finding of the insights. */
+export type Finding = InsightsReply["findings"][number];
+
+// The WebSocket (/ws): what the server sends (api/ws_protocol.ts).
+export type { BatchEvent, ServerMessage };
 
 /** POST /api/targets: a new target as a client sends it. */
 export type TargetCreate = z.input<typeof targetCreate>;

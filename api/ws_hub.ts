@@ -5,11 +5,17 @@
 import { type EngineEvent, log } from "../engine/mod.ts";
 import { ApiError } from "./errors.ts";
 import { roundJson } from "./export_format.ts";
-import { parseClientMessage, type WireEvent } from "./ws_protocol.ts";
+import type { SummaryRow } from "./routes/mod.ts";
+import {
+  type BatchEvent,
+  parseClientMessage,
+  type ServerMessage,
+  type WireEvent,
+} from "./ws_protocol.ts";
 
 export interface WsHubOptions {
   /** Summary rows of the given targets (all when ids is null), for summary subscribers. */
-  summary(ids: number[] | null): Promise<unknown[]>;
+  summary(ids: number[] | null): Promise<SummaryRow[]>;
   version: string;
   /** Batching period (default 50 ms). */
   tickMs?: number;
@@ -213,16 +219,14 @@ export class WsHub {
       return;
     }
     client.slowTicks = 0;
-    const events = client.pending.map(({ targetId, ...rest }) =>
-      rest.type === "summary" ? rest : { targetId, ...rest }
-    );
-    const batch = { type: "batch", at: Date.now(), events, dropped: client.dropped };
+    const events = client.pending.map(batchEventOf);
+    const batch: ServerMessage = { type: "batch", at: Date.now(), events, dropped: client.dropped };
     client.pending = [];
     client.dropped = 0;
     this.#send(client, batch);
   }
 
-  #send(client: Client, message: unknown): void {
+  #send(client: Client, message: ServerMessage): void {
     try {
       client.socket.send(JSON.stringify(message));
     } catch {
@@ -259,6 +263,13 @@ export class WsHub {
       this.#schedule();
     }).catch((error) => log.error("websocket summary failed", { error: String(error) }));
   }
+}
+
+/** The target id leads each event; a summary event has none. */
+function batchEventOf(event: WireEvent): BatchEvent {
+  if (event.type !== "summary") return Object.assign({ targetId: event.targetId }, event);
+  const { targetId: _targetId, ...rest } = event;
+  return rest;
 }
 
 function wireOf(event: EngineEvent): WireEvent | null {

@@ -7,13 +7,31 @@
 //   {"type":"batch","at":MS,"dropped":N,"events":[round | routeChange | targetError | summary |
 //   alert]}.
 import { z } from "zod";
+import type { AlertEvent } from "../alerts/mod.ts";
+import type { RoutePath } from "../engine/mod.ts";
+import type { roundJson } from "./export_format.ts";
+import type { SummaryRow } from "./routes/mod.ts";
 
+/** An event queued for the clients subscribed to its target (summary: -1, its subscribers). */
 export type WireEvent =
-  | { type: "round"; targetId: number; round: unknown }
-  | { type: "routeChange"; targetId: number; at: number; before: unknown; after: unknown }
+  | { type: "round"; targetId: number; round: ReturnType<typeof roundJson> }
+  | { type: "routeChange"; targetId: number; at: number; before: RoutePath; after: RoutePath }
   | { type: "targetError"; targetId: number; at: number; message: string }
-  | { type: "summary"; targetId: -1; targets: unknown[] }
-  | { type: "alert"; targetId: number; alert: unknown };
+  | { type: "summary"; targetId: -1; targets: SummaryRow[] }
+  | { type: "alert"; targetId: number; alert: AlertEvent };
+
+/** An event as a batch carries it: a summary event names no target. */
+export type BatchEvent =
+  | Exclude<WireEvent, { type: "summary" }>
+  | Omit<Extract<WireEvent, { type: "summary" }>, "targetId">;
+
+/** Everything the server sends on /ws. */
+export type ServerMessage =
+  | { type: "hello"; version: string; tickMs: number }
+  | { type: "subscribed"; targets: "all" | number[]; summary: boolean }
+  | { type: "pong" }
+  | { type: "error"; error: { code: string; message: string } }
+  | { type: "batch"; at: number; events: BatchEvent[]; dropped: number };
 
 const targets = z.union([z.literal("all"), z.array(z.number().int().positive()).max(10_000)]);
 

@@ -38,10 +38,9 @@ function wire(): void {
   const targetsSoon = throttle(loadTargets, 1000);
   onReconnect(targetsSoon);
   onLive((event) => {
-    if (event.kind !== "summary" || !Array.isArray(event.data.targets)) return;
+    if (event.kind !== "summary") return;
     const known = new Set(targets.peek().map((t) => t.id));
-    const rows = event.data.targets as { id?: number }[];
-    if (rows.some((row) => typeof row.id === "number" && !known.has(row.id))) targetsSoon();
+    if (event.data.targets.some((row) => !known.has(row.id))) targetsSoon();
   });
   const insightsSoon = throttle(() => {
     refreshInsights();

@@ -21,6 +21,7 @@ import {
 import { ApiError, jsonResponse, notFound, validationError } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { epochMs, idParam, positiveInt } from "../schemas.ts";
+import type { ActiveReply, RuleReply, RulesReply, TestReply } from "../wire.ts";
 import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "alerts";
@@ -72,7 +73,7 @@ const ruleRoutes: Route[] = [
     path: "/api/alerts/rules",
     tag: TAG,
     summary: "List alert rules",
-    handler: (ctx) => jsonResponse({ rules: listRules(serviceOf(ctx)) }),
+    handler: (ctx) => jsonResponse({ rules: listRules(serviceOf(ctx)) } satisfies RulesReply),
   },
   {
     method: "POST",
@@ -85,7 +86,9 @@ const ruleRoutes: Route[] = [
       const service = serviceOf(ctx);
       const input = await ctx.body(z.unknown());
       const rule = await guard(() => createRule(service, input));
-      return jsonResponse({ rule }, 201, { location: `/api/alerts/rules/${rule.id}` });
+      return jsonResponse({ rule } satisfies RuleReply, 201, {
+        location: `/api/alerts/rules/${rule.id}`,
+      });
     },
   },
   {
@@ -96,7 +99,8 @@ const ruleRoutes: Route[] = [
     params: ID_PARAM,
     handler: async (ctx) => {
       const service = serviceOf(ctx);
-      return jsonResponse({ rule: await guard(() => getRule(service, idOf(ctx))) });
+      const rule = await guard(() => getRule(service, idOf(ctx)));
+      return jsonResponse({ rule } satisfies RuleReply);
     },
   },
   {
@@ -110,7 +114,8 @@ const ruleRoutes: Route[] = [
       const service = serviceOf(ctx);
       const id = idOf(ctx);
       const input = await ctx.body(z.unknown());
-      return jsonResponse({ rule: await guard(() => replaceRule(service, id, input)) });
+      const rule = await guard(() => replaceRule(service, id, input));
+      return jsonResponse({ rule } satisfies RuleReply);
     },
   },
   {
@@ -124,7 +129,8 @@ const ruleRoutes: Route[] = [
       const service = serviceOf(ctx);
       const id = idOf(ctx);
       const patch = await ctx.body(rulePatch);
-      return jsonResponse({ rule: await guard(() => patchRule(service, id, patch)) });
+      const rule = await guard(() => patchRule(service, id, patch));
+      return jsonResponse({ rule } satisfies RuleReply);
     },
   },
   {
@@ -160,7 +166,7 @@ const eventRoutes: Route[] = [
     path: "/api/alerts/active",
     tag: TAG,
     summary: "Alerts firing now (rule, target, since when, value, hop)",
-    handler: (ctx) => jsonResponse({ active: serviceOf(ctx).active() }),
+    handler: (ctx) => jsonResponse({ active: serviceOf(ctx).active() } satisfies ActiveReply),
   },
   {
     method: "POST",
@@ -174,7 +180,8 @@ const eventRoutes: Route[] = [
       const id = idOf(ctx);
       const input = await ctx.body(ruleTest);
       await targetExists(ctx, input.targetId);
-      return jsonResponse(await guard(() => testRule(service, id, input)));
+      const reply = await guard(() => testRule(service, id, input));
+      return jsonResponse(reply satisfies TestReply);
     },
   },
   {
@@ -187,9 +194,10 @@ const eventRoutes: Route[] = [
       const service = serviceOf(ctx);
       const input = await ctx.body(actionTest);
       await targetExists(ctx, input.targetId);
-      return jsonResponse(
-        await guard(() => testAction(service, input.action, { targetId: input.targetId })),
+      const reply = await guard(() =>
+        testAction(service, input.action, { targetId: input.targetId })
       );
+      return jsonResponse(reply satisfies TestReply);
     },
   },
 ];

@@ -2,12 +2,21 @@
 import { z } from "zod";
 import { ApiError, jsonResponse, notFound } from "../errors.ts";
 import type { Route } from "../router.ts";
-import { CSRF_HEADER } from "../auth.ts";
+import { type AuthVia, CSRF_HEADER } from "../auth.ts";
 import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "auth";
 const loginBody = z.object({ password: z.string().min(1).max(1024) }).strict();
 const tokenBody = z.object({ name: z.string().min(1).max(100) }).strict();
+
+/** GET /api/auth/status */
+export interface AuthStatusReply {
+  authRequired: boolean;
+  authenticated: boolean;
+  /** How this request was let in (null: it was not). */
+  via: AuthVia | null;
+  csrfHeader: typeof CSRF_HEADER;
+}
 
 const isSecure = (url: URL) => url.protocol === "https:";
 
@@ -21,14 +30,20 @@ export const authRoutes: Route[] = [
     handler: async (ctx) => {
       const required = await ctx.deps.auth.required();
       let authenticated = false;
-      let via: string | null = null;
+      let via: AuthVia | null = null;
       try {
         via = await ctx.deps.auth.authenticate(ctx.req, ctx.url);
         authenticated = true;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
       }
-      return jsonResponse({ authRequired: required, authenticated, via, csrfHeader: CSRF_HEADER });
+      const reply = {
+        authRequired: required,
+        authenticated,
+        via,
+        csrfHeader: CSRF_HEADER,
+      } satisfies AuthStatusReply;
+      return jsonResponse(reply);
     },
   },
   {

@@ -2,12 +2,18 @@
 // writes to the same store table. Served straight from the store, so comments stay readable and
 // writable while the alert service is not running.
 import { z } from "zod";
+import type { TimelineComment } from "../../store/mod.ts";
 import { conflict, jsonResponse, notFound } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { rangeQuery } from "../schemas.ts";
 import { ID_PARAM, idOf, targetOf } from "./common.ts";
 
 const TAG = "comments";
+
+/** GET /api/targets/{id}/comments */
+export interface CommentsReply {
+  comments: TimelineComment[];
+}
 
 export const commentCreate = z.object({
   at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe(
@@ -35,7 +41,7 @@ export const commentRoutes: Route[] = [
     handler: async (ctx: RouteContext<z.infer<typeof rangeQuery>>) => {
       const target = await targetOf(ctx);
       const comments = await ctx.deps.store.timelineComments(target.id, ctx.query);
-      return jsonResponse({ comments });
+      return jsonResponse({ comments } satisfies CommentsReply);
     },
   },
   {

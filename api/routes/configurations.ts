@@ -15,6 +15,14 @@ import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "configurations";
 
+/** A configuration as the API shows it (options in API units: seconds). */
+export type ConfigurationJson = ReturnType<typeof configurationJson>;
+
+/** GET /api/configurations */
+export interface ConfigurationsReply {
+  configurations: ConfigurationJson[];
+}
+
 export function configurationJson(config: ConfigurationRecord) {
   return {
     id: config.id,
@@ -62,9 +70,11 @@ export const configurationRoutes: Route[] = [
     tag: TAG,
     summary: "List configurations",
     handler: async (ctx) =>
-      jsonResponse({
-        configurations: (await ctx.deps.store.listConfigurations()).map(configurationJson),
-      }),
+      jsonResponse(
+        {
+          configurations: (await ctx.deps.store.listConfigurations()).map(configurationJson),
+        } satisfies ConfigurationsReply,
+      ),
   },
   {
     method: "POST",

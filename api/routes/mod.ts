@@ -24,3 +24,16 @@ export const ROUTES: readonly Route[] = [
   ...commentRoutes,
 ];
 export { summaryRows } from "./summary.ts";
+export type { AuthStatusReply } from "./auth.ts";
+export type { CommentsReply } from "./comments.ts";
+export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
+export type { SessionReply, SessionsReply } from "./sessions.ts";
+export type { SummaryReply, SummaryRow } from "./summary.ts";
+export type {
+  HopReply,
+  HopsReply,
+  InsightsReply,
+  RouteChangesReply,
+  TimelineReply,
+} from "./target_data.ts";
+export type { TargetReply, TargetsReply } from "./targets.ts";

@@ -7,8 +7,20 @@ import { exportStream, importDocument } from "../export_format.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { epochMs, sessionCreate, sessionPatch } from "../schemas.ts";
 import { ID_PARAM, idOf, targetOf } from "./common.ts";
+import type { TargetReply } from "./targets.ts";
 
 const TAG = "sessions";
+
+/** GET /api/targets/{id}/sessions */
+export interface SessionsReply {
+  sessions: SessionRecord[];
+}
+
+/** One session: POST /api/targets/{id}/sessions, GET /api/sessions/{id}. */
+export interface SessionReply {
+  session: SessionRecord;
+}
+
 const DEFAULT_IMPORT_LIMIT_BYTES = 256 * 1024 * 1024;
 
 const exportQuery = z.object({
@@ -50,7 +62,8 @@ export const sessionRoutes: Route[] = [
     params: ID_PARAM,
     handler: async (ctx) => {
       const target = await targetOf(ctx);
-      return jsonResponse({ sessions: await ctx.deps.store.listSessions(target.id) });
+      const sessions = await ctx.deps.store.listSessions(target.id);
+      return jsonResponse({ sessions } satisfies SessionsReply);
     },
   },
   {
@@ -65,7 +78,9 @@ export const sessionRoutes: Route[] = [
       const target = await targetOf(ctx);
       const input = await ctx.body(sessionCreate);
       const session = await ctx.deps.store.addSession({ targetId: target.id, ...input });
-      return jsonResponse({ session }, 201, { location: `/api/sessions/${session.id}` });
+      return jsonResponse({ session } satisfies SessionReply, 201, {
+        location: `/api/sessions/${session.id}`,
+      });
     },
   },
   {
@@ -74,7 +89,8 @@ export const sessionRoutes: Route[] = [
     tag: TAG,
     summary: "Get a session",
     params: ID_PARAM,
-    handler: async (ctx) => jsonResponse({ session: await loadSession(ctx) }),
+    handler: async (ctx) =>
+      jsonResponse({ session: await loadSession(ctx) } satisfies SessionReply),
   },
   {
     method: "PATCH",
@@ -158,7 +174,9 @@ export const sessionRoutes: Route[] = [
       const limit = ctx.deps.importLimitBytes ?? DEFAULT_IMPORT_LIMIT_BYTES;
       const doc = await ctx.body(importDocument, limit);
       const target = await ctx.deps.service.importReplay(doc);
-      return jsonResponse({ target }, 201, { location: `/api/targets/${target.id}` });
+      return jsonResponse({ target } satisfies TargetReply, 201, {
+        location: `/api/targets/${target.id}`,
+      });
     },
   },
 ];

@@ -1,7 +1,8 @@
 // The summary of all targets: each target's final hop over its last `focus` rounds, sortable.
 import { z } from "zod";
 import { jsonResponse } from "../errors.ts";
-import { type HistoryQueries, inMs } from "../history.ts";
+import type { TargetSummary } from "../../store/mod.ts";
+import { type HistoryQueries, type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import type { TargetView } from "../core/mod.ts";
 import { positiveInt } from "../schemas.ts";
@@ -25,7 +26,20 @@ const summaryQuery = z.object({
   order: z.enum(["asc", "desc"]).optional().describe("default asc; nulls always last"),
 }).strict();
 
-export type SummaryRow = Record<string, unknown> & { id: number };
+/** A target's figures in ms (absent while it has no stored round yet). */
+type SummaryFigures = Omit<InMs<TargetSummary>, "targetId">;
+
+/** One row of GET /api/summary and of the WebSocket's summary events. */
+export type SummaryRow =
+  & Pick<TargetView, "id" | "host" | "label" | "paused" | "replay">
+  & { address: TargetView["status"]["address"]; lastAt: TargetSummary["lastAt"] }
+  & Partial<SummaryFigures>;
+
+/** GET /api/summary */
+export interface SummaryReply {
+  focus: number;
+  targets: SummaryRow[];
+}
 
 /** History summary rows joined with what the API knows of each target, in ms. */
 export async function summaryRows(
@@ -36,8 +50,7 @@ export async function summaryRows(
   const rows = new Map((await history.summary({ focusRounds: focus })).map((r) => [r.targetId, r]));
   return targets.map((t) => {
     const row = rows.get(t.id);
-    const figures = row ? inMs(row) as Record<string, unknown> : {};
-    delete figures.targetId;
+    const figures: Partial<SummaryFigures> = row ? withoutTargetId(inMs(row)) : {};
     return {
       id: t.id,
       host: t.host,
@@ -47,8 +60,13 @@ export async function summaryRows(
       address: t.status.address,
       ...figures,
       lastAt: row?.lastAt ?? null,
-    };
+    } satisfies SummaryRow;
   });
+}
+
+function withoutTargetId(row: InMs<TargetSummary>): SummaryFigures {
+  const { targetId: _targetId, ...figures } = row;
+  return figures;
 }
 
 export function sortRows(rows: SummaryRow[], key: SortKey, order: "asc" | "desc"): SummaryRow[] {
@@ -75,7 +93,7 @@ export const summaryRoutes: Route[] = [
       const focus = ctx.query.focus ?? 10;
       const rows = await summaryRows(await ctx.deps.service.list(), ctx.deps.history, focus);
       const sorted = sortRows(rows, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
-      return jsonResponse({ focus, targets: sorted });
+      return jsonResponse({ focus, targets: sorted } satisfies SummaryReply);
     },
   },
 ];

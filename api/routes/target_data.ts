@@ -1,15 +1,40 @@
 // Measured data of one target: hop statistics, timeline, raw samples, route changes, insights.
 import { z } from "zod";
+import type {
+  HistoryHopStats,
+  HopStatsResult,
+  Insights,
+  StoredRouteChange,
+  TimelineResult,
+} from "../../store/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
 import { roundJson } from "../export_format.ts";
-import { findingsOf } from "../findings.ts";
-import { inMs } from "../history.ts";
+import { type Finding, findingsOf } from "../findings.ts";
+import { type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { epochMs, positiveInt } from "../schemas.ts";
 import { ID_PARAM, targetOf } from "./common.ts";
 
 const TAG = "data";
 const HOUR_MS = 3600_000;
+
+/** One hop of the route in force, with its reverse-DNS name (null: none or not looked up). */
+export type HopReply = HistoryHopStats & { dns: string | null };
+
+/** GET /api/targets/{id}/hops */
+export type HopsReply = Omit<HopStatsResult, "hops"> & { hops: HopReply[] };
+
+/** GET /api/targets/{id}/timeline */
+export type TimelineReply = InMs<TimelineResult>;
+
+/** GET /api/targets/{id}/route_changes */
+export interface RouteChangesReply {
+  targetId: number;
+  routeChanges: Pick<StoredRouteChange, "id" | "at" | "before" | "after">[];
+}
+
+/** GET /api/targets/{id}/insights */
+export type InsightsReply = InMs<Insights> & { findings: Finding[] };
 
 const range = { start: epochMs.optional(), end: epochMs.optional() };
 
@@ -71,7 +96,7 @@ export const targetDataRoutes: Route[] = [
       const names = await ctx.deps.store.dnsNames(ips);
       const dns = (ip: string | null) => ip ? names.get(ip)?.name ?? null : null;
       const hops = result.hops.map((hop) => ({ ...hop, dns: dns(hop.ip) }));
-      return jsonResponse({ ...result, hops });
+      return jsonResponse({ ...result, hops } satisfies HopsReply);
     },
   },
   {
@@ -88,7 +113,7 @@ export const targetDataRoutes: Route[] = [
       const hop = text === "last" || text === "all" ? text : Number(text);
       const maxPoints = ctx.query.maxPoints ?? 500;
       const timeline = await ctx.deps.history.timeline(target.id, { start, end, hop, maxPoints });
-      return jsonResponse(inMs(timeline));
+      return jsonResponse(inMs(timeline) satisfies TimelineReply);
     },
   },
   {
@@ -117,10 +142,12 @@ export const targetDataRoutes: Route[] = [
       const target = await targetOf(ctx);
       checkRange(ctx.query);
       const changes = await ctx.deps.store.routeChanges(target.id, ctx.query);
-      return jsonResponse({
-        targetId: target.id,
-        routeChanges: changes.map(({ id, at, before, after }) => ({ id, at, before, after })),
-      });
+      return jsonResponse(
+        {
+          targetId: target.id,
+          routeChanges: changes.map(({ id, at, before, after }) => ({ id, at, before, after })),
+        } satisfies RouteChangesReply,
+      );
     },
   },
   {
@@ -137,7 +164,7 @@ export const targetDataRoutes: Route[] = [
       const figures = await ctx.deps.history.insights(target.id, { start, end });
       const { hops } = await ctx.deps.history.hopStats(target.id, { start, end });
       const findings = findingsOf(hops, figures.routeChanges);
-      return jsonResponse({ ...(inMs(figures) as object), findings });
+      return jsonResponse({ ...inMs(figures), findings } satisfies InsightsReply);
     },
   },
 ];

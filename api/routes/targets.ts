@@ -1,5 +1,6 @@
 // Targets: list, create, get, update (applied to the running schedule at once), pause, resume,
 // delete (stops probing and removes the data).
+import type { TargetView } from "../core/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import type { Route } from "../router.ts";
 import { targetCreate, targetPatch } from "../schemas.ts";
@@ -7,13 +8,24 @@ import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "targets";
 
+/** GET /api/targets */
+export interface TargetsReply {
+  targets: TargetView[];
+}
+
+/** One target: POST /api/targets, GET|PATCH /api/targets/{id}, pause, resume, POST /api/import. */
+export interface TargetReply {
+  target: TargetView;
+}
+
 export const targetRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/targets",
     tag: TAG,
     summary: "List targets",
-    handler: async (ctx) => jsonResponse({ targets: await ctx.deps.service.list() }),
+    handler: async (ctx) =>
+      jsonResponse({ targets: await ctx.deps.service.list() } satisfies TargetsReply),
   },
   {
     method: "POST",
@@ -25,7 +37,9 @@ export const targetRoutes: Route[] = [
     handler: async (ctx) => {
       const input = await ctx.body(targetCreate);
       const target = await ctx.deps.service.create(input);
-      return jsonResponse({ target }, 201, { location: `/api/targets/${target.id}` });
+      return jsonResponse({ target } satisfies TargetReply, 201, {
+        location: `/api/targets/${target.id}`,
+      });
     },
   },
   {
@@ -34,7 +48,8 @@ export const targetRoutes: Route[] = [
     tag: TAG,
     summary: "Get a target",
     params: ID_PARAM,
-    handler: async (ctx) => jsonResponse({ target: await ctx.deps.service.get(idOf(ctx)) }),
+    handler: async (ctx) =>
+      jsonResponse({ target: await ctx.deps.service.get(idOf(ctx)) } satisfies TargetReply),
   },
   {
     method: "PATCH",
@@ -46,7 +61,8 @@ export const targetRoutes: Route[] = [
     handler: async (ctx) => {
       const id = idOf(ctx);
       const patch = await ctx.body(targetPatch);
-      return jsonResponse({ target: await ctx.deps.service.update(id, patch) });
+      const target = await ctx.deps.service.update(id, patch);
+      return jsonResponse({ target } satisfies TargetReply);
     },
   },
   {
@@ -68,7 +84,9 @@ export const targetRoutes: Route[] = [
     summary: "Pause probing (data is kept)",
     params: ID_PARAM,
     handler: async (ctx) =>
-      jsonResponse({ target: await ctx.deps.service.setPaused(idOf(ctx), true) }),
+      jsonResponse(
+        { target: await ctx.deps.service.setPaused(idOf(ctx), true) } satisfies TargetReply,
+      ),
   },
   {
     method: "POST",
@@ -77,6 +95,8 @@ export const targetRoutes: Route[] = [
     summary: "Resume probing",
     params: ID_PARAM,
     handler: async (ctx) =>
-      jsonResponse({ target: await ctx.deps.service.setPaused(idOf(ctx), false) }),
+      jsonResponse(
+        { target: await ctx.deps.service.setPaused(idOf(ctx), false) } satisfies TargetReply,
+      ),
   },
 ];

@@ -28,26 +28,36 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
     dns: null,
     sent: 10,
     received: 9,
+    errors: 0,
     lossPct: 10,
     avgMs: 5,
     minMs: 4,
     maxMs: 7,
     curMs: null,
+    stdevMs: 1,
     jitterMs: 0.5,
+    p50Ms: 5,
+    p95Ms: 7,
+    p99Ms: 7,
     approximate: false,
     lossNotCarried: true,
   });
   assert.equal(hop.curMs, null);
   assert.deepEqual(hop.ips, ["10.0.0.1", "10.0.0.2"]);
   assert.equal(hop.lossNotCarried, true);
-  const raw = toTimelinePoint({ t: 1, avgMs: 5, minMs: 4, maxMs: 6, lossPct: null });
+  const point = { t: 1, routeId: 0, sent: 0, lost: 0, minMs: 4, maxMs: 6 };
+  const raw = toTimelinePoint({ ...point, avgMs: 5, lossPct: null });
   assert.deepEqual([raw.lowMs, raw.highMs, raw.lossPct], [null, null, 0]);
-  const rolled = toTimelinePoint({ t: 1, avgMs: 5, p5Ms: 3, p95Ms: 9, lossPct: 2 });
+  const rolled = toTimelinePoint({ ...point, avgMs: 5, p5Ms: 3, p95Ms: 9, lossPct: 2 });
   assert.deepEqual([rolled.lowMs, rolled.highMs, rolled.lossPct], [3, 9, 2]);
   const row = toSummaryRow({
     id: 4,
     host: "h",
     label: null,
+    paused: false,
+    replay: false,
+    address: null,
+    lastAt: null,
     avgMs: 5,
     curMs: null,
     sent: 10,
@@ -72,7 +82,18 @@ Deno.test("ui target bar - hosts are IP literals or RFC 1123 names", () => {
 
 Deno.test("ui summary - a live update re-renders only the rows that changed", () => {
   const row = (id: number, avgMs: number) =>
-    toSummaryRow({ id, host: `h${id}`, avgMs, sent: 1, sparkline: [] });
+    toSummaryRow({
+      id,
+      host: `h${id}`,
+      label: null,
+      paused: false,
+      replay: false,
+      address: null,
+      lastAt: null,
+      avgMs,
+      sent: 1,
+      sparkline: [],
+    });
   applySummary([row(1, 5), row(2, 6), row(3, 7)]);
   assert.deepEqual(rowIds.value, [1, 2, 3]);
   const renders = new Map<number, number>();

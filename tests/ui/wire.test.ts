@@ -31,6 +31,26 @@ Deno.test("ui wire - api/wire.ts holds only types, and the UI imports it as type
   }
 });
 
+Deno.test("ui wire - every reply the UI reads is typed by a wire type, not a copy", async () => {
+  let calls = 0;
+  for await (const file of walk(new URL("ui/", root))) {
+    if (file.pathname.endsWith("/ui/model/api.ts")) continue; // the client: generic in T
+    const source = await Deno.readTextFile(file);
+    const wire = new Set<string>();
+    for (const m of source.matchAll(/^import type \{([^}]*)\} from "[./]*api\/wire\.ts";/gm)) {
+      for (const name of m[1].split(",")) wire.add(name.trim().split(/\s+as\s+/).pop()!);
+    }
+    for (const m of source.matchAll(/\b(?:get|post|patch|del|request)<([^>(]+)>\(/g)) {
+      calls++;
+      assert.ok(wire.has(m[1].trim()), `${file.pathname}: ${m[0]} names no type from api/wire.ts`);
+    }
+    // A reply that is read (assigned or used in place) names its type.
+    const untyped = source.match(/(?:=|\(|return)\s*await (?:get|post|patch|request)\(/);
+    assert.equal(untyped, null, `${file.pathname}: a reply read without its wire type`);
+  }
+  assert.ok(calls > 10);
+});
+
 Deno.test("ui wire - the bundle carries no server code", async () => {
   const bundle = await Deno.readTextFile(new URL("ui/dist/app.js", root));
   for (const server of ["nodemailer", "node:sqlite", "Deno.Command", "ruleSpecSchema", "zod"]) {

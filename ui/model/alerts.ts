@@ -15,6 +15,7 @@ import type {
   ActionTypesReply,
   ActiveReply,
   EventsReply,
+  RuleReply,
   RulesReply,
   TestReply,
 } from "../../api/wire.ts";
@@ -192,7 +193,7 @@ export async function saveDraft(): Promise<boolean> {
   busy.value = true;
   try {
     const path = d.id === null ? "/api/alerts/rules" : `/api/alerts/rules/${d.id}`;
-    const reply = await request<{ rule: AlertRule }>(d.id === null ? "POST" : "PUT", path, spec);
+    const reply = await request<RuleReply>(d.id === null ? "POST" : "PUT", path, spec);
     notice.value = `Rule “${reply.rule.name}” ${d.id === null ? "created" : "saved"}.`;
     draft.value = null;
     testOutcome.value = null;

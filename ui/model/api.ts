@@ -1,5 +1,5 @@
-// The REST client: one place that knows URLs, headers and the error shape. Responses are
-// normalised here so views never see the wire format.
+// The REST client: one place that knows URLs, headers and the error shape. Callers name the
+// reply's type from api/wire.ts (types only), the type the route itself answers with.
 import { signal } from "@preact/signals";
 
 /** True once the server has answered 401: the app shows the login page. */
@@ -51,13 +51,6 @@ export const get = <T>(path: string) => request<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
 export const del = <T>(path: string) => request<T>("DELETE", path);
-
-/** Unwraps `{ key: [...] }` or a bare array. */
-export function listOf<T>(value: unknown, key: string): T[] {
-  if (Array.isArray(value)) return value as T[];
-  const inner = (value as Record<string, unknown> | null)?.[key];
-  return Array.isArray(inner) ? inner as T[] : [];
-}
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const parts = Object.entries(params)

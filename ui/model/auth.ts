@@ -1,5 +1,6 @@
 // Login when the server has a password: the cookie it sets authenticates REST and WebSocket.
 import { signal } from "@preact/signals";
+import type { AuthStatusReply } from "../../api/wire.ts";
 import { authRequired, describeError, get, post } from "./api.ts";
 
 export const loginError = signal<string | null>(null);
@@ -9,9 +10,7 @@ export const passwordSet = signal(false);
 /** Asks the server whether this browser must log in first. */
 export async function checkAuth(): Promise<boolean> {
   try {
-    const status = await get<{ authRequired?: boolean; authenticated?: boolean }>(
-      "/api/auth/status",
-    );
+    const status = await get<AuthStatusReply>("/api/auth/status");
     passwordSet.value = status.authRequired === true;
     authRequired.value = status.authRequired === true && status.authenticated !== true;
   } catch {

@@ -1,33 +1,18 @@
 // Timeline comments of the selected target over the timeline's range, kept on the server: a
 // person's (added here) and those of the alerts' comment action, shared by every browser.
 import { effect, signal } from "@preact/signals";
-import { del, describeError, get, listOf, post, query } from "./api.ts";
+import type { CommentsReply, TimelineComment } from "../../api/wire.ts";
+import { del, describeError, get, post, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
 import { range } from "./timeline.ts";
 
-export interface Comment {
-  id: number;
-  targetId: number;
-  at: number;
-  text: string;
-  /** "user" (added by a person) or "alert" (the add-comment action). */
-  source: string;
-}
+/** source: "user" (added by a person) or "alert" (the add-comment action). */
+export type Comment = TimelineComment;
 
 export const comments = signal<Comment[]>([]);
 export const commentsError = signal<string | null>(null);
-
-function toComment(o: Record<string, unknown>): Comment {
-  return {
-    id: Number(o.id),
-    targetId: Number(o.targetId),
-    at: Number(o.at),
-    text: String(o.text ?? ""),
-    source: String(o.source ?? "alert"),
-  };
-}
 
 export async function refreshComments(): Promise<void> {
   const id = selectedId.value;
@@ -40,9 +25,9 @@ export async function refreshComments(): Promise<void> {
   const end = r.preset ? undefined : Math.ceil(r.end);
   try {
     const q = query({ start: Math.floor(r.start), end });
-    const body = await get(`/api/targets/${id}/comments${q}`);
+    const body = await get<CommentsReply>(`/api/targets/${id}/comments${q}`);
     if (selectedId.value !== id) return;
-    comments.value = listOf<Record<string, unknown>>(body, "comments").map(toComment);
+    comments.value = body.comments;
     commentsError.value = null;
   } catch (error) {
     commentsError.value = describeError(error);

@@ -1,4 +1,5 @@
 // Formatting helpers: every number, time and name the UI shows goes through here.
+import type { ConfigurationJson } from "../../api/wire.ts";
 
 export const NO_NAME = "----------";
 
@@ -71,7 +72,7 @@ export function describeRoute(path: string[][]): string {
 }
 
 /** "5 s · ICMP · 56 B · 30 hops · timeout 3 s" from a configuration's options. */
-export function describeOptions(o: Record<string, unknown>): string {
+export function describeOptions(o: ConfigurationJson["options"]): string {
   const parts: string[] = [];
   if (o.interval !== undefined) parts.push(`every ${o.interval} s`);
   if (o.protocol !== undefined) parts.push(String(o.protocol).toUpperCase());

@@ -1,23 +1,24 @@
 // Route changes, sessions, insights and named configurations of the selected target.
 import { effect, type Signal, signal } from "@preact/signals";
-import { del, describeError, get, listOf, patch, post, query, request } from "./api.ts";
+import type {
+  ConfigurationOptions,
+  ConfigurationsReply,
+  InsightsReply,
+  RouteChangesReply,
+  SessionsReply,
+  TargetReply,
+} from "../../api/wire.ts";
+import { del, describeError, get, patch, post, query, request } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { loadTargets, open, selectedId } from "./targets.ts";
 import { range, setRange } from "./timeline.ts";
 import { setFocus } from "./trace.ts";
 import { throttle } from "./throttle.ts";
-import {
-  type Configuration,
-  type RouteChangeEntry,
-  type Session,
-  toConfiguration,
-  toRouteChange,
-  toSession,
-} from "./types.ts";
+import type { Configuration, RouteChangeEntry, Session } from "./types.ts";
 
 export const routeChanges = signal<RouteChangeEntry[]>([]);
 export const sessions = signal<Session[]>([]);
-export const insights = signal<Record<string, unknown> | null>(null);
+export const insights = signal<InsightsReply | null>(null);
 export const configurations = signal<Configuration[]>([]);
 /** Errors per panel, so a later success elsewhere cannot hide one. */
 export const routesError = signal<string | null>(null);
@@ -44,10 +45,8 @@ export function refreshRouteChanges(): Promise<boolean> {
   const id = selectedId.value;
   if (id === null) return Promise.resolve(false);
   return guarded(routesError, async () => {
-    const body = await get(`/api/targets/${id}/route_changes`);
-    const list = listOf<Record<string, unknown>>(body, "routeChanges");
-    const changes = (list.length ? list : listOf<Record<string, unknown>>(body, "changes"))
-      .map(toRouteChange).sort((a, b) => b.at - a.at);
+    const body = await get<RouteChangesReply>(`/api/targets/${id}/route_changes`);
+    const changes = body.routeChanges.sort((a, b) => b.at - a.at);
     if (selectedId.value === id) routeChanges.value = changes;
   });
 }
@@ -56,8 +55,7 @@ export function refreshSessions(): Promise<boolean> {
   const id = selectedId.value;
   if (id === null) return Promise.resolve(false);
   return guarded(sessionsError, async () => {
-    const body = await get(`/api/targets/${id}/sessions`);
-    const list = listOf<Record<string, unknown>>(body, "sessions").map(toSession);
+    const list = (await get<SessionsReply>(`/api/targets/${id}/sessions`)).sessions;
     if (selectedId.value === id) sessions.value = list.sort((a, b) => b.start - a.start);
   });
 }
@@ -68,16 +66,14 @@ export function refreshInsights(): Promise<boolean> {
   const r = range.value;
   return guarded(insightsError, async () => {
     const q = query({ start: Math.floor(r.start), end: Math.ceil(r.end) });
-    const body = await get<Record<string, unknown>>(`/api/targets/${id}/insights${q}`);
+    const body = await get<InsightsReply>(`/api/targets/${id}/insights${q}`);
     if (selectedId.value === id) insights.value = body;
   });
 }
 
 export function refreshConfigurations(): Promise<boolean> {
   return guarded(settingsError, async () => {
-    const body = await get("/api/configurations");
-    configurations.value = listOf<Record<string, unknown>>(body, "configurations")
-      .map(toConfiguration);
+    configurations.value = (await get<ConfigurationsReply>("/api/configurations")).configurations;
   });
 }
 
@@ -134,11 +130,9 @@ export function importExport(text: string): Promise<boolean> {
     if (body?.format !== "pingwatcher-export") {
       throw new Error("That file is not a PingWatcher JSON export (Sessions → JSON makes one).");
     }
-    const created = await request<Record<string, unknown>>("POST", "/api/import", body);
+    const { target } = await request<TargetReply>("POST", "/api/import", body);
     await loadTargets();
-    const target = (created.target ?? created) as { id?: number };
     historyNotice.value = "Imported as a read-only replay target.";
-    if (typeof target.id !== "number") return;
     // Open it on the time its rounds cover, not on "the last 10 minutes".
     let start = Infinity;
     let end = -Infinity;
@@ -152,7 +146,7 @@ export function importExport(text: string): Promise<boolean> {
   });
 }
 
-export const saveConfiguration = (name: string, options: Record<string, unknown>) =>
+export const saveConfiguration = (name: string, options: ConfigurationOptions) =>
   guarded(settingsError, async () => {
     await post("/api/configurations", { name, options });
     await refreshConfigurations();

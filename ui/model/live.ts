@@ -1,7 +1,8 @@
 // The WebSocket: one connection, a visible state, reconnect with backoff, and a tiny event bus.
-// Models learn "something changed for target N" and refresh what they show; the exact push
-// payloads stay here.
+// Models learn "something changed for target N" and refresh what they show; the messages are
+// the server's own types (api/wire.ts ServerMessage, from api/ws_protocol.ts).
 import { signal } from "@preact/signals";
+import type { BatchEvent, ServerMessage } from "../../api/wire.ts";
 
 export type ConnectionState = "connecting" | "live" | "offline";
 
@@ -9,11 +10,13 @@ export const connection = signal<ConnectionState>("connecting");
 /** Seconds until the next reconnect attempt while offline. */
 export const retryInS = signal(0);
 
-export interface LiveEvent {
-  kind: "round" | "route" | "summary" | "alert" | "other";
-  targetId: number | null;
-  data: Record<string, unknown>;
-}
+export type LiveEvent =
+  | { kind: "summary"; targetId: null; data: Extract<BatchEvent, { type: "summary" }> }
+  | {
+    kind: "round" | "route" | "alert" | "other";
+    targetId: number | null;
+    data: BatchEvent | ServerMessage;
+  };
 
 type Listener = (event: LiveEvent) => void;
 const listeners = new Set<Listener>();
@@ -35,30 +38,29 @@ export function onReconnect(listener: () => void): () => void {
   return () => reconnectListeners.delete(listener);
 }
 
-function kindOf(type: string): LiveEvent["kind"] {
-  if (/route/i.test(type)) return "route";
-  if (/summary/i.test(type)) return "summary";
-  if (/alert/i.test(type)) return "alert";
-  if (/round|hop|sample/i.test(type)) return "round";
-  return "other";
+function liveEventOf(event: BatchEvent): LiveEvent {
+  switch (event.type) {
+    case "summary":
+      return { kind: "summary", targetId: null, data: event };
+    case "round":
+      return { kind: "round", targetId: event.targetId, data: event };
+    case "routeChange":
+      return { kind: "route", targetId: event.targetId, data: event };
+    case "alert":
+      return { kind: "alert", targetId: event.targetId, data: event };
+    default:
+      return { kind: "other", targetId: event.targetId, data: event };
+  }
 }
 
-function dispatch(message: Record<string, unknown>): void {
-  if (Array.isArray(message.events ?? message.batch)) {
-    for (const inner of (message.events ?? message.batch) as Record<string, unknown>[]) {
-      dispatch(inner);
-    }
-    return;
+/** A batch's events one by one; the other messages (hello, subscribed, pong, error) as "other". */
+function dispatch(message: ServerMessage): void {
+  const events: LiveEvent[] = message.type === "batch"
+    ? message.events.map(liveEventOf)
+    : [{ kind: "other", targetId: null, data: message }];
+  for (const event of events) {
+    for (const listener of listeners) listener(event);
   }
-  const type = String(message.type ?? message.event ?? "");
-  const inner = (message.data ?? message.round ?? message.change ?? {}) as Record<string, unknown>;
-  const id = message.targetId ?? inner.targetId ?? (message.target as { id?: number })?.id;
-  const event: LiveEvent = {
-    kind: kindOf(type),
-    targetId: typeof id === "number" ? id : null,
-    data: message,
-  };
-  for (const listener of listeners) listener(event);
 }
 
 function send(payload: unknown): void {
@@ -104,7 +106,7 @@ export function connect(): void {
   };
   ws.onmessage = (event) => {
     try {
-      const parsed = JSON.parse(String(event.data));
+      const parsed: ServerMessage | null = JSON.parse(String(event.data));
       if (parsed && typeof parsed === "object") dispatch(parsed);
     } catch {
       // Not JSON: nothing we understand.

@@ -1,7 +1,8 @@
 // The summary of all targets. Each row is its own signal so a live update re-renders one row,
 // not the table; the order is recomputed at most once a second.
 import { computed, type Signal, signal } from "@preact/signals";
-import { describeError, get, listOf } from "./api.ts";
+import type { SummaryReply } from "../../api/wire.ts";
+import { describeError, get } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { throttle } from "./throttle.ts";
 import { type SummaryRow, toSummaryRow } from "./types.ts";
@@ -65,8 +66,8 @@ export function applySummary(rows: SummaryRow[], complete = true): void {
 
 export async function refreshSummary(): Promise<void> {
   try {
-    const body = await get<unknown>("/api/summary");
-    applySummary(listOf<Record<string, unknown>>(body, "targets").map(toSummaryRow));
+    const body = await get<SummaryReply>("/api/summary");
+    applySummary(body.targets.map(toSummaryRow));
     summaryError.value = null;
   } catch (error) {
     summaryError.value = describeError(error);
@@ -88,8 +89,7 @@ export function initSummary(): void {
   // happens on (re)connection and when targets come or go.
   onLive((event) => {
     if (event.kind !== "summary") return;
-    const rows = event.data.targets;
-    if (Array.isArray(rows)) applySummary(rows.map(toSummaryRow), false);
+    applySummary(event.data.targets.map(toSummaryRow), false);
   });
   onReconnect(refreshSummarySoon);
 }

@@ -1,8 +1,8 @@
 // Targets and navigation: which view is open and which target it shows (kept in the URL hash).
 import { computed, signal } from "@preact/signals";
-import type { TargetCreate } from "../../api/wire.ts";
-import { del, describeError, get, listOf, post } from "./api.ts";
-import { type Protocol, type Target, toTarget } from "./types.ts";
+import type { TargetCreate, TargetReply, TargetsReply } from "../../api/wire.ts";
+import { del, describeError, get, post } from "./api.ts";
+import type { Protocol, Target } from "./types.ts";
 import { rememberHost } from "./settings.ts";
 
 export type View = "summary" | "trace" | "routes" | "sessions" | "settings" | "alerts";
@@ -55,8 +55,7 @@ export function open(next: View, targetId?: number): void {
 
 export async function loadTargets(): Promise<void> {
   try {
-    targets.value = listOf<Record<string, unknown>>(await get("/api/targets"), "targets")
-      .map(toTarget);
+    targets.value = (await get<TargetsReply>("/api/targets")).targets;
     targetsLoaded.value = true;
     if (selectedId.value !== null && !targets.value.some((t) => t.id === selectedId.value)) {
       selectedId.value = targets.value[0]?.id ?? null;
@@ -82,8 +81,7 @@ export async function addTarget(input: NewTargetInput): Promise<boolean> {
     const body: TargetCreate = { host: input.host };
     if (input.configuration) body.configuration = input.configuration;
     else Object.assign(body, { interval: input.intervalS, protocol: input.protocol });
-    const reply = await post<{ target?: Record<string, unknown> }>("/api/targets", body);
-    const created = toTarget(reply.target ?? reply);
+    const created = (await post<TargetReply>("/api/targets", body)).target;
     rememberHost(input.host);
     await loadTargets();
     open("trace", created.id);

@@ -1,6 +1,7 @@
 // The timeline's data: latency and loss over a time range for the hops the user picked.
 import { effect, signal } from "@preact/signals";
-import { describeError, get, listOf, query } from "./api.ts";
+import type { TimelineReply } from "../../api/wire.ts";
+import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
@@ -43,13 +44,9 @@ export function presetRange(id: string, now = Date.now()): TimeRange {
   return { preset: preset.id, start: end - preset.ms, end };
 }
 
-function pointsOf(body: unknown): TimelinePoint[] {
+function pointsOf(body: TimelineReply): TimelinePoint[] {
   // {series: [{hop, points}]}: one series, the hop that was asked for.
-  let list = listOf<Record<string, unknown>>(body, "points");
-  if (!list.length) {
-    const first = listOf<Record<string, unknown>>(body, "series")[0];
-    if (first) list = listOf(first, "points");
-  }
+  const list = body.series[0]?.points ?? [];
   return list.map(toTimelinePoint).sort((a, b) => a.t - b.t);
 }
 
@@ -71,7 +68,10 @@ export async function refreshTimeline(): Promise<void> {
         end: Math.ceil(r.end),
         maxPoints: MAX_POINTS,
       });
-      return [String(hop), pointsOf(await get(`/api/targets/${id}/timeline${q}`))] as const;
+      return [
+        String(hop),
+        pointsOf(await get<TimelineReply>(`/api/targets/${id}/timeline${q}`)),
+      ] as const;
     }));
     if (selectedId.value !== id) return;
     series.value = Object.fromEntries(entries);

@@ -1,6 +1,7 @@
 // The trace graph's data: per-hop statistics of the selected target over the focus window.
 import { computed, effect, signal } from "@preact/signals";
-import { describeError, get, listOf, query } from "./api.ts";
+import type { HopsReply } from "../../api/wire.ts";
+import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selected, selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
@@ -33,7 +34,7 @@ function focusQuery(f: FocusChoice): string {
   if (f.kind === "last") return query({ focus: f.n });
   if (f.kind === "all") {
     // Everything since the target was created: a range, so long histories come from rollups.
-    const created = Number(selected.peek()?.raw.createdAt ?? 0);
+    const created = selected.peek()?.createdAt ?? 0;
     return query({ start: Math.max(1, Math.floor(created) - 1), end: Date.now() + 1 });
   }
   return query({ start: Math.floor(f.start), end: Math.ceil(f.end) });
@@ -46,9 +47,9 @@ export async function refreshHops(): Promise<void> {
     return;
   }
   try {
-    const body = await get<unknown>(`/api/targets/${id}/hops${focusQuery(focus.value)}`);
+    const body = await get<HopsReply>(`/api/targets/${id}/hops${focusQuery(focus.value)}`);
     if (selectedId.value !== id) return;
-    hops.value = listOf<Record<string, unknown>>(body, "hops").map(toHop);
+    hops.value = body.hops.map(toHop);
     const deepest = hops.value.at(-1)?.hop ?? 0;
     if (deepest > maxHopSeen.peek()) maxHopSeen.value = deepest;
     hopsTargetId.value = id;
@@ -68,7 +69,7 @@ export function setFocus(next: FocusChoice): void {
 
 /** Focus the trace graph on a moment: the window of `rounds` intervals ending there. */
 export function focusAt(atMs: number, rounds = 10): void {
-  const intervalMs = (selected.value?.intervalS ?? 2.5) * 1000;
+  const intervalMs = (selected.value?.interval ?? 2.5) * 1000;
   const half = (rounds * intervalMs) / 2;
   setFocus({ kind: "range", start: atMs - half, end: atMs + half });
 }

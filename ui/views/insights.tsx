@@ -1,5 +1,6 @@
 // Insights for the timeline's range: uptime, percentiles, jitter, MOS. Shows whatever numbers
 // the server computed, labelled and formatted.
+import type { InsightsReply } from "../../api/wire.ts";
 import { formatMs, formatPct } from "../model/format.ts";
 
 const LABELS: Record<string, string> = {
@@ -22,12 +23,12 @@ const LABELS: Record<string, string> = {
   routeChanges: "Route changes",
 };
 
-function flatten(value: Record<string, unknown>, prefix = ""): [string, number][] {
+function flatten(value: object, prefix = ""): [string, number][] {
   const out: [string, number][] = [];
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === "number") out.push([prefix + k, v]);
     else if (v && typeof v === "object" && !Array.isArray(v) && prefix === "") {
-      out.push(...flatten(v as Record<string, unknown>, `${k}.`));
+      out.push(...flatten(v, `${k}.`));
     }
   }
   return out;
@@ -42,13 +43,12 @@ function show(key: string, v: number): string {
 }
 
 export function Insights(
-  props: { insights: Record<string, unknown> | null; error: string | null; onRefresh: () => void },
+  props: { insights: InsightsReply | null; error: string | null; onRefresh: () => void },
 ) {
   const entries = props.insights
     ? flatten(props.insights).filter(([k]) => !/(^|\.)(id|targetId|start|end|at|hop)$/.test(k))
     : [];
-  const raw = props.insights?.findings;
-  const findings = (Array.isArray(raw) ? raw : []) as { severity?: string; message?: string }[];
+  const findings = props.insights?.findings ?? [];
   return (
     <aside class="insights" aria-label="Insights">
       <div class="panel-head">
@@ -67,9 +67,7 @@ export function Insights(
       </dl>
       {findings.length > 0 && (
         <ul class="findings" aria-label="Findings">
-          {findings.map((f, i) => (
-            <li key={i} class={`finding ${f.severity ?? "info"}`}>{f.message}</li>
-          ))}
+          {findings.map((f, i) => <li key={i} class={`finding ${f.severity}`}>{f.message}</li>)}
         </ul>
       )}
     </aside>

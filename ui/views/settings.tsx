@@ -1,5 +1,6 @@
 // Settings: named configurations (presets of probe options), thresholds and theme.
 import { useState } from "preact/hooks";
+import type { ConfigurationOptions } from "../../api/wire.ts";
 import { describeOptions } from "../model/format.ts";
 import type { Theme, Thresholds } from "../model/settings.ts";
 import type { Configuration, Protocol } from "../model/types.ts";
@@ -11,7 +12,7 @@ export interface SettingsProps {
   error: string | null;
   onTheme: () => void;
   onThresholds: (t: Thresholds) => void;
-  onSaveConfiguration: (name: string, options: Record<string, unknown>) => Promise<boolean>;
+  onSaveConfiguration: (name: string, options: ConfigurationOptions) => Promise<boolean>;
   onDeleteConfiguration: (c: Configuration) => void;
   /** The target the configurations can be applied to (the selected one). */
   target: { id: number; host: string; configuration: string | null } | null;
