@@ -26,7 +26,8 @@ rounds is at most --max-loss and its average RTT at most --max-rtt.
   --db PATH              database file [PINGWATCHER_DB] (not with HOSTs)
   --data-dir DIR         data directory [PINGWATCHER_DATA_DIR] (not with HOSTs)
   --prober ${proberChoicesText()}  probing backend (default auto)
-Target settings (for HOSTs; for database targets they override the stored ones for this check):
+Target settings: for HOSTs (interval 1 s unless set, as trace); for database targets they override
+the stored settings for this check only.
 ${TARGET_FLAGS_USAGE}
 Exit codes: 0 every target ok, 1 some target not ok, 2 bad command line or nothing to check
 (no HOST and no active target in the database), 4 no working prober.`;
