@@ -1,6 +1,7 @@
 // The command table: every command of `pingwatcher`, in the order `--help` lists them. Adding a
 // command is one file exporting a Command plus one line here.
 import type { Command } from "./command.ts";
+import { checkCommand } from "./check_command.ts";
 import { cleanupCommand } from "./cleanup_command.ts";
 import { monitorCommand } from "./monitor_command.ts";
 import { passwdCommand } from "./passwd_command.ts";
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   monitorCommand,
   traceCommand,
+  checkCommand,
   passwdCommand,
   seedCommand,
   cleanupCommand,

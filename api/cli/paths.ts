@@ -12,14 +12,15 @@ export function defaultDataDir(env: Record<string, string | undefined>): string 
   return join(home, ".local", "share", "pingwatcher");
 }
 
-/** The database file, creating its directory on first use. */
+/** The database file, creating its directory on first use unless `create` is false. */
 export function databasePath(
   args: { db: string | null; dataDir: string | null },
   env: Record<string, string | undefined>,
+  options: { create?: boolean } = {},
 ): string {
   if (args.db) return args.db;
   if (env.PINGWATCHER_DB && !args.dataDir) return env.PINGWATCHER_DB;
   const dir = args.dataDir ?? defaultDataDir(env);
-  Deno.mkdirSync(dir, { recursive: true });
+  if (options.create !== false) Deno.mkdirSync(dir, { recursive: true });
   return join(dir, "pingwatcher.db");
 }
