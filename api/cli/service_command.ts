@@ -112,7 +112,8 @@ export function serviceSpec(format: Format, values: Values): ServiceSpec {
 
 function absolutePath(flag: string, path: string): string {
   if (!path.startsWith("/")) throw new UsageError(`${flag}: "${path}" is not an absolute path`);
-  if (/[\x00-\x1f\x7f"'\\$%,`]/.test(path)) {
+  const control = [...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (control || /["'\\$%,`]/.test(path)) {
     throw new UsageError(
       `${flag}: "${JSON.stringify(path).slice(1, -1)}" holds a newline, quote, comma, $, % or ` +
         `backslash, which a unit file or a permission list cannot carry`,

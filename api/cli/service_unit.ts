@@ -142,8 +142,9 @@ export function systemdUnit(spec: ServiceSpec): string {
 function compiledNote(spec: ServiceSpec): string[] {
   return [
     "# A compiled binary runs with the permissions it was compiled with. For the narrowed set:",
-    `#   deno compile ${permissionFlags(spec).join(" ")} \\`,
-    `#     --v8-flags=--max-semi-space-size=1 --output ${spec.program} main.ts`,
+    // One line: a comment ending in a backslash must not look like a continued line.
+    `#   deno compile ${permissionFlags(spec).join(" ")} ` +
+    `--v8-flags=--max-semi-space-size=1 --output ${spec.program} main.ts`,
   ];
 }
 

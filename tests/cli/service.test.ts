@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../api/cli/command.ts";
 import { runService } from "../../api/cli/service_command.ts";
+import { systemdUnit } from "../../api/cli/service_unit.ts";
 import { runMain } from "./run.ts";
 
 function print(args: string[]): string {
@@ -139,6 +140,28 @@ Deno.test("service - extra destinations and alert commands widen exactly what th
     flag(argv, "allow-net"),
     "127.0.0.1:8000,127.0.0.53:53,smtp.example.com:587,target.example",
   );
+});
+
+Deno.test("service - a compiled binary is run directly; the unit says how to narrow it", () => {
+  const text = systemdUnit({
+    name: "pingwatcher",
+    dataDir: "/var/lib/pingwatcher",
+    host: "127.0.0.1",
+    port: 8000,
+    user: null,
+    deno: null,
+    program: "/usr/local/bin/pingwatcher",
+    dnsServers: ["127.0.0.53"],
+    net: [],
+    commands: [],
+  });
+  const argv = splitExec(value(parseUnit(text), "Service", "ExecStart")!);
+  assert.deepEqual(argv.slice(0, 3), ["/usr/local/bin/pingwatcher", "serve", "--headless"]);
+  assert.match(
+    text,
+    /^# {3}deno compile --no-prompt --allow-run=mtr-packet,ping .*--output \/usr\/local\/bin\/pingwatcher main\.ts$/m,
+  );
+  assert.doesNotMatch(text, /^#.*\\$/m, "no comment line ends in a backslash");
 });
 
 Deno.test("service - the launchd plist carries the same argv", () => {
