@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { UsageError } from "../../api/cli/command.ts";
 import { runService } from "../../api/cli/service_command.ts";
 import { systemdUnit } from "../../api/cli/service_unit.ts";
-import { runMain } from "./run.ts";
+import { ENV_NAMES } from "../../api/cli/env.ts";
+import { ROOT, runMain } from "./run.ts";
 
 function print(args: string[]): string {
   let out = "";
@@ -317,4 +318,25 @@ Deno.test({
     assert.ok(files.includes("pingwatcher.db"), files.join(", "));
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+Deno.test("service - --allow-env lists every PINGWATCHER_* variable the program reads", async () => {
+  const read = new Set<string>();
+  for (const folder of ["api", "engine", "store", "alerts"]) {
+    const walk = async (dir: string): Promise<void> => {
+      for await (const entry of Deno.readDir(dir)) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory) await walk(path);
+        else if (path.endsWith(".ts")) {
+          const text = await Deno.readTextFile(path);
+          // env.PINGWATCHER_X, env["PINGWATCHER_X"], name: "PINGWATCHER_X", Deno.env.get("…")
+          const reads = /(?:env\.|env\[["']|name: ["']|env\.get\(["'])(PINGWATCHER_[A-Z_]+)/g;
+          for (const match of text.matchAll(reads)) read.add(match[1]);
+        }
+      }
+    };
+    await walk(ROOT + folder);
+  }
+  assert.ok(read.size >= 10, [...read].join(", "));
+  for (const name of read) assert.ok(ENV_NAMES.includes(name), `${name} is missing from ENV_NAMES`);
 });
