@@ -1,5 +1,5 @@
 // PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts.
-import { dispatch } from "./api/mod.ts";
+import { dispatch, processEnv } from "./api/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -15,7 +15,7 @@ if (import.meta.main) {
   const code = await dispatch(Deno.args, {
     write: (text) => Deno.stdout.writeSync(encoder.encode(text)),
     writeError: (text) => Deno.stderr.writeSync(encoder.encode(text)),
-    env: Deno.env.toObject(),
+    env: processEnv(),
     isTty: Deno.stdout.isTerminal(),
     stderrIsTty: Deno.stderr.isTerminal(),
     interrupted: interruptSignal(),

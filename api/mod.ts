@@ -9,3 +9,4 @@ export { WsHub } from "./ws_hub.ts";
 export { VERSION } from "./version.ts";
 export type { WireEvent } from "./ws_protocol.ts";
 export { dispatch } from "./cli/dispatch.ts";
+export { processEnv } from "./cli/env.ts";

@@ -7,6 +7,7 @@ import { monitorCommand } from "./monitor_command.ts";
 import { passwdCommand } from "./passwd_command.ts";
 import { seedCommand } from "./seed_command.ts";
 import { serveCommand } from "./serve_command.ts";
+import { serviceCommand } from "./service_command.ts";
 import { traceCommand } from "./trace_command.ts";
 
 export const COMMANDS: readonly Command[] = [
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   passwdCommand,
   seedCommand,
   cleanupCommand,
+  serviceCommand,
 ];
 
 /** The server is what runs when the first argument is not a command. */
