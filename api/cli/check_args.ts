@@ -1,7 +1,6 @@
 // Arguments of `check [HOST...]`: parsed with node:util, validated with zod before anything is
 // opened or probed. Target-option flags set the options of named HOSTs and override the stored
 // options of database targets for this one check (the database is never changed).
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import {
   parseHost,
@@ -9,7 +8,7 @@ import {
   proberChoiceProblem,
   proberChoicesText,
 } from "../../engine/mod.ts";
-import { UsageError } from "./command.ts";
+import { parseCommandLine, UsageError } from "./command.ts";
 import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
 export const CHECK_USAGE = `Usage: pingwatcher check [HOST...] [options]
@@ -78,26 +77,16 @@ const argsSchema = z.object({
 
 /** Parses argv (after the word "check"). Throws UsageError with a message fit for the user. */
 export function parseCheckArgs(argv: string[]): CheckArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...TARGET_FLAG_SPEC,
-        count: { type: "string", short: "c" },
-        "max-rtt": { type: "string" },
-        "max-loss": { type: "string" },
-        json: { type: "boolean", short: "j" },
-        db: { type: "string" },
-        "data-dir": { type: "string" },
-        prober: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine(argv, {
+    ...TARGET_FLAG_SPEC,
+    count: { type: "string", short: "c" },
+    "max-rtt": { type: "string" },
+    "max-loss": { type: "string" },
+    json: { type: "boolean", short: "j" },
+    db: { type: "string" },
+    "data-dir": { type: "string" },
+    prober: { type: "string" },
+  });
   const { values, positionals } = parsed;
   const result = argsSchema.safeParse(values);
   if (!result.success) throw new UsageError(result.error.issues[0].message);

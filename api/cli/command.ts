@@ -1,6 +1,7 @@
 // The shape every command shares: its usage text and a `run` that answers with an exit code.
 // Commands get the outside world (streams, environment, signals) through CliIo so tests can run
 // them without a process.
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 
 /** A wrong command line: the dispatcher prints the message and the command's usage, exit 2. */
 export class UsageError extends Error {
@@ -28,4 +29,13 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** parseArgs with positionals, strictly: an unknown or malformed flag is a UsageError. */
+export function parseCommandLine<T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

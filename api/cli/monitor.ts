@@ -1,7 +1,6 @@
 // The text monitor: probe every target of the database (plus HOSTs from the command line) through
 // the same monitor service the server uses (api/core: engine + store + recording), and show a live
 // per-target summary of what it recorded.
-import { parseArgs } from "node:util";
 import {
   Engine,
   type EngineEvent,
@@ -16,7 +15,7 @@ import {
 } from "../../engine/mod.ts";
 import type { Store } from "../../store/mod.ts";
 import { MonitorService } from "../core/mod.ts";
-import { UsageError } from "./command.ts";
+import { parseCommandLine, UsageError } from "./command.ts";
 import { renderSummary, type SummaryTarget } from "./summary.ts";
 import { addFlaggedTarget, TARGET_FLAG_SPEC, targetOptionsOf } from "./target_flags.ts";
 
@@ -31,24 +30,14 @@ export interface MonitorArgs {
 
 /** Parses argv (after the word "monitor"); a bad command line is a UsageError. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...TARGET_FLAG_SPEC,
-        db: { type: "string" },
-        "data-dir": { type: "string" },
-        prober: { type: "string" },
-        port: { type: "string" },
-        focus: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    ...TARGET_FLAG_SPEC,
+    db: { type: "string" },
+    "data-dir": { type: "string" },
+    prober: { type: "string" },
+    port: { type: "string" },
+    focus: { type: "string" },
+  });
   const { values, positionals } = parsed;
   const options = targetOptionsOf(values, { alias: "port" });
   const prober = values.prober ?? "auto";

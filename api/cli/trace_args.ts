@@ -1,5 +1,4 @@
 // Arguments of `trace HOST`: parsed with node:util, validated before any process starts.
-import { parseArgs } from "node:util";
 import {
   parseHost,
   type ProberChoice,
@@ -7,7 +6,7 @@ import {
   proberChoicesText,
   type TargetOptions,
 } from "../../engine/mod.ts";
-import { UsageError } from "./command.ts";
+import { parseCommandLine, UsageError } from "./command.ts";
 import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
 export type { ProberChoice };
@@ -47,29 +46,19 @@ function numberArg(value: string | undefined, name: string): number | undefined 
 
 /** Parses argv (after the word "trace"). Throws UsageError with a message fit for the user. */
 export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        count: { type: "string", short: "c" },
-        ...TARGET_FLAG_SPEC,
-        interval: { type: "string", short: "i" },
-        port: { type: "string", short: "P" },
-        prober: { type: "string" },
-        "max-hops": { type: "string", short: "m" },
-        size: { type: "string", short: "s" },
-        "4": { type: "boolean" },
-        "6": { type: "boolean" },
-        report: { type: "boolean", short: "r" },
-        json: { type: "boolean", short: "j" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine(argv, {
+    count: { type: "string", short: "c" },
+    ...TARGET_FLAG_SPEC,
+    interval: { type: "string", short: "i" },
+    port: { type: "string", short: "P" },
+    prober: { type: "string" },
+    "max-hops": { type: "string", short: "m" },
+    size: { type: "string", short: "s" },
+    "4": { type: "boolean" },
+    "6": { type: "boolean" },
+    report: { type: "boolean", short: "r" },
+    json: { type: "boolean", short: "j" },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("expected exactly one HOST");
   let host;
