@@ -28,20 +28,10 @@ import type { ProberCapabilities } from "../engine/mod.ts";
 import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
 import type { TargetView } from "./core/mod.ts";
 import type {
-  AuthStatusReply,
   CommentsReply,
-  ConfigurationJson,
-  ConfigurationsReply,
-  HopReply,
-  HopsReply,
   InsightsReply,
   RouteChangesReply,
-  SessionReply,
   SessionsReply,
-  SummaryReply,
-  SummaryRow,
-  TargetReply,
-  TargetsReply,
   TimelineReply,
 } from "./routes/mod.ts";
 import type { BatchEvent, ServerMessage } from "./ws_protocol.ts";
@@ -67,6 +57,7 @@ export type {
 };
 
 // What the routes answer: each is the type the route's handler `satisfies` (api/routes/).
+export type { TargetView };
 export type {
   AuthStatusReply,
   CommentsReply,
@@ -82,9 +73,8 @@ export type {
   SummaryRow,
   TargetReply,
   TargetsReply,
-  TargetView,
   TimelineReply,
-};
+} from "./routes/mod.ts";
 
 /** One point of a timeline series (ms). */
 export type TimelinePoint = TimelineReply["series"][number]["points"][number];
