@@ -27,6 +27,7 @@ export {
   type HopSelector,
   type Metric,
   type Operator,
+  ruleAppliesTo,
   type RuleSpec,
   type RuleSpecInput,
   ruleSpecSchema,

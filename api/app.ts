@@ -14,6 +14,7 @@ import { AuthGate, type AuthGateOptions } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { type ApiHandler, createHandler, type HandlerOptions } from "./handler.ts";
 import type { HistoryQueries } from "./history.ts";
+import type { MetricsOptions } from "./metrics.ts";
 import { summaryRows } from "./routes/mod.ts";
 import { MonitorService } from "./core/mod.ts";
 import { engineTraceroute } from "./traceroute.ts";
@@ -34,6 +35,8 @@ export interface AppOptions {
   importLimitBytes?: number;
   /** Rounds per target in summaries pushed over the WebSocket (default 10). */
   summaryFocus?: number;
+  /** What GET /metrics includes (default: final hops only). */
+  metrics?: MetricsOptions;
 }
 
 export interface App {
@@ -78,6 +81,7 @@ export function createApp(options: AppOptions): App {
     version: VERSION,
     bodyLimitBytes: options.bodyLimitBytes,
     importLimitBytes: options.importLimitBytes,
+    metrics: options.metrics ?? { allHops: false },
     now: clock ? () => clock.now() : undefined,
   };
   return {

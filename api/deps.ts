@@ -3,6 +3,7 @@ import type { AlertService } from "../alerts/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { AuthGate } from "./auth.ts";
 import type { HistoryQueries } from "./history.ts";
+import type { MetricsOptions } from "./metrics.ts";
 import type { MonitorService } from "./core/mod.ts";
 import type { TracerouteRunner } from "./traceroute.ts";
 import type { WsHub } from "./ws_hub.ts";
@@ -22,6 +23,8 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** Largest import body accepted (default 256 MiB). */
   importLimitBytes?: number;
+  /** What GET /metrics includes (default: final hops only). */
+  metrics?: MetricsOptions;
   /** Epoch ms now (default Date.now). */
   now?: () => number;
 }

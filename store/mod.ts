@@ -19,6 +19,7 @@ export type {
   StorageSpace,
   Store,
   StoredRouteChange,
+  StoreStats,
   TargetPatch,
   TargetRecord,
   TargetStore,

@@ -91,6 +91,22 @@ export interface StorageSpace {
   freeBytes: number;
 }
 
+/** The round writer's state and what it has done since the store was opened (for /metrics). */
+export interface StoreStats {
+  /** Rounds accepted by appendRound and not written yet. */
+  queuedRounds: number;
+  /** Flushes that committed rounds, flushes that failed, and the wall time both took. */
+  flushes: number;
+  failedFlushes: number;
+  flushMsTotal: number;
+  /** The newest flush's duration (null: none yet). */
+  lastFlushMs: number | null;
+  /** Rounds written since the store was opened (duplicates and orphans left out). */
+  roundsWritten: number;
+  /** The data's size now, read cheaply: pending writes are not settled first (see storageSpace). */
+  sizeBytes: number;
+}
+
 export interface IntegrityReport {
   ok: boolean;
   /** What the backend found wrong (empty when ok). */
@@ -106,6 +122,8 @@ export interface MaintenanceStore {
   enforceRetention(options?: { maxRows?: number }): Promise<{ deletedRows: number; done: boolean }>;
   /** The space taken and the space free inside it, after pending writes are settled. */
   storageSpace(): Promise<StorageSpace>;
+  /** Queue depth, flush counts and times, and the current size; writes nothing, cheap to poll. */
+  storeStats(): Promise<StoreStats>;
   /** Returns free space to the file system (or the database server). Blocks writers meanwhile. */
   vacuum(): Promise<StorageSpace>;
   checkIntegrity(): Promise<IntegrityReport>;

@@ -86,6 +86,7 @@ async function runWithStore(
     prober: selected.prober,
     auth: { ...secrets, corsOrigins: args.corsOrigins, allowedHosts: [args.listen] },
     handler: { fallback: ui },
+    metrics: { allHops: args.metricsAllHops },
   });
   try {
     if (args.generateToken) {

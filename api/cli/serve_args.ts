@@ -30,6 +30,8 @@ export interface ServeArgs {
   /** The operator's alerts config file (default DATA_DIR/alerts.json; missing = defaults). */
   alertsConfig: string | null;
   retention: RetentionOptions;
+  /** GET /metrics reports every hop of each target's route, not only the final hop. */
+  metricsAllHops: boolean;
 }
 
 export const SERVE_USAGE = `Usage:
@@ -53,6 +55,8 @@ Server options (environment variable in brackets):
                          retention of raw rounds (default 3), 1-minute rollups (30) and
                          1-hour rollups and route history (1825)
                          [PINGWATCHER_RAW_DAYS, PINGWATCHER_MINUTE_DAYS, PINGWATCHER_HOUR_DAYS]
+  --metrics-all-hops     GET /metrics reports every hop of each target, not only the
+                         final hop (more series) [PINGWATCHER_METRICS_ALL_HOPS=1]
   [PINGWATCHER_PASSWORD] a password for logins (hashed in memory, never stored)
   [PINGWATCHER_TOKEN]    an API token accepted as a bearer token (never stored)
 Settings for HOSTs added by this command (--port-probe is an older spelling of --probe-port):
@@ -106,7 +110,17 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
       ),
       hourDays: retentionDays("hour-days", values["hour-days"] ?? env.PINGWATCHER_HOUR_DAYS),
     },
+    metricsAllHops: values["metrics-all-hops"] ??
+      envSwitch("metrics-all-hops", env.PINGWATCHER_METRICS_ALL_HOPS),
   };
+}
+
+/** An on/off variable: 1/true/yes or 0/false/no (empty or unset = off); anything else fails. */
+function envSwitch(name: string, text: string | undefined): boolean {
+  const value = (text ?? "").trim().toLowerCase();
+  if (["1", "true", "yes"].includes(value)) return true;
+  if (["", "0", "false", "no"].includes(value)) return false;
+  throw new OptionsError(name, `"${text}" is not 1, true, yes, 0, false or no`);
 }
 
 /** The raw flags and positionals (the dispatcher looks at the first positional). */
@@ -131,6 +145,7 @@ export function parseFlags(argv: string[]) {
         "minute-days": { type: "string" },
         "hour-days": { type: "string" },
         "port-probe": { type: "string" },
+        "metrics-all-hops": { type: "boolean" },
       },
     });
   } catch (error) {

@@ -4,3 +4,4 @@ export type { MonitorServiceOptions, TargetView } from "./monitor.ts";
 export { CoreError } from "./errors.ts";
 export type { CoreErrorKind, FieldIssue } from "./errors.ts";
 export { patchExplicit, targetInput } from "./presets.ts";
+export { type ProbeCount, ProbeCounters, type TargetCounts } from "./probe_counters.ts";

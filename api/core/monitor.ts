@@ -19,6 +19,7 @@ import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../..
 import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
 import { patchExplicit, targetInput } from "./presets.ts";
 import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
+import { ProbeCounters } from "./probe_counters.ts";
 import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
@@ -49,6 +50,8 @@ export class MonitorService {
   readonly store: Store;
   readonly engine: Engine;
   readonly prober: Prober;
+  /** Probes and route changes per target since the start (for /metrics); edits never reset them. */
+  readonly counters = new ProbeCounters();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lastError = new Map<number, string>();
   #unsubscribe: (() => void) | null = null;
@@ -143,6 +146,7 @@ export class MonitorService {
     await this.engine.removeTarget(id);
     await this.store.removeTarget(id);
     this.#lastError.delete(id);
+    this.counters.forget(id);
   }
 
   /** Sets the preset's options on each target (and links them to it); unknown ids are a 404. */
@@ -272,6 +276,7 @@ export class MonitorService {
 
   #onEvent(event: EngineEvent): void {
     recordEngineEvent(this.store, event, this.engine.clock.now());
+    this.counters.record(event);
     if (event.type === "round") this.#lastError.delete(event.round.targetId);
     if (event.type === "targetError") this.#lastError.set(event.targetId, event.message);
     for (const listener of this.#listeners) {

@@ -5,6 +5,7 @@ import { authRoutes } from "./auth.ts";
 import { commentRoutes } from "./comments.ts";
 import { configurationRoutes } from "./configurations.ts";
 import { metaRoutes } from "./meta.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { summaryRoutes } from "./summary.ts";
 import { targetDataRoutes } from "./target_data.ts";
@@ -22,6 +23,7 @@ export const ROUTES: readonly Route[] = [
   ...tracerouteRoutes,
   ...alertRoutes,
   ...commentRoutes,
+  ...metricsRoutes,
 ];
 export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";

@@ -15,6 +15,8 @@ const AUTO_VACUUM_NONE = 0;
 
 export interface SqliteMaintenance {
   storageSpace(): StorageSpace;
+  /** page_count counts pages still in the write-ahead log too, without a checkpoint. */
+  sizeBytes(): number;
   vacuum(): StorageSpace;
   checkIntegrity(): IntegrityReport;
 }
@@ -70,5 +72,10 @@ export function createSqliteMaintenance(db: DatabaseSync, location: string): Sql
     return { ok: problems.length === 0, problems };
   }
 
-  return { storageSpace, vacuum, checkIntegrity };
+  return {
+    storageSpace,
+    sizeBytes: () => pragma("page_count") * pragma("page_size"),
+    vacuum,
+    checkIntegrity,
+  };
 }

@@ -41,6 +41,16 @@ export interface RoundStore {
   /** Drops queued rounds of a removed target. */
   forget(targetId: number): void;
   readonly queued: number;
+  /** Flushes that wrote something (or failed) since the store was opened, and their cost. */
+  readonly writes: FlushStats;
+}
+
+export interface FlushStats {
+  flushes: number;
+  failedFlushes: number;
+  flushMsTotal: number;
+  lastFlushMs: number | null;
+  roundsWritten: number;
 }
 
 interface QueuedRound {
@@ -89,6 +99,12 @@ export function createRoundStore(
   const observer = options.observer;
   let queue: QueuedRound[] = [];
   let totalRounds = 0;
+  const writes = {
+    flushes: 0,
+    failedFlushes: 0,
+    flushMsTotal: 0,
+    lastFlushMs: null as number | null,
+  };
   const pathIds = new Map<string, number>();
   const paths = new Map<number, StoredPath>();
 
@@ -141,9 +157,13 @@ export function createRoundStore(
     queue = [];
     const fresh = new Map<string, number>();
     let outcome;
+    // Wall time, not the injected clock: this measures the disk and the CPU, not the schedule.
+    const began = performance.now();
     try {
       outcome = inTransaction(db, () => writeBatch(batch, fresh));
     } catch (error) {
+      timed(writes, began);
+      writes.failedFlushes++;
       observer?.rolledBack();
       queue = batch.concat(queue);
       log.error("store: flush failed, rounds kept queued", {
@@ -154,6 +174,8 @@ export function createRoundStore(
     }
     for (const [key, id] of fresh) pathIds.set(key, id);
     observer?.committed();
+    timed(writes, began);
+    writes.flushes++;
     const { written, duplicates, orphans } = outcome;
     if (duplicates > 0) {
       log.warn("store: rounds with an already stored (target, startedAt, seq) were dropped", {
@@ -209,7 +231,16 @@ export function createRoundStore(
     get queued() {
       return queue.length;
     },
+    get writes() {
+      return { ...writes, roundsWritten: totalRounds };
+    },
   };
+}
+
+function timed(writes: { flushMsTotal: number; lastFlushMs: number | null }, began: number): void {
+  const ms = performance.now() - began;
+  writes.flushMsTotal += ms;
+  writes.lastFlushMs = ms;
 }
 
 /** Encodes at append time so a malformed round fails at the caller, not later in a flush. */

@@ -186,6 +186,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }),
     dnsNames: (ips) => run(() => dnsNames(ips)),
     storageSpace: () => run(() => (rounds.flush(), maintenance.storageSpace())),
+    storeStats: () =>
+      run(() => ({
+        queuedRounds: rounds.queued,
+        ...rounds.writes,
+        sizeBytes: maintenance.sizeBytes(),
+      })),
     vacuum: () => run(() => (rounds.flush(), maintenance.vacuum())),
     checkIntegrity: () => run(() => maintenance.checkIntegrity()),
     close,

@@ -26,6 +26,7 @@ export function maintenanceSuite(backend: TestBackend): void {
     await store.flush();
     assert.deepEqual(await store.checkIntegrity(), { ok: true, problems: [] });
   });
+  test("store stats count the queue, flushes and rounds written without flushing", storeStats);
   Deno.test(`maintenance ${backend.name} - flush writes the queue; a closed store refuses`, () =>
     closing(backend));
 }
@@ -50,6 +51,33 @@ async function vacuum(store: Store): Promise<void> {
   assert.deepEqual(await store.checkIntegrity(), { ok: true, problems: [] });
 }
 
+async function storeStats(store: Store): Promise<void> {
+  const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+  const fresh = await store.storeStats();
+  assert.deepEqual({ ...fresh, sizeBytes: 0 }, {
+    queuedRounds: 0,
+    flushes: 0,
+    failedFlushes: 0,
+    flushMsTotal: 0,
+    lastFlushMs: null,
+    roundsWritten: 0,
+    sizeBytes: 0,
+  });
+  assert.ok(fresh.sizeBytes > 0, "the schema takes room");
+  for (let seq = 0; seq < 3; seq++) store.appendRound(plainRound(id, seq));
+  const queued = await store.storeStats();
+  assert.equal(queued.queuedRounds, 3, "reading the stats does not flush");
+  assert.equal(queued.flushes, 0);
+  await store.flush();
+  await store.flush(); // nothing queued: not a flush
+  const flushed = await store.storeStats();
+  assert.equal(flushed.queuedRounds, 0);
+  assert.equal(flushed.flushes, 1);
+  assert.equal(flushed.roundsWritten, 3);
+  assert.ok(flushed.lastFlushMs !== null && flushed.lastFlushMs >= 0);
+  assert.ok(flushed.flushMsTotal >= flushed.lastFlushMs!);
+}
+
 async function closing(backend: TestBackend): Promise<void> {
   const store = backend.place()({ clock: new ManualClock(T0) });
   const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
@@ -61,5 +89,6 @@ async function closing(backend: TestBackend): Promise<void> {
   await store.close(); // a second close is harmless
   await assert.rejects(store.listTargets(), /closed/);
   await assert.rejects(store.storageSpace(), /closed/);
+  await assert.rejects(store.storeStats(), /closed/);
   assert.throws(() => store.appendRound(plainRound(id, 2)), /closed/);
 }
