@@ -6,6 +6,7 @@
 /** Every variable the program reads (the service unit's --allow-env list comes from here). */
 export const ENV_NAMES: readonly string[] = [
   "PINGWATCHER_ALERTS_CONFIG",
+  "PINGWATCHER_CONFIG",
   "PINGWATCHER_CORS_ORIGINS",
   "PINGWATCHER_DATA_DIR",
   "PINGWATCHER_DB",
@@ -13,6 +14,7 @@ export const ENV_NAMES: readonly string[] = [
   "PINGWATCHER_HOST",
   "PINGWATCHER_HOUR_DAYS",
   "PINGWATCHER_LOG_LEVEL",
+  "PINGWATCHER_METRICS_ALL_HOPS",
   "PINGWATCHER_MINUTE_DAYS",
   "PINGWATCHER_PASSWORD",
   "PINGWATCHER_PORT",
