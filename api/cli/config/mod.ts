@@ -24,3 +24,4 @@ export {
   startDeclared,
 } from "./serve_config.ts";
 export { checkConfigTargets } from "./check_targets.ts";
+export { type MonitorConfig, monitorConfig } from "./monitor_config.ts";
