@@ -181,7 +181,10 @@ export class MonitorService {
 
   /** Sets the preset's options on each target (and links them to it); unknown ids are a 404. */
   async applyConfiguration(config: ConfigurationRecord, ids: number[]): Promise<TargetView[]> {
-    for (const id of ids) await this.#load(id);
+    for (const id of ids) {
+      const { record, meta } = await this.#load(id);
+      if (meta.declared) throw declaredTarget(record);
+    }
     const views: TargetView[] = [];
     for (const id of ids) views.push(await this.update(id, { configuration: config.name }));
     return views;

@@ -54,6 +54,18 @@ Deno.test("config sync - declared targets are marked, PATCH and DELETE refuse th
     assert.match(patch.json.error.message, /declared in the config file/);
     const del = await t.call("DELETE", `/api/targets/${declared.id}`);
     assert.equal(del.status, 409);
+    const preset = await t.call("POST", "/api/configurations", {
+      body: { name: "fast", options: { interval: 1 } },
+    });
+    const apply = await t.call(
+      "POST",
+      `/api/configurations/${preset.json.configuration.id}/apply`,
+      {
+        body: { targets: [runtime.json.target.id, declared.id] },
+      },
+    );
+    assert.equal(apply.status, 409, "applying a preset to a declared target is refused whole");
+    assert.equal((await targets(t)).get("127.0.0.9").configuration, null, "nothing half-applied");
     assert.equal((await targets(t)).get("127.0.0.1").interval, 5, "nothing changed");
 
     const paused = await t.call("POST", `/api/targets/${declared.id}/pause`);

@@ -126,6 +126,18 @@ Deno.test("config file - options are resolved as the API would: a port needs udp
   ]);
 });
 
+Deno.test("config file - the alerts section is the alerts config, checked by its own schema", () => {
+  const text = lines(
+    "alerts:",
+    "  commandAllowlist: [/usr/local/bin/page, relative/tool]",
+    "  queueLimit: 5",
+  );
+  assert.deepEqual(problems(text), [
+    "pingwatcher.yaml:2:43 alerts.commandAllowlist[1]: must be an absolute path",
+    "pingwatcher.yaml:3:3 alerts.queueLimit: must be >= 100",
+  ]);
+});
+
 Deno.test("config file - JSON is accepted and errors point into it the same way", () => {
   const text = '{\n  "targets": [\n    {"host": "127.0.0.1", "maxHops": 99}\n  ]\n}\n';
   assert.deepEqual(problems(text, "pw.json"), ["pw.json:3:27 targets[0].maxHops: must be <= 64"]);
