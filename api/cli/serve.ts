@@ -29,6 +29,7 @@ import {
   type ServeConfig,
   serveConfig,
   startDeclared,
+  startDeclaredRules,
   withConfigEnv,
 } from "./config/mod.ts";
 
@@ -148,6 +149,7 @@ async function runWithStore(
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     });
     app.useAlerts(alerts);
+    await startDeclaredRules(deps.config, alerts, reloader);
     await listenUntilInterrupted(args, app, alerts, deps);
     return SERVE_EXIT.ok;
   } catch (error) {

@@ -1,10 +1,17 @@
 // Declared targets against a whole app (FakeProber, ManualClock, SQLite in memory): the file's
 // targets are added and marked declared, the API refuses to edit or delete them, and a reload
 // with one changed, one added and one removed target leaves the unchanged one's schedule alone
-// and loses no data.
+// and loses no data. Alert rules from the file are created or replaced by name.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { applySync, ConfigReloader, parseConfigText, planSync } from "../../api/cli/config/mod.ts";
+import {
+  applySync,
+  ConfigReloader,
+  parseConfigText,
+  planSync,
+  syncAlertRules,
+} from "../../api/cli/config/mod.ts";
+import { startAlerts } from "../../alerts/mod.ts";
 import type { Round } from "../../engine/mod.ts";
 import { straightRoute } from "../../engine/probers/fake.ts";
 import { EPOCH, type Setup, setup } from "./helpers.ts";
@@ -253,5 +260,46 @@ targets:
     assert.deepEqual(slow.options, { interval: 3, maxHops: 12 });
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("config sync - alert rules from the file are created, replaced when changed, else kept", async () => {
+  const t = await setup();
+  const dir = await Deno.makeTempDir();
+  const alerts = await startAlerts({
+    engine: t.app.service,
+    store: t.store,
+    dataDir: dir,
+    clock: t.clock,
+  });
+  t.app.useAlerts(alerts);
+  try {
+    const rule = (threshold: number) =>
+      `alertRules:\n  - name: loss\n    condition: { metric: lossPct, op: ">", threshold: ${threshold} }\n`;
+    const first = await syncAlertRules(alerts, parseConfigText(rule(10), "pw.yaml").data);
+    assert.deepEqual(first, { added: ["loss"], changed: [], unchanged: 0 });
+    const listed = await t.call("GET", "/api/alerts/rules");
+    assert.equal(listed.json.rules.length, 1);
+    const id = listed.json.rules[0].id;
+    assert.equal(listed.json.rules[0].trigger.consecutive, 3, "the API's defaults are filled in");
+    const same = await syncAlertRules(alerts, parseConfigText(rule(10), "pw.yaml").data);
+    assert.deepEqual(same, { added: [], changed: [], unchanged: 1 });
+    const changed = await syncAlertRules(alerts, parseConfigText(rule(25), "pw.yaml").data);
+    assert.deepEqual(changed.changed, ["loss"]);
+    const after = await t.call("GET", `/api/alerts/rules/${id}`);
+    assert.equal(after.json.rule.condition.threshold, 25, "replaced in place, same id");
+    assert.throws(
+      () =>
+        parseConfigText(
+          rule(1) + "  - name: loss\n    condition: { metric: unreachable }\n",
+          "pw.yaml",
+        ),
+      (error: Error) =>
+        error.message === 'pw.yaml:4:5 alertRules[1].name: duplicate of alertRules[0] ("loss")',
+    );
+  } finally {
+    await alerts.stop();
+    await t.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -159,10 +159,11 @@ Deno.test("config file - the starter file loads cleanly and declares loopback ta
   // Every commented-out line is a real field too: uncommented, the file still loads.
   const uncommented = STARTER_CONFIG.split("\n").map((line) =>
     line.replace(/^(\s+)# (\w+: .*)$/, "$1$2").replace(/^# {3}/, "  ")
-      .replace(/^# (server|retention|auth|alerts):/, "$1:")
+      .replace(/^# (server|retention|auth|alerts|alertRules):/, "$1:")
   ).join("\n").replace("tokenSha256: ...", `tokenSha256: ${"ab".repeat(32)}`);
   const full = parseConfigText(uncommented, "full.yaml");
   assert.deepEqual(Object.keys(full.data).sort(), [
+    "alertRules",
     "alerts",
     "auth",
     "configurations",

@@ -24,6 +24,16 @@ export function crossChecks(config: ConfigFile): Problem[] {
       });
     } else presets.set(c.name, i);
   });
+  const rules = new Map<string, number>();
+  (config.alertRules ?? []).forEach((rule, i) => {
+    const first = rules.get(rule.name);
+    if (first !== undefined) {
+      problems.push({
+        path: ["alertRules", i, "name"],
+        reason: `duplicate of alertRules[${first}] ("${rule.name}")`,
+      });
+    } else rules.set(rule.name, i);
+  });
   const hosts = new Map<string, number>();
   (config.targets ?? []).forEach((target, i) => {
     let host: string;

@@ -22,6 +22,8 @@ export {
   type ServeConfig,
   serveConfig,
   startDeclared,
+  startDeclaredRules,
 } from "./serve_config.ts";
 export { checkConfigTargets } from "./check_targets.ts";
 export { type MonitorConfig, monitorConfig } from "./monitor_config.ts";
+export { type RuleSyncResult, syncAlertRules } from "./alert_rules.ts";

@@ -8,10 +8,14 @@ import type { MonitorService } from "../../core/mod.ts";
 import { ConfigError } from "./errors.ts";
 import { type ConfigLocation, readConfig } from "./locate.ts";
 import { applySync, planSync, type SyncResult } from "./sync.ts";
+import { type RuleSyncResult, syncAlertRules } from "./alert_rules.ts";
+import type { AlertService } from "../../../alerts/mod.ts";
 
 export interface ReloadOutcome {
   ok: boolean;
   result?: SyncResult;
+  /** The alert rules' sync (absent while no alert service is attached). */
+  rules?: RuleSyncResult;
   /** The problems, one formatted line each (file:line:col field: reason). */
   problems?: string[];
 }
@@ -31,6 +35,7 @@ export class ConfigReloader {
   #queue: Promise<unknown> = Promise.resolve();
   #watcher: Deno.FsWatcher | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #alerts: AlertService | null = null;
   #onSignal = () => void this.reload("SIGHUP");
 
   constructor(options: ConfigReloaderOptions) {
@@ -48,6 +53,11 @@ export class ConfigReloader {
       return;
     }
     void this.#follow(this.#watcher, file);
+  }
+
+  /** Reloads also apply the file's alert rules from now on. */
+  useAlerts(alerts: AlertService): void {
+    this.#alerts = alerts;
   }
 
   /** Reloads now (after any reload in progress); resolves with what happened. */
@@ -88,12 +98,16 @@ export class ConfigReloader {
       const loaded = await readConfig({ ...location, named: true });
       const plan = await planSync(service.store, loaded!, prober);
       const result = await applySync(service, plan);
+      const rules = this.#alerts ? await syncAlertRules(this.#alerts, loaded!.data) : undefined;
       log.info(
         `config reloaded (${why}): ${result.added.length} added, ${result.changed.length} ` +
           `changed, ${result.retired.length} no longer declared (paused, history kept), ` +
-          `${result.unchanged} unchanged`,
+          `${result.unchanged} unchanged` +
+          (rules
+            ? `; alert rules: ${rules.added.length} added, ${rules.changed.length} changed`
+            : ""),
       );
-      outcome = { ok: true, result };
+      outcome = { ok: true, result, rules };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const problems = error.issues.length ? error.message.split("\n") : [error.message];

@@ -1,9 +1,10 @@
 // The config file's schema (pingwatcher.yaml). Every part reuses the schema that already checks
-// the same thing elsewhere: targets and configurations are the API's request bodies
-// (api/schemas.ts), the `alerts` section is the alerts config (once alerts.json). Only what has
+// the same thing elsewhere: targets, configurations and alert rules are the API's request bodies
+// (api/schemas.ts, alerts' rule schema), the `alerts` section is the alerts config (once
+// alerts.json). Only what has
 // no API yet (server, retention, auth) is described here. Unknown fields are errors everywhere.
 import { z } from "zod";
-import { alertsConfigSchema } from "../../../alerts/mod.ts";
+import { alertsConfigSchema, ruleSpecSchema } from "../../../alerts/mod.ts";
 import { proberChoiceProblem } from "../../../engine/mod.ts";
 import { configurationCreate, targetCreate } from "../../schemas.ts";
 
@@ -55,6 +56,7 @@ export const configFileSchema = z.strictObject({
   targets: z.array(configTarget).max(10_000).optional(),
   configurations: z.array(configurationCreate).max(1000).optional(),
   alerts: alertsConfigSchema.optional(),
+  alertRules: z.array(ruleSpecSchema).max(1000).optional(),
   retention: retentionSection.optional(),
   server: serverSection.optional(),
   auth: authSection.optional(),

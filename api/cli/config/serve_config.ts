@@ -9,6 +9,8 @@ import type { LoadedConfig } from "./load.ts";
 import { type ConfigLocation, configLocation, readConfig } from "./locate.ts";
 import { ConfigReloader, type ReloadOutcome } from "./reload.ts";
 import { applySync, planSync, retireInStore, type SyncPlan } from "./sync.ts";
+import { syncAlertRules } from "./alert_rules.ts";
+import type { AlertService } from "../../../alerts/mod.ts";
 
 export interface ServeConfig {
   location: ConfigLocation;
@@ -89,4 +91,18 @@ export async function startDeclared(
   const reloader = new ConfigReloader({ location: config.location, ...options });
   reloader.watch();
   return reloader;
+}
+
+/** Applies the file's alert rules once the alert service runs; reloads apply them from then on. */
+export async function startDeclaredRules(
+  config: ServeConfig,
+  alerts: AlertService,
+  reloader: ConfigReloader | null,
+): Promise<void> {
+  if (!config.loaded) return;
+  const rules = await syncAlertRules(alerts, config.loaded.data);
+  if (rules.added.length || rules.changed.length) {
+    log.info(`config alert rules: ${rules.added.length} added, ${rules.changed.length} changed`);
+  }
+  reloader?.useAlerts(alerts);
 }

@@ -4,8 +4,8 @@
 export const STARTER_CONFIG = `# pingwatcher.yaml: PingWatcher's config file (YAML; JSON works too).
 # Read at start from the data directory, or from --config PATH / PINGWATCHER_CONFIG.
 # Precedence: command-line flags > PINGWATCHER_* environment > this file > defaults.
-# Targets and configurations are reloaded on SIGHUP and when this file changes; the other
-# sections are read at start. Check it without starting anything: pingwatcher check --config PATH
+# Targets, configurations and alert rules are reloaded on SIGHUP and when this file changes;
+# the other sections are read at start. Check it without starting anything: pingwatcher check --config PATH
 # Every field is optional; unknown fields are errors. Durations are in seconds, as in the API.
 
 # Targets declared here are kept in step with the database: added, changed, and when removed
@@ -53,6 +53,11 @@ configurations:
 #   loginMaxFailures: 5      # failed logins per client within loginWindowSeconds
 #   loginWindowSeconds: 60
 #   tokenSha256: ...         # SHA-256 (hex) of an API token: printf %s TOKEN | sha256sum
+
+# alertRules:                # the fields of POST /api/alerts/rules (README: Alerts); by name
+#   - name: loopback loss
+#     condition: { metric: lossPct, op: ">", threshold: 20 }
+#     trigger: { consecutive: 3 }
 
 # alerts:                    # what alerts.json held (that file is still read when this is absent)
 #   commandAllowlist: []     # absolute paths of the programs the command action may run
