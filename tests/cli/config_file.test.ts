@@ -259,3 +259,13 @@ Deno.test("config file - precedence: flags > environment > file > defaults", () 
   const defaults = parseServeArgs([], withConfigEnv({}, null));
   assert.deepEqual([defaults.listen, defaults.port], ["127.0.0.1", 8000]);
 });
+
+Deno.test("config file - the README's example loads cleanly and names loopback targets only", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const section = readme.slice(readme.indexOf("## Config file"));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(example, "the section has a yaml example");
+  const loaded = parseConfigText(example, "README.md");
+  assert.ok((loaded.data.targets ?? []).every((t) => isLoopbackAddress(t.host)));
+  assert.equal(loaded.data.alertRules?.[0].name, "loopback loss");
+});
