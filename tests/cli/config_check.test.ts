@@ -1,10 +1,11 @@
 // `check` and the config file: the file's targets are checked when there is one (named, or in the
 // data directory), with their own options; --db asks for the database's instead; a file with
-// problems is exit 2 with nothing probed.
+// problems is exit 2 with nothing probed (and for monitor, with no database opened).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CheckDeps, runCheck } from "../../api/cli/check.ts";
 import { UsageError } from "../../api/cli/command.ts";
+import { monitorCommand } from "../../api/cli/monitor_command.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { resolveTargetOptions } from "../../engine/mod.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
@@ -92,6 +93,32 @@ Deno.test("config check - a file with problems: exit 2, each problem named, noth
       "check: the config file has problems; nothing was probed",
     ]);
     assert.deepEqual(h.out, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("config monitor - a file with problems: exit 2 before a database is opened", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "pingwatcher.yaml");
+    await Deno.writeTextFile(path, "targets:\n  - host: 127.0.0.1\n    colour: red\n");
+    const err: string[] = [];
+    const code = await monitorCommand.run(["--data-dir", dir], {
+      write: () => {},
+      writeError: (text) => err.push(text),
+      env: {},
+      isTty: false,
+      stderrIsTty: false,
+      interrupted: new Promise(() => {}),
+      readStdin: () => Promise.resolve(""),
+    });
+    assert.equal(code, 2);
+    assert.deepEqual(err.join("").trimEnd().split("\n"), [
+      `${path}:3:5 targets[0].colour: unknown field`,
+      "monitor: the config file has problems; nothing was started",
+    ]);
+    await assert.rejects(Deno.stat(join(dir, "pingwatcher.db")), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
