@@ -20,9 +20,9 @@ Commands:
 ${lines.join("\n")}
 
 Every command takes --log-level debug|info|warn|error [PINGWATCHER_LOG_LEVEL] and --help.
-Exit codes: 0 done, 1 some target not ok (check), 2 bad command line,
-3 host cannot be resolved (trace), 4 no working prober, 5 refused to listen without a password
-(serve).`;
+Exit codes: 0 done, 1 some target not ok (check) or the file exists (init-config), 2 bad
+command line or a config file with problems (FILE:LINE:COL FIELD: REASON), 3 host cannot be
+resolved (trace), 4 no working prober, 5 refused to listen without a password (serve).`;
 }
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h";

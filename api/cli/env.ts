@@ -6,6 +6,7 @@
 /** Every variable the program reads (the service unit's --allow-env list comes from here). */
 export const ENV_NAMES: readonly string[] = [
   "PINGWATCHER_ALERTS_CONFIG",
+  "PINGWATCHER_CONFIG",
   "PINGWATCHER_CORS_ORIGINS",
   "PINGWATCHER_DATA_DIR",
   "PINGWATCHER_DB",

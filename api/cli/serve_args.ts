@@ -1,5 +1,5 @@
 // Options of the server command (the default command): flags win over PINGWATCHER_* variables,
-// which win over defaults. Invalid values fail at start naming the option.
+// which win over the config file (handed in as variables under the real ones), then defaults. Invalid values fail at start naming the option.
 import { parseArgs } from "node:util";
 import {
   OptionsError,
@@ -32,6 +32,8 @@ export interface ServeArgs {
   retention: RetentionOptions;
   /** GET /metrics reports every hop of each target's route, not only the final hop. */
   metricsAllHops: boolean;
+  /** --config PATH (else PINGWATCHER_CONFIG, else DATA_DIR/pingwatcher.yaml if present). */
+  config: string | null;
 }
 
 export const SERVE_USAGE = `Usage:
@@ -44,6 +46,8 @@ Server options (environment variable in brackets):
   --headless             engine and API only, no web UI [PINGWATCHER_HEADLESS=1]
   --db PATH              database file [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
+  --config PATH          config file (default DATA_DIR/pingwatcher.yaml when it exists; see
+                         the README's "Config file"; reloaded on SIGHUP) [PINGWATCHER_CONFIG]
   --prober ${proberChoicesText()}   probing backend (default auto) [PINGWATCHER_PROBER]
   --generate-token       create an API token, print it once, and start
   --cors-origin ORIGIN   allow cross-origin requests from ORIGIN (repeatable)
@@ -112,6 +116,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     },
     metricsAllHops: values["metrics-all-hops"] ??
       envSwitch("metrics-all-hops", env.PINGWATCHER_METRICS_ALL_HOPS),
+    config: values.config ?? null,
   };
 }
 
@@ -146,6 +151,7 @@ export function parseFlags(argv: string[]) {
         "hour-days": { type: "string" },
         "port-probe": { type: "string" },
         "metrics-all-hops": { type: "boolean" },
+        config: { type: "string" },
       },
     });
   } catch (error) {

@@ -110,6 +110,8 @@ export function systemdUnit(spec: ServiceSpec): string {
     `EnvironmentFile=-/etc/${spec.name}/secrets.env`,
     ...(spec.deno === null ? compiledNote(spec) : []),
     `ExecStart=${execStart(argv)}`,
+    "# systemctl reload: re-reads the config file (pingwatcher.yaml in the data directory).",
+    "ExecReload=/bin/kill -HUP $MAINPID",
     "KillSignal=SIGTERM",
     "TimeoutStopSec=15",
     "Restart=on-failure",

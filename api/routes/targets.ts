@@ -1,5 +1,6 @@
 // Targets: list, create, get, update (applied to the running schedule at once), pause, resume,
-// delete (stops probing and removes the data).
+// delete (stops probing and removes the data). Targets declared in the config file are changed
+// and removed there; pause and resume work on them too.
 import type { TargetView } from "../core/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import type { Route } from "../router.ts";
@@ -55,7 +56,8 @@ export const targetRoutes: Route[] = [
     method: "PATCH",
     path: "/api/targets/{id}",
     tag: TAG,
-    summary: "Update a target; the running schedule takes the new settings at once",
+    summary: "Update a target; the running schedule takes the new settings at once " +
+      "(409 declared_target for a target declared in the config file: edit the file)",
     params: ID_PARAM,
     body: targetPatch,
     handler: async (ctx) => {
@@ -69,7 +71,8 @@ export const targetRoutes: Route[] = [
     method: "DELETE",
     path: "/api/targets/{id}",
     tag: TAG,
-    summary: "Delete a target: probing stops and its data is removed",
+    summary: "Delete a target: probing stops and its data is removed " +
+      "(409 declared_target for a target declared in the config file: remove it there)",
     params: ID_PARAM,
     responses: { 204: "deleted" },
     handler: async (ctx) => {
