@@ -80,11 +80,16 @@ export async function selectProber(
   }
   const os = options.os ?? Deno.build.os;
   const reasons: string[] = [];
-  for (const [index, entry] of PROBERS.entries()) {
-    if (!entry.capabilities.platforms.includes(os)) continue;
+  const skipped: string[] = [];
+  for (const entry of PROBERS) {
+    if (!entry.capabilities.platforms.includes(os)) {
+      skipped.push(`${entry.name}: not available on ${OS_NAMES[os] ?? os}`);
+      continue;
+    }
     const selection = await entry.open(options);
     if (selection.ok) {
-      if (index > 0) log.info(`using the ${entry.name} prober (${reasons.join("; ")})`);
+      const why = [...skipped, ...reasons];
+      if (why.length > 0) log.info(`using the ${entry.name} prober (${why.join("; ")})`);
       return selection;
     }
     reasons.push(selection.reason);
