@@ -13,6 +13,7 @@ export const ENV_NAMES: readonly string[] = [
   "PINGWATCHER_HOST",
   "PINGWATCHER_HOUR_DAYS",
   "PINGWATCHER_LOG_LEVEL",
+  "PINGWATCHER_METRICS_ALL_HOPS",
   "PINGWATCHER_MINUTE_DAYS",
   "PINGWATCHER_PASSWORD",
   "PINGWATCHER_PORT",
@@ -23,6 +24,7 @@ export const ENV_NAMES: readonly string[] = [
   "XDG_DATA_HOME",
   "HOME",
   "USERPROFILE",
+  "LOCALAPPDATA",
   // colours and the alert command action's PATH
   "NO_COLOR",
   "PATH",
