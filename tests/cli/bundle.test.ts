@@ -199,3 +199,23 @@ Deno.test("bundle - with no prober on PATH, the first start names the fix and ex
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("bundle - --version names the program, the runtime and the platform", async () => {
+  const root = await Deno.makeTempDir({ prefix: "pingwatcher-version-" });
+  try {
+    const bundle = await bundleInto(root);
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...narrowed(`${root}/data`), bundle, "--version"],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.match(
+      new TextDecoder().decode(run.stdout),
+      new RegExp(`^pingwatcher \\d+\\.\\d+\\.\\d+ \\(deno ${Deno.version.deno}, ${Deno.build.os}-`),
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
