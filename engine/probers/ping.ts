@@ -16,6 +16,7 @@ import {
   type SelectOptions,
 } from "./entry.ts";
 import { readAll, readLines } from "./lines.ts";
+import { OverheadEstimate } from "./overhead.ts";
 import {
   localFailure,
   parsePingLine,
@@ -33,30 +34,6 @@ export interface PingProberOptions {
   clock?: Clock;
   /** Child processes at once (each costs a process; the engine's own limit is higher). */
   maxInFlight?: number;
-}
-
-/** Rolling median of spawn overhead samples, in ms. */
-export class OverheadEstimate {
-  readonly #samples: number[] = [];
-  constructor(readonly size = 31) {}
-
-  add(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
-    this.#samples.push(ms);
-    if (this.#samples.length > this.size) this.#samples.shift();
-  }
-
-  get count(): number {
-    return this.#samples.length;
-  }
-
-  /** Median overhead in ms; null before the first sample. */
-  get ms(): number | null {
-    if (this.#samples.length === 0) return null;
-    const sorted = [...this.#samples].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
 }
 
 export class PingProber implements Prober {
