@@ -122,6 +122,8 @@ const UNREACHABLE = [
   /^From (\S+?):? (?:icmp_seq=\d+ )?Destination (?:unreachable: )?(.+?)\s*$/i,
   new RegExp(String.raw`^${FROM} Destination (?:unreachable: )?(.+?)\s*$`, "i"),
 ];
+// macOS ping6 (Apple network_cmds, ping6.tproj/ping6.c pr_icmph): ICMP6_DST_UNREACH_NOROUTE.
+const NO_ROUTE = new RegExp(String.raw`^${FROM} No Route to Destination\s*$`, "i");
 
 /** "Host Unreachable" / "Address unreachable" / "Net Unreachable" → host-unreachable, ... */
 function unreachableCode(text: string): string {
@@ -147,6 +149,8 @@ export function parsePingLine(raw: string, flavor: PingFlavor = "iputils"): Ping
     const match = pattern.exec(line);
     if (match) return { kind: "unreachable", ip: match[1], code: unreachableCode(match[2]) };
   }
+  const noRoute = NO_ROUTE.exec(line);
+  if (noRoute) return { kind: "unreachable", ip: noRoute[1], code: "no-route" };
   return null;
 }
 

@@ -114,3 +114,26 @@ Deno.test("ping fixtures - the Linux flavours still parse their own recorded out
     rttUs: 60,
   });
 });
+
+Deno.test("ping fixtures - macOS ping6 error lines as Apple's ping6.c prints them (no recording)", () => {
+  // Format strings of github.com/jddevan/network_cmds ping6.tproj/ping6.c: "%d bytes from %s: "
+  // then pr_icmph's text. There is no recorded macOS ping6 error output among the sources found.
+  const cases: [string, unknown][] = [
+    ["48 bytes from fd00::1: Time to live exceeded", { kind: "ttlExceeded", ip: "fd00::1" }],
+    [
+      "48 bytes from fd00::1: Destination Host Unreachable",
+      { kind: "unreachable", ip: "fd00::1", code: "host-unreachable" },
+    ],
+    [
+      "48 bytes from fd00::1: No Route to Destination",
+      { kind: "unreachable", ip: "fd00::1", code: "no-route" },
+    ],
+    [
+      "48 bytes from fd00::1: Destination Administratively Unreachable",
+      { kind: "unreachable", ip: "fd00::1", code: "administratively-unreachable" },
+    ],
+  ];
+  for (const [line, expected] of cases) {
+    assert.deepEqual(parsePingLine(line, "bsd"), expected, line);
+  }
+});
