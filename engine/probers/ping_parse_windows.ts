@@ -73,7 +73,9 @@ export function parseWindowsPingLine(line: string): PingOutcome | null {
     return { kind: "unreachable", ip: reply.ip, code: known?.[1] ?? "unreachable" };
   }
   const text = line.trim();
-  // "PING: transmit failed. General failure." — the "PING:" prefix is not translated.
-  if (/^PING:/.test(text)) return { kind: "error", code: "ping-failed", message: text };
+  // "PING: transmit failed. General failure." (the "PING:" prefix is not translated): the probe
+  // never left this machine — no route, adapter down — which iputils reports as "Network is
+  // unreachable"; counted the same way, as a local unreachable.
+  if (/^PING:/.test(text)) return { kind: "unreachable", ip: null, code: "transmit-failed" };
   return null;
 }
