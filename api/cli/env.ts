@@ -25,6 +25,7 @@ export const ENV_NAMES: readonly string[] = [
   "XDG_DATA_HOME",
   "HOME",
   "USERPROFILE",
+  "LOCALAPPDATA",
   // colours and the alert command action's PATH
   "NO_COLOR",
   "PATH",
