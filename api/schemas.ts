@@ -32,15 +32,28 @@ const configurationName = z.string().min(1).max(100).nullable().optional().descr
   "name of a configuration whose options the target takes (explicit fields win)",
 );
 
+/** Group names a target belongs to (for filtering: GET /api/targets?group=NAME). */
+export const groupName = z.string().trim().min(1).max(100);
+const groups = z.array(groupName).max(100).optional().describe("group names (for filtering)");
+
 export const targetCreate = z.object({
   host: z.string().min(1).max(253).describe("IP literal or RFC 1123 host name"),
   label,
   configuration: configurationName,
+  groups,
   ...optionFields,
 }).strict();
 
-export const targetPatch = z.object({ label, configuration: configurationName, ...optionFields })
-  .strict();
+export const targetPatch = z.object({
+  label,
+  configuration: configurationName,
+  groups,
+  ...optionFields,
+}).strict();
+
+export const targetListQuery = z.object({
+  group: groupName.optional().describe("only the targets in this group"),
+});
 
 export type TargetCreate = z.infer<typeof targetCreate>;
 export type TargetPatchInput = z.infer<typeof targetPatch>;

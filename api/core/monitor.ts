@@ -97,10 +97,12 @@ export class MonitorService {
     return () => this.#listeners.delete(listener);
   }
 
-  async list(): Promise<TargetView[]> {
+  /** Every target, or only those in `group`. */
+  async list(group?: string): Promise<TargetView[]> {
     const meta = await this.store.allTargetMeta();
     const targets = await this.store.listTargets();
-    return targets.map((t) => this.#view(t, meta.get(t.id)));
+    const views = targets.map((t) => this.#view(t, meta.get(t.id)));
+    return group === undefined ? views : views.filter((t) => t.groups.includes(group));
   }
 
   async get(id: number): Promise<TargetView> {
@@ -120,6 +122,7 @@ export class MonitorService {
       configuration,
       replay: false,
       explicit,
+      groups: input.groups ?? [],
       ...change.fromConfig,
     };
     await this.store.setTargetMeta(meta);
@@ -150,7 +153,8 @@ export class MonitorService {
     const updated = await this.store.updateTarget(id, { label, options });
     if (!updated) throw targetNotFound(id);
     const configuration = preset?.name ?? null;
-    const nextMeta = { ...meta, configuration, explicit, ...change.fromConfig };
+    const groups = patch.groups ?? meta.groups;
+    const nextMeta = { ...meta, configuration, explicit, groups, ...change.fromConfig };
     await this.store.setTargetMeta(nextMeta);
     // A new label or group alone leaves the running schedule (and its round sequence) alone.
     const restart = !sameOptions(updated.options, record.options);

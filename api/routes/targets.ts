@@ -4,7 +4,7 @@
 import type { TargetView } from "../core/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import type { Route } from "../router.ts";
-import { targetCreate, targetPatch } from "../schemas.ts";
+import { targetCreate, targetListQuery, targetPatch } from "../schemas.ts";
 import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "targets";
@@ -24,9 +24,12 @@ export const targetRoutes: Route[] = [
     method: "GET",
     path: "/api/targets",
     tag: TAG,
-    summary: "List targets",
+    summary: "List targets (optionally one group's)",
+    query: targetListQuery,
     handler: async (ctx) =>
-      jsonResponse({ targets: await ctx.deps.service.list() } satisfies TargetsReply),
+      jsonResponse(
+        { targets: await ctx.deps.service.list(ctx.query.group) } satisfies TargetsReply,
+      ),
   },
   {
     method: "POST",

@@ -148,7 +148,7 @@ Deno.test("config file - JSON is accepted and errors point into it the same way"
 Deno.test("config file - targets use the API's own schema: every API field is a file field", () => {
   const fileFields = Object.keys(configFileSchema.shape.targets.unwrap().element.shape);
   for (const field of Object.keys(targetCreate.shape)) assert.ok(fileFields.includes(field), field);
-  assert.deepEqual(fileFields.filter((f) => !(f in targetCreate.shape)), ["groups"]);
+  assert.deepEqual(fileFields.filter((f) => !(f in targetCreate.shape)), []);
 });
 
 Deno.test("config file - the starter file loads cleanly and declares loopback targets only", () => {

@@ -8,12 +8,8 @@ import { alertsConfigSchema, ruleSpecSchema } from "../../../alerts/mod.ts";
 import { proberChoiceProblem } from "../../../engine/mod.ts";
 import { configurationCreate, targetCreate } from "../../schemas.ts";
 
-const groupName = z.string().trim().min(1).max(100);
-
-/** A target: the API's POST /api/targets body plus the groups it belongs to. */
-export const configTarget = targetCreate.extend({
-  groups: z.array(groupName).max(100).optional().describe("group names (for filtering)"),
-}).strict();
+/** A target: the API's POST /api/targets body (groups included). */
+export const configTarget = targetCreate;
 
 const days = z.number().gt(0).max(100_000);
 
