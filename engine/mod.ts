@@ -39,3 +39,4 @@ export {
   selectProber,
 } from "./probers/mod.ts";
 export { ProbeLimiter } from "./limiter.ts";
+export * from "./netif/mod.ts";
