@@ -11,6 +11,7 @@ import {
 import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
+import { InterfaceMonitor } from "../interfaces.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
@@ -111,7 +112,19 @@ async function runWithStore(
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     });
     app.useAlerts(alerts);
-    await listenUntilInterrupted(args, app, alerts, deps);
+    const interfaces = await InterfaceMonitor.create({
+      store,
+      enabled: args.interfaces.enabled,
+      flags: args.interfaces.flags,
+    });
+    app.useInterfaces(interfaces);
+    interfaces.start();
+    if (interfaces.status.reason) log.info(`interfaces: ${interfaces.status.reason}`);
+    try {
+      await listenUntilInterrupted(args, app, alerts, deps);
+    } finally {
+      await interfaces.stop();
+    }
     return SERVE_EXIT.ok;
   } finally {
     await selected.prober.close();

@@ -35,3 +35,4 @@ export {
 export { kindOfType, linuxSource, type LinuxSourceOptions } from "./linux.ts";
 export { macKindOf, macosSource } from "./macos.ts";
 export { type SourceChoice, systemInterfaceSource } from "./source.ts";
+export { autoRead, directRead, grepRead, parseGrepOutput, type ReadFiles } from "./file_reader.ts";

@@ -1,9 +1,13 @@
 // The interface parsers on recorded output (tests/fixtures/, each file names its source).
 import assert from "node:assert/strict";
 import {
+  directRead,
+  grepRead,
   kindOfType,
+  linuxSource,
   NetstatParseError,
   parseDefaultRoute,
+  parseGrepOutput,
   parseNetstatIbn,
   parseProcNetDev,
   parseRouteGetDefault,
@@ -114,4 +118,35 @@ Deno.test("netif parsers - netstat with a Drop column, route get default, link k
     "tunnel",
     "other",
   ]);
+});
+
+Deno.test("netif parsers - grep -sH output splits back into files; unreadable ones are null", () => {
+  const out = "/proc/net/dev:Inter-|   Receive\n/proc/net/dev:  eth0: 1 2\n" +
+    "/sys/class/net/eth0/speed:1000\n/sys/class/net/eth0/operstate:up\n";
+  const files = parseGrepOutput(out, [
+    "/proc/net/dev",
+    "/sys/class/net/eth0/speed",
+    "/sys/class/net/eth0/operstate",
+    "/sys/class/net/lo/speed",
+  ]);
+  assert.equal(files.get("/proc/net/dev"), "Inter-|   Receive\n  eth0: 1 2\n");
+  assert.equal(files.get("/sys/class/net/eth0/speed"), "1000\n");
+  assert.equal(files.get("/sys/class/net/eth0/operstate"), "up\n");
+  assert.equal(files.get("/sys/class/net/lo/speed"), null);
+});
+
+Deno.test("netif parsers - the Linux source reads the same through grep as directly", async () => {
+  if (Deno.build.os !== "linux") return;
+  const direct = await linuxSource({ readFiles: directRead }).read();
+  const grep = await linuxSource({ readFiles: grepRead() }).read();
+  const shape = (r: typeof direct) =>
+    r.map(({ name, state, kind, speedMbps, carrier }) => ({
+      name,
+      state,
+      kind,
+      speedMbps,
+      carrier,
+    }));
+  assert.deepEqual(shape(grep), shape(direct));
+  assert.ok(direct.some((r) => r.kind === "loopback" && r.name === "lo"));
 });
