@@ -102,6 +102,8 @@ export interface InterfaceStatus extends Omit<InterfaceReading, "counters"> {
 
 export interface Collection {
   at: number;
+  /** The clock's monotonic time just before the counters were read. */
+  monoMs: number;
   /** Monitored interfaces with a full interval (primed and reset ones are left out). */
   samples: InterfaceSample[];
   gaps: { name: string; reason: string }[];
@@ -190,7 +192,7 @@ export class InterfaceCollector {
     if (!this.#autoPrimary.settled) {
       this.#defaultRoute = await this.source.defaultRouteInterface();
     }
-    const collection: Collection = { at, samples: [], gaps: [] };
+    const collection: Collection = { at, monoMs, samples: [], gaps: [] };
     const present = new Set(readings.map((r) => r.name));
     for (const reading of readings) this.#observe(reading, { monoMs, at, collection });
     for (const name of this.#tracker.retain(present)) {
