@@ -27,6 +27,12 @@ function netHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/**
+ * What the interface monitor runs: grep reads /proc and /sys on Linux (Deno refuses them without
+ * --allow-all), netstat and route list macOS's interfaces and default route.
+ */
+const INTERFACE_READERS = ["grep", "netstat", "route"];
+
 /** The --allow-* flags the server needs, and nothing more. */
 export function permissionFlags(spec: ServiceSpec): string[] {
   const net = [
@@ -37,7 +43,7 @@ export function permissionFlags(spec: ServiceSpec): string[] {
   return [
     "--no-prompt",
     // The probers run their executables by name (mtr-packet, ping): the registry is the list.
-    `--allow-run=${[...PROBERS.map((p) => p.name), ...spec.commands].join(",")}`,
+    `--allow-run=${[...PROBERS.map((p) => p.name), ...INTERFACE_READERS, ...spec.commands]}`,
     `--allow-read=${spec.dataDir}`,
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,
