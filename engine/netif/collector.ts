@@ -197,7 +197,9 @@ export class InterfaceCollector {
     for (const reading of readings) this.#observe(reading, { monoMs, at, collection });
     for (const name of this.#tracker.retain(present)) {
       const status = this.#status.get(name);
-      if (status) Object.assign(status, { present: false, latest: null });
+      // Containers come and go by the thousand (veth*): only monitored ones are remembered.
+      if (status?.monitored) Object.assign(status, { present: false, latest: null });
+      else this.#status.delete(name);
       collection.gaps.push({ name, reason: "vanished" });
     }
     this.#updatePrimary(collection);
@@ -231,12 +233,20 @@ export class InterfaceCollector {
     const intervalMs = this.#settings.intervalMs;
     let due = this.#clock.monotonic();
     while (!signal.aborted) {
+      // A read that hangs (a stuck netstat) neither blocks stop() nor the next beat.
+      const timeout = new AbortController();
+      const late = this.#clock.sleep(intervalMs, AbortSignal.any([signal, timeout.signal]))
+        .then(() => "late" as const, () => "stopped" as const);
       try {
-        await this.collect();
+        const outcome = await Promise.race([this.collect().then(() => "done" as const), late]);
+        if (outcome === "stopped") return;
+        if (outcome === "late") throw new Error(`reading counters took over ${intervalMs} ms`);
         this.lastError = null;
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
         log.warn("interfaces: reading counters failed", { error: this.lastError });
+      } finally {
+        timeout.abort();
       }
       // Keep to the schedule; after a stall, skip the missed beats rather than bunch them up.
       due += intervalMs;

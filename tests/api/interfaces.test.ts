@@ -252,3 +252,37 @@ Deno.test("serve flags - interface interval, lists, primary and off", () => {
   assert.throws(() => parseServeArgs(["--interfaces-primary", "eth*"]), /interfaces-primary/);
   assert.throws(() => parseServeArgs(["--interfaces-exclude", "a b"]), /interfaces-exclude/);
 });
+
+Deno.test("interfaces api - a source that never answers does not delay a single round", async () => {
+  const s = await setup();
+  const hanging = {
+    platform: "test",
+    read: () => new Promise<never>(() => {}),
+    defaultRouteInterface: () => Promise.resolve(null),
+  };
+  const monitor = await InterfaceMonitor.create({
+    store: s.store,
+    clock: s.clock,
+    source: { ok: true, source: hanging },
+    flags: { intervalMs: 1000 },
+  });
+  s.app.useInterfaces(monitor);
+  monitor.start();
+  try {
+    const created = await s.call("POST", "/api/targets", {
+      body: { host: "127.0.0.1", interval: 1 },
+    });
+    assert.equal(created.status, 201);
+    for (let i = 0; i < 20; i++) await s.clock.advance(1000);
+    const c = s.app.service.engine.counters();
+    assert.ok(c.roundsCompleted >= 18, `rounds kept coming (${c.roundsCompleted})`);
+    assert.equal(c.roundsLate, 0);
+    assert.equal(c.roundsSkipped, 0);
+    const list = (await s.call("GET", "/api/interfaces")).json;
+    assert.equal(list.interfaces.length, 0);
+    assert.match(monitor.collector!.lastError!, /took over 1000 ms/);
+  } finally {
+    await monitor.stop(); // does not wait for the read that never settles
+    await s.close();
+  }
+});

@@ -177,3 +177,17 @@ Deno.test("interfaces - a failing read is reported and the loop carries on", asy
   assert.equal(collector.collections, 1);
   await collector.stop();
 });
+
+Deno.test("interfaces - vanished unmonitored links are forgotten, monitored ones remembered", async () => {
+  const { source, collector, clock } = setup();
+  const veths = Array.from({ length: 50 }, (_, i) => reading(`veth${i}`, {}));
+  source.readings = [reading("eth0", {}), ...veths];
+  await collector.collect();
+  await clock.advance(10_000);
+  source.readings = [];
+  await collector.collect();
+  assert.deepEqual(
+    collector.interfaces().map((i) => [i.name, i.present]),
+    [["eth0", false]],
+  );
+});
