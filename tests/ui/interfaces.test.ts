@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The Interfaces view and the timeline's throughput overlay in Chromium, against a real server
 // whose interface monitor reads a scripted "lab0" moving a steady 1,000,000 bytes/s in and
 // 250,000 out (nothing is measured on this machine). Screenshots: tests/ui/screenshots/iface-*.png.
@@ -7,6 +6,10 @@ import { InterfaceMonitor } from "../../api/interfaces.ts";
 import { type InterfaceReading, type InterfaceSource, systemClock } from "../../engine/mod.ts";
 import { reading } from "../engine/netif/helpers.ts";
 import { launch, newPage, screenshot, skipReason, startServer } from "./harness.ts";
+
+// Code inside page.waitForFunction runs in the page, where document exists.
+// deno-lint-ignore no-explicit-any
+declare const document: any;
 
 const reason = skipReason();
 if (reason) console.log(`ui interfaces: ${reason}`);
