@@ -195,6 +195,13 @@ Deno.test("system api - figures, and health degraded by a failed flush", async (
     assert.equal(degraded.status, 503);
     assert.equal(degraded.json.status, "degraded");
     assert.match(degraded.json.reasons[0], /1 failed store flushes/);
+    Object.defineProperty(t.fake, "restarts", { value: 2 });
+    const both = await t.call("GET", "/api/system/health");
+    assert.deepEqual(both.json.reasons.map((r: string) => r.split(" (")[0]), [
+      "2 prober restarts",
+      "1 failed store flushes",
+    ]);
+    assert.equal((await t.call("GET", "/api/system")).json.prober.restarts, 2);
   } finally {
     await t.close();
   }
