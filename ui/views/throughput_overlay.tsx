@@ -52,7 +52,7 @@ function optionsOf(props: ThroughputOverlayProps): ChartOptions {
   return {
     chart: {
       type: "line",
-      height: 160,
+      height: 200,
       animations: { enabled: false },
       background: "transparent",
       foreColor: dark ? "#c9d1d9" : "#333",
@@ -70,6 +70,7 @@ function optionsOf(props: ThroughputOverlayProps): ChartOptions {
       type: "datetime",
       min: props.range.start,
       max: props.range.end,
+      tickAmount: 10,
       labels: { datetimeUTC: false },
     },
     yaxis: [
