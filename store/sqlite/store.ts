@@ -126,7 +126,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     await writer.stop();
     const unsaved = rounds.queued;
     try {
-      interfaces.flush();
+      flushInterfaces(); // logged, never in the way of the rounds
       rounds.flush();
     } catch (error) {
       throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
@@ -183,7 +183,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       open();
       rounds.append(round);
     },
-    flush: () => run(() => (interfaces.flush(), rounds.flush())),
+    flush: () => run(() => (rounds.flush(), interfaces.flush())),
     rounds: (targetId, query) => run(() => rounds.read(targetId, query)),
     recordRouteChange: (change) =>
       run(() => {
