@@ -41,3 +41,4 @@ export {
   selectProber,
 } from "./probers/mod.ts";
 export { ProbeLimiter } from "./limiter.ts";
+export * from "./netif/mod.ts";

@@ -12,6 +12,7 @@ import {
 import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
+import { InterfaceMonitor } from "../interfaces.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
@@ -150,7 +151,19 @@ async function runWithStore(
     });
     app.useAlerts(alerts);
     await startDeclaredRules(deps.config, alerts, reloader);
-    await listenUntilInterrupted(args, app, alerts, deps);
+    const interfaces = await InterfaceMonitor.create({
+      store,
+      enabled: args.interfaces.enabled,
+      flags: args.interfaces.flags,
+    });
+    app.useInterfaces(interfaces);
+    interfaces.start();
+    if (interfaces.status.reason) log.info(`interfaces: ${interfaces.status.reason}`);
+    try {
+      await listenUntilInterrupted(args, app, alerts, deps);
+    } finally {
+      await interfaces.stop();
+    }
     return SERVE_EXIT.ok;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -27,6 +27,12 @@ function netHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/**
+ * What the interface monitor runs: grep reads /proc and /sys on Linux (Deno refuses them without
+ * --allow-all), netstat and route list macOS's interfaces and default route.
+ */
+const INTERFACE_READERS = ["grep", "netstat", "route"];
+
 /** The --allow-* flags the server needs, and nothing more. */
 export function permissionFlags(spec: ServiceSpec): string[] {
   const net = [
@@ -36,8 +42,9 @@ export function permissionFlags(spec: ServiceSpec): string[] {
   ];
   return [
     "--no-prompt",
-    // The probers run their programs by name (mtr-packet, ping, ping6): the registry is the list.
-    `--allow-run=${[...PROBER_PROGRAMS, ...spec.commands].join(",")}`,
+    // The probers run their programs by name (mtr-packet, ping, ping6): the registry is the list;
+    // the interface monitor reads /proc and /sys through grep (netstat and route on macOS).
+    `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READERS, ...spec.commands].join(",")}`,
     `--allow-read=${spec.dataDir}`,
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,
