@@ -1,7 +1,7 @@
 // What `pingwatcher service print` writes: the program's argv with narrowed Deno permissions, and
 // that argv as a systemd unit or a launchd plist. Pure functions of a resolved ServiceSpec, so
 // the tests can read every line without a process.
-import { PROBER_PROGRAMS } from "../../engine/mod.ts";
+import { INTERFACE_READER_PROGRAMS, PROBER_PROGRAMS } from "../../engine/mod.ts";
 import { ENV_NAMES } from "./env.ts";
 
 export interface ServiceSpec {
@@ -27,12 +27,6 @@ function netHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-/**
- * What the interface monitor runs: grep reads /proc and /sys on Linux (Deno refuses them without
- * --allow-all), netstat and route list macOS's interfaces and default route.
- */
-const INTERFACE_READERS = ["grep", "netstat", "route"];
-
 /** The --allow-* flags the server needs, and nothing more. */
 export function permissionFlags(spec: ServiceSpec): string[] {
   const net = [
@@ -44,7 +38,7 @@ export function permissionFlags(spec: ServiceSpec): string[] {
     "--no-prompt",
     // The probers run their programs by name (mtr-packet, ping, ping6): the registry is the list;
     // the interface monitor reads /proc and /sys through grep (netstat and route on macOS).
-    `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READERS, ...spec.commands].join(",")}`,
+    `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READER_PROGRAMS, ...spec.commands].join(",")}`,
     `--allow-read=${spec.dataDir}`,
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,

@@ -1,6 +1,10 @@
 // Interface traffic collection: platform sources, parsers, the counter state machine and the
 // collector loop.
 export * from "./types.ts";
+
+/** The programs the interface readers run: grep for /proc and /sys (Deno refuses those paths to
+ * anything below --allow-all), netstat and route on macOS. Permission lists are built from this. */
+export const INTERFACE_READER_PROGRAMS: readonly string[] = ["grep", "netstat", "route"];
 export {
   checkInterfaceSettings,
   type Collection,
