@@ -1,7 +1,7 @@
 // Interface traffic beside path latency: what is discovered and monitored now, the newest rates,
 // history for charts, summaries over a range, exports, and the monitor's settings.
 import { z } from "zod";
-import { InterfaceSettingsError, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from "../../engine/mod.ts";
+import { InterfaceSettingsError } from "../../engine/mod.ts";
 import { badRequest, jsonResponse, notFound } from "../errors.ts";
 import {
   historyPoint,
@@ -17,11 +17,10 @@ import {
   summaryRow,
 } from "../interface_view.ts";
 import type { Route, RouteContext } from "../router.ts";
-import { epochMs, positiveInt } from "../schemas.ts";
+import { epochMs, INTERFACE_NAME, interfaceSettingsPatch, positiveInt } from "../schemas.ts";
 
 const TAG = "interfaces";
 const HOUR_MS = 3_600_000;
-const NAME = /^[A-Za-z0-9._@:-]{1,64}$/;
 const NAME_PARAM = { name: "interface name, as the system calls it (eth0, en0)" };
 
 /** GET/PUT /api/interfaces/settings */
@@ -31,17 +30,6 @@ export interface InterfaceSettingsReply {
   exclude: string[];
   primary: string | null;
 }
-
-const pattern = z.string().regex(/^[A-Za-z0-9._@:*-]{1,64}$/, "an interface name or glob (*)");
-export const interfaceSettingsPatch = z.object({
-  intervalMs: z.number().int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS).optional()
-    .describe("how often counters are read, ms (default 10000)"),
-  include: z.array(pattern).max(100).optional()
-    .describe("monitored whatever the default filter says (names or globs)"),
-  exclude: z.array(pattern).max(100).optional().describe("never monitored (names or globs)"),
-  primary: z.string().regex(NAME, "an interface name").nullable().optional()
-    .describe("the primary interface; null = chosen by traffic"),
-}).strict();
 
 const rangeQuery = z.object({
   start: epochMs.optional().describe("default: an hour before end"),
@@ -55,7 +43,7 @@ const historyQuery = z.object({
 const exportQuery = z.object({
   start: epochMs.optional().describe("default: a day before end"),
   end: epochMs.optional().describe("default: now"),
-  name: z.string().regex(NAME, "an interface name").optional()
+  name: z.string().regex(INTERFACE_NAME, "an interface name").optional()
     .describe("one interface (default: all)"),
   format: z.enum(["csv", "json"]).optional().describe("default json"),
 }).strict();
@@ -71,7 +59,7 @@ function rangeOf(ctx: RouteContext, q: { start?: number; end?: number }, default
 
 function nameOf(ctx: RouteContext): string {
   const name = ctx.params.name;
-  if (!NAME.test(name)) {
+  if (!INTERFACE_NAME.test(name)) {
     throw badRequest("not an interface name", [{
       field: "name",
       message: "letters, digits . _ - @ :",

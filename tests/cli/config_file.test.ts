@@ -159,7 +159,7 @@ Deno.test("config file - the starter file loads cleanly and declares loopback ta
   // Every commented-out line is a real field too: uncommented, the file still loads.
   const uncommented = STARTER_CONFIG.split("\n").map((line) =>
     line.replace(/^(\s+)# (\w+: .*)$/, "$1$2").replace(/^# {3}/, "  ")
-      .replace(/^# (server|retention|auth|alerts|alertRules):/, "$1:")
+      .replace(/^# (server|retention|auth|interfaces|alerts|alertRules):/, "$1:")
   ).join("\n").replace("tokenSha256: ...", `tokenSha256: ${"ab".repeat(32)}`);
   const full = parseConfigText(uncommented, "full.yaml");
   assert.deepEqual(Object.keys(full.data).sort(), [
@@ -167,6 +167,7 @@ Deno.test("config file - the starter file loads cleanly and declares loopback ta
     "alerts",
     "auth",
     "configurations",
+    "interfaces",
     "retention",
     "server",
     "targets",
@@ -258,6 +259,42 @@ Deno.test("config file - precedence: flags > environment > file > defaults", () 
   assert.deepEqual([flags.port, flags.retention.rawDays], [9300, 1]);
   const defaults = parseServeArgs([], withConfigEnv({}, null));
   assert.deepEqual([defaults.listen, defaults.port], ["127.0.0.1", 8000]);
+});
+
+Deno.test("config file - the interfaces section sets the interface monitor under flags and env", () => {
+  const file = parseConfigText(
+    lines(
+      "interfaces:",
+      "  intervalMs: 5000",
+      "  include: [eth*, wg0]",
+      "  exclude: [eth9]",
+      "  primary: eth0",
+    ),
+    "pingwatcher.yaml",
+  ).data;
+  const fromFile = parseServeArgs([], withConfigEnv({}, file));
+  assert.deepEqual(fromFile.interfaces, {
+    enabled: true,
+    flags: { intervalMs: 5000, include: ["eth*", "wg0"], exclude: ["eth9"], primary: "eth0" },
+  });
+  const flags = parseServeArgs(
+    ["--interfaces-interval", "30", "--interfaces-primary", "wg0"],
+    withConfigEnv({ PINGWATCHER_INTERFACES_EXCLUDE: "eth8" }, file),
+  );
+  assert.deepEqual(
+    [
+      flags.interfaces.flags.intervalMs,
+      flags.interfaces.flags.primary,
+      flags.interfaces.flags.exclude,
+    ],
+    [30_000, "wg0", ["eth8"]],
+  );
+  const off = parseConfigText("interfaces: { off: true }", "pingwatcher.yaml").data;
+  assert.equal(parseServeArgs([], withConfigEnv({}, off)).interfaces.enabled, false);
+  assert.throws(
+    () => parseConfigText(lines("interfaces:", "  intervalMs: 10"), "pingwatcher.yaml"),
+    /pingwatcher\.yaml:2:3 interfaces\.intervalMs: /,
+  );
 });
 
 Deno.test("config file - the README's example loads cleanly and names loopback targets only", async () => {

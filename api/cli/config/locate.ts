@@ -41,10 +41,14 @@ export async function readConfig(location: ConfigLocation): Promise<LoadedConfig
   return loaded;
 }
 
-/** The file's server and retention settings as the PINGWATCHER_* variables they stand for. */
+/**
+ * The file's server, retention and interface monitor settings as the PINGWATCHER_* variables
+ * they stand for.
+ */
 export function configEnv(config: ConfigFile | null): Record<string, string> {
   const server = config?.server ?? {};
   const retention = config?.retention ?? {};
+  const interfaces = config?.interfaces ?? {};
   const out: Record<string, string | undefined> = {
     PINGWATCHER_HOST: server.host,
     PINGWATCHER_PORT: server.port?.toString(),
@@ -55,6 +59,13 @@ export function configEnv(config: ConfigFile | null): Record<string, string> {
     PINGWATCHER_RAW_DAYS: retention.rawDays?.toString(),
     PINGWATCHER_MINUTE_DAYS: retention.minuteDays?.toString(),
     PINGWATCHER_HOUR_DAYS: retention.hourDays?.toString(),
+    PINGWATCHER_INTERFACES_INTERVAL: interfaces.intervalMs === undefined
+      ? undefined
+      : String(interfaces.intervalMs / 1000),
+    PINGWATCHER_INTERFACES_INCLUDE: interfaces.include?.join(","),
+    PINGWATCHER_INTERFACES_EXCLUDE: interfaces.exclude?.join(","),
+    PINGWATCHER_INTERFACES_PRIMARY: interfaces.primary ?? undefined,
+    PINGWATCHER_INTERFACES_OFF: flag(interfaces.off),
   };
   return Object.fromEntries(
     Object.entries(out).filter((entry): entry is [string, string] => entry[1] !== undefined),

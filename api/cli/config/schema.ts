@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { alertsConfigSchema, ruleSpecSchema } from "../../../alerts/mod.ts";
 import { proberChoiceProblem } from "../../../engine/mod.ts";
-import { configurationCreate, targetCreate } from "../../schemas.ts";
+import { configurationCreate, interfaceSettingsPatch, targetCreate } from "../../schemas.ts";
 
 /** A target: the API's POST /api/targets body (groups included). */
 export const configTarget = targetCreate;
@@ -48,6 +48,11 @@ export const authSection = z.strictObject({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
 });
 
+/** The interface monitor: the API's settings body, plus switching it off. */
+export const interfacesSection = interfaceSettingsPatch.extend({
+  off: z.boolean().optional().describe("do not monitor interface traffic"),
+}).strict();
+
 export const configFileSchema = z.strictObject({
   targets: z.array(configTarget).max(10_000).optional(),
   configurations: z.array(configurationCreate).max(1000).optional(),
@@ -56,6 +61,7 @@ export const configFileSchema = z.strictObject({
   retention: retentionSection.optional(),
   server: serverSection.optional(),
   auth: authSection.optional(),
+  interfaces: interfacesSection.optional(),
 });
 
 export type ConfigTarget = z.infer<typeof configTarget>;

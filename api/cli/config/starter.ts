@@ -54,6 +54,13 @@ configurations:
 #   loginWindowSeconds: 60
 #   tokenSha256: ...         # SHA-256 (hex) of an API token: printf %s TOKEN | sha256sum
 
+# interfaces:                # interface traffic (README: Interface traffic) [--interfaces-*]
+#   intervalMs: 10000        # how often counters are read
+#   include: []              # names or globs always monitored
+#   exclude: []              # names or globs never monitored
+#   primary: eth0            # else chosen by traffic
+#   off: false               # true: no interface monitoring
+
 # alertRules:                # the fields of POST /api/alerts/rules (README: Alerts); by name
 #   - name: loopback loss
 #     condition: { metric: lossPct, op: ">", threshold: 20 }
