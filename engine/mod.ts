@@ -10,8 +10,10 @@ export {
   hopStats,
   jitterUs,
   markLossNotCarried,
+  pathEnd,
   selectFocus,
 } from "./stats.ts";
+export { type UnreachableMarker, unreachableMarker } from "./unreachable.ts";
 export { RouteTracker } from "./route.ts";
 export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {

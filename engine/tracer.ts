@@ -32,7 +32,7 @@ export interface TracedRound {
   firstSendAt: number;
 }
 
-/** Per-target memory between rounds: how far away the destination is. */
+/** Per-target memory between rounds: how far away the destination (or the unreachable) is. */
 export interface DistanceMemory {
   knownDistance: number | null;
   /** Rounds in a row that timed out at the known distance (see updateDistance). */
@@ -170,14 +170,16 @@ function assembleRound(
 export const MISSES_BEFORE_REPROBE = 3;
 
 /**
- * Learns the destination's distance from a finished round. A longer path shows up as a router
+ * Learns the path's length from a finished round: the TTL of the destination's answer, or of a
+ * router's unreachable (the path ends there just the same: probing beyond it only collects the
+ * same router's unreachables, or timeouts when it drops some). A longer path shows up as a router
  * answering at the old distance, or, when the router now there is silent, as timeouts at the old
  * distance round after round; then the next round probes out to maxHops again.
  */
 export function updateDistance(memory: DistanceMemory, round: Round, options: TargetOptions): void {
   if (options.finalHopOnly) return;
   const last = round.hops[round.hops.length - 1];
-  if (round.destinationReached) {
+  if (round.destinationReached || (last?.kind === "unreachable" && last.ip !== null)) {
     memory.knownDistance = last.ttl;
     memory.missedRounds = 0;
     return;

@@ -1,5 +1,5 @@
 // What `trace` prints: the JSON document and the mtr-like table.
-import { type HopStats, NO_NAME, type Protocol } from "../../engine/mod.ts";
+import { type HopStats, NO_NAME, type Protocol, type UnreachableMarker } from "../../engine/mod.ts";
 
 export interface TraceJsonHop {
   hop: number;
@@ -15,6 +15,8 @@ export interface TraceJsonHop {
   stdevMs: number | null;
   jitterMs: number | null;
   approximate: boolean;
+  /** The router said the destination is unreachable: !N, !H, !P, !A or ! (kind unknown). */
+  unreachable: UnreachableMarker | null;
 }
 
 export interface TraceJson {
@@ -64,6 +66,7 @@ export function traceJson(
       stdevMs: ms(hop.stdevMs),
       jitterMs: ms(hop.jitterMs),
       approximate: hop.approximate,
+      unreachable: hop.unreachable ?? null,
     })),
   };
 }
@@ -87,7 +90,8 @@ export function renderTable(stats: HopStats[], options: TableOptions): string {
   const red = (s: string) => options.color ? `\x1b[31m${s}\x1b[0m` : s;
   const rows: string[][] = stats.map((hop) => {
     const name = hop.ip === null ? "" : options.nameOf(hop.ip);
-    const ips = hop.ips.length > 1 ? `${hop.ip} (+${hop.ips.length - 1})` : hop.ip ?? "???";
+    const ips = (hop.ips.length > 1 ? `${hop.ip} (+${hop.ips.length - 1})` : hop.ip ?? "???") +
+      (hop.unreachable ? ` ${hop.unreachable}` : "");
     const lost = hop.sent > 0 && hop.curMs === null;
     return [
       String(hop.hop) + (hop.lossNotCarried ? "!" : ""),
@@ -121,6 +125,12 @@ export function renderTable(stats: HopStats[], options: TableOptions): string {
   }
   if (stats.some((h) => h.approximate)) {
     notes.push("~ approximate: timed around the ping process (ping reports no RTT for routers)");
+  }
+  if (stats.some((h) => h.unreachable)) {
+    notes.push(
+      "!N !H !P !A the router answered unreachable (network, host, protocol, prohibited; ! kind " +
+        "unknown): the path ends there",
+    );
   }
   if (stats.some((h) => h.ips.length > 1)) {
     notes.push("(+N) more addresses answer at this hop (ECMP)");

@@ -84,11 +84,15 @@ const EXCEEDED = [
 const UNREACHABLE = [
   /^From (\S+?):? (?:icmp_seq=\d+ )?Destination (?:unreachable: )?(.+?)\s*$/i,
   /^\d+ bytes from (\S+?): Destination (.+?)\s*$/i,
+  // iputils' words for ICMP codes 13 (filtered) and 14/15 (precedence), without "Destination".
+  /^From (\S+?):? (?:icmp_seq=\d+ )?(Packet filtered|Precedence (?:Violation|Cutoff))\s*$/i,
 ];
 
 /** "Host Unreachable" / "Address unreachable" / "Net Unreachable" → host-unreachable, ... */
 function unreachableCode(text: string): string {
   const words = text.toLowerCase().replace(/[^a-z ]/g, "").trim().split(/\s+/);
+  // IPv6 code 0 from a router ("Destination unreachable: No route"): the network is unreachable.
+  if (words.join(" ") === "no route") return "net-unreachable";
   if (words.length === 1) return `${words[0]}-unreachable`;
   return words.join("-");
 }

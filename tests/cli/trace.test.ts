@@ -95,6 +95,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
     "stdevMs",
     "jitterMs",
     "approximate",
+    "unreachable",
   ]);
   assert.deepEqual(doc, {
     target: DEST,
@@ -117,6 +118,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: 1,
         jitterMs: 1,
         approximate: false,
+        unreachable: null,
       },
       {
         hop: 2,
@@ -132,6 +134,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: null,
         jitterMs: null,
         approximate: false,
+        unreachable: null,
       },
       {
         hop: 3,
@@ -147,6 +150,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: 7.071,
         jitterMs: 10,
         approximate: false,
+        unreachable: null,
       },
     ],
   });
