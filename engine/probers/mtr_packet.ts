@@ -16,6 +16,7 @@ import { readLines } from "./lines.ts";
 import { isUnspecificUnreachable } from "../unreachable.ts";
 import { iputilsPing, UnreachableKinds } from "./unreachable_kind.ts";
 import {
+  effectiveTimeoutMs,
   formatProbeRequest,
   mtrTimeoutSeconds,
   parseReplyLine,
@@ -148,7 +149,7 @@ export class MtrPacketProber implements Prober {
       generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
         // The child is gone; its exit handler fails every held probe.
       });
-      this.#timeouts.add(request.timeoutMs, token);
+      this.#timeouts.add(effectiveTimeoutMs(request), token);
     });
   }
 
@@ -158,7 +159,7 @@ export class MtrPacketProber implements Prober {
     generation.writer.write(encoder.encode(formatProbeRequest(token, pending.request))).catch(
       () => {},
     );
-    this.#timeouts.add(pending.request.timeoutMs, token);
+    this.#timeouts.add(effectiveTimeoutMs(pending.request), token);
   }
 
   /** Our exact timeout passed: the probe is lost, but mtr-packet still holds its slot a while. */
@@ -166,7 +167,7 @@ export class MtrPacketProber implements Prober {
     const pending = this.#generation?.held.get(token);
     if (!pending) return; // answered, or its child is gone (failHeld settled it)
     pending.settle({ kind: "timeout" });
-    const timeoutMs = pending.request.timeoutMs;
+    const timeoutMs = effectiveTimeoutMs(pending.request);
     this.#graces.add(mtrTimeoutSeconds(timeoutMs) * 1000 - timeoutMs + 5000, token);
   }
 

@@ -9,6 +9,23 @@ export function mtrTimeoutSeconds(timeoutMs: number): number {
   return Math.max(1, Math.ceil(timeoutMs / 1000));
 }
 
+/**
+ * A TCP probe is a real connect(): when its SYN (or the answer) is lost, the kernel sends the SYN
+ * again after the initial retransmission timeout (1 s on Linux, macOS and the BSDs; RFC 6298),
+ * and an answer to that copy would be timed from the first send: a 1,0xx ms "sample" that is an
+ * artifact. As in Karn's algorithm no sample from a retransmitted SYN is used: a TCP probe times
+ * out at 1 s whatever the target's timeout (mtr-packet closes the socket then), and any answer
+ * timed at 1 s or more is a loss.
+ */
+export const TCP_SYN_RETRANSMIT_MS = 1000;
+
+/** The timeout a probe really gets: TCP probes never wait past the first SYN retransmission. */
+export function effectiveTimeoutMs(request: ProbeRequest): number {
+  return request.protocol === "tcp"
+    ? Math.min(request.timeoutMs, TCP_SYN_RETRANSMIT_MS)
+    : request.timeoutMs;
+}
+
 export function formatProbeRequest(token: number, request: ProbeRequest): string {
   const family = request.ipVersion === 6 ? "ip-6" : "ip-4";
   const parts = [
@@ -23,7 +40,7 @@ export function formatProbeRequest(token: number, request: ProbeRequest): string
   ];
   if (request.protocol !== "icmp" && request.port) parts.push("port", String(request.port));
   parts.push("size", String(request.sizeBytes));
-  parts.push("timeout", String(mtrTimeoutSeconds(request.timeoutMs)));
+  parts.push("timeout", String(mtrTimeoutSeconds(effectiveTimeoutMs(request))));
   return parts.join(" ") + "\n";
 }
 
@@ -67,6 +84,9 @@ export function probeResultOf(reply: ReplyLine, request: ProbeRequest): ProbeRes
   const ip = reply.args.get("ip-4") ?? reply.args.get("ip-6") ?? null;
   const rttText = reply.args.get("round-trip-time");
   const rttUs = rttText !== undefined && /^\d+$/.test(rttText) ? Number(rttText) : null;
+  if (request.protocol === "tcp" && rttUs !== null && rttUs >= TCP_SYN_RETRANSMIT_MS * 1000) {
+    return { kind: "timeout" }; // answered only after a SYN retransmission: not a sample
+  }
   switch (reply.kind) {
     case "reply":
       if (ip === null || rttUs === null) return malformed(reply);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { runCli, traceJson } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { type Lab, withLab } from "./lab.ts";
+import { TOOL_DIFFERENCE_MS, withGroundTruth } from "./truth.ts";
 
 const skip = await skipLabTests("paths.test.ts");
 const ignore = skip !== null;
@@ -57,5 +58,51 @@ Deno.test({
         `    PingWatcher rows per run: ${lengths.join(" ")} (kinds ${kinds.join(" ")}); ` +
           `mtr -r rows per run: ${mtrRows.join(" ")}`,
       );
+    }),
+});
+
+Deno.test({
+  name: "netlab paths - TCP: no sample is a retransmitted SYN's; every max is bounded by the truth",
+  ignore,
+  fn: () =>
+    withLab({ delayUs: { r1: 2000, r2: 3300 } }, async (lab) => {
+      // r2 drops 40 % of its time-exceeded messages: the kernel retransmits those SYNs after 1 s
+      // and r2 answers the copy (the issue's 1,024.8 ms sample at a 5.3 ms hop).
+      await lab.setReplyDrop("r2", 40);
+      const expected = lab.expectedHops(4);
+      const ips = expected.map((h) => h.ip);
+      const args = ["--protocol", "tcp", "--count", "10", "--interval", "0.5"];
+      const { result: got, truth } = await withGroundTruth(
+        lab,
+        ips,
+        () => traceJson(lab, lab.address("target", 4), args),
+      );
+      for (const want of expected) {
+        const hop = got.hops[want.hop - 1];
+        const t = truth.get(want.ip)!;
+        console.log(
+          `    hop ${want.hop} ${want.ip}: PingWatcher avg ${hop.avgMs} max ${hop.maxMs} ms ` +
+            `loss ${hop.lossPct} %; ping truth avg ${t.meanMs.toFixed(3)} max ${
+              t.maxMs.toFixed(3)
+            }`,
+        );
+        assert.equal(hop.ip, want.ip);
+        assert.ok(hop.received > 0, `hop ${want.hop} answered`);
+        assert.ok(
+          hop.maxMs! <= t.maxMs + TOOL_DIFFERENCE_MS + 5,
+          `hop ${want.hop}: max ${hop.maxMs} ms, ping's max ${t.maxMs} ms`,
+        );
+      }
+      assert.ok(got.hops[1].lossPct! > 0, "r2's dropped replies are losses, not late samples");
+      const rows = await mtrReport(lab, lab.address("target", 4), [
+        "-T",
+        "-P",
+        "80",
+        "-c",
+        "10",
+        "-i",
+        "0.5",
+      ]);
+      for (const row of rows) console.log(`    mtr -T: ${row.join(" ")}`);
     }),
 });
