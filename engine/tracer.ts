@@ -1,6 +1,7 @@
 // One round of a trace: probe TTL 1..n, spaced by the inter-packet delay, all in flight at once,
 // stopping at the TTL where the destination (or an unreachable) answers.
 import { ipVersionOf } from "./options.ts";
+import { flowSourcePort } from "./flow.ts";
 import type { Clock, HopSample, Prober, ProbeResult, Round, TargetOptions } from "./types.ts";
 
 export interface RoundPlan {
@@ -132,6 +133,7 @@ async function sendOne(
       ttl,
       protocol: plan.options.protocol,
       port: plan.options.protocol === "icmp" ? undefined : plan.options.port,
+      localPort: flowSourcePort(plan.options),
       sizeBytes: plan.options.packetSizeBytes,
       timeoutMs: plan.options.timeoutMs,
     }, signal);

@@ -12,6 +12,8 @@ export interface ProbeRequest {
   protocol: Protocol;
   /** Destination port for udp/tcp; ignored for icmp. */
   port?: number;
+  /** UDP source port held constant (a Paris-style flow); absent: it changes probe by probe. */
+  localPort?: number;
   /** Packet size in bytes as mtr means it (whole IP packet for mtr-packet, payload for ping). */
   sizeBytes: number;
   timeoutMs: number;
@@ -122,6 +124,12 @@ export interface TargetOptions {
   finalHopOnly: boolean;
   /** Destination port for udp/tcp (defaults: udp 33434, tcp 80). */
   port: number;
+  /**
+   * UDP flow (engine/flow.ts): 1..9999 keeps every probe's 5-tuple constant (Paris traceroute),
+   * so ECMP routers send them all one way; 0 = classic (ports change probe by probe). Default 1
+   * for udp; always 0 for icmp and tcp.
+   */
+  flowId: number;
   /** Restrict to one address family when resolving a name; null = first address found. */
   ipVersion: IpVersion | null;
 }

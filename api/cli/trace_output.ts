@@ -4,6 +4,8 @@ import { type HopStats, NO_NAME, type Protocol, type UnreachableMarker } from ".
 export interface TraceJsonHop {
   hop: number;
   ip: string | null;
+  /** Every address that answered at this hop, most frequent first (several = ECMP). */
+  ips: string[];
   dns: string | null;
   sent: number;
   received: number;
@@ -55,6 +57,7 @@ export function traceJson(
     hops: stats.map((hop) => ({
       hop: hop.hop,
       ip: hop.ip,
+      ips: hop.ips,
       dns: hop.ip === null ? null : nameOf(hop.ip) ?? null,
       sent: hop.sent,
       received: hop.received,

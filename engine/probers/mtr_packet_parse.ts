@@ -38,6 +38,9 @@ export function formatProbeRequest(token: number, request: ProbeRequest): string
     "protocol",
     request.protocol,
   ];
+  if (request.protocol === "udp" && request.localPort) {
+    parts.push("local-port", String(request.localPort));
+  }
   if (request.protocol !== "icmp" && request.port) parts.push("port", String(request.port));
   parts.push("size", String(request.sizeBytes));
   parts.push("timeout", String(mtrTimeoutSeconds(effectiveTimeoutMs(request))));

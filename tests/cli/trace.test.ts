@@ -84,6 +84,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
   assert.deepEqual(Object.keys(doc.hops[0]), [
     "hop",
     "ip",
+    "ips",
     "dns",
     "sent",
     "received",
@@ -107,6 +108,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
       {
         hop: 1,
         ip: "10.0.0.1",
+        ips: ["10.0.0.1"],
         dns: null,
         sent: 3,
         received: 3,
@@ -123,6 +125,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
       {
         hop: 2,
         ip: null,
+        ips: [],
         dns: null,
         sent: 3,
         received: 0,
@@ -139,6 +142,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
       {
         hop: 3,
         ip: DEST,
+        ips: [DEST],
         dns: null,
         sent: 3,
         received: 2,

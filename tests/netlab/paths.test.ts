@@ -106,3 +106,51 @@ Deno.test({
       for (const row of rows) console.log(`    mtr -T: ${row.join(" ")}`);
     }),
 });
+
+/** r1 balances the lab's traffic over r2 and r2b with L4 hashing (equal-cost multipath). */
+async function ecmpAtR1(lab: Lab): Promise<void> {
+  await lab.runIn("r1", ["sysctl", "-q", "-w", "net.ipv4.fib_multipath_hash_policy=1"]);
+  await lab.runIn("r1", [
+    "ip",
+    "route",
+    "replace",
+    "198.18.0.0/16",
+    "nexthop",
+    "via",
+    "198.18.2.2",
+    "nexthop",
+    "via",
+    "198.18.5.2",
+  ]);
+}
+
+Deno.test({
+  name: "netlab paths - ECMP: one path per UDP flow, another flow takes the other branch",
+  ignore,
+  fn: () =>
+    withLab({}, async (lab) => {
+      await ecmpAtR1(lab);
+      const target = lab.address("target", 4);
+      const branches = new Set([lab.address("r2", 4), "198.18.5.2"]);
+      const udp = ["--protocol", "udp", "--count", "10", "--interval", "0.2"];
+      // Classic probes (flow 0) change ports probe by probe: hop 2 mixes both branches.
+      const classic = await traceJson(lab, target, [...udp, "--flow", "0"]);
+      console.log(`    classic (flow 0): hop 2 ${classic.hops[1].ips.join(", ")}`);
+      assert.equal(classic.hops[1].ips.length, 2, "classic probes take both branches");
+      const byFlow = new Map<number, string>();
+      for (let flow = 1; flow <= 8; flow++) {
+        const got = await traceJson(lab, target, [...udp, "--flow", String(flow)]);
+        const hop2 = got.hops[1].ips;
+        console.log(`    flow ${flow}: hop 2 ${hop2.join(", ")}; ${got.hops.length} hops`);
+        assert.equal(hop2.length, 1, `flow ${flow}: one branch`);
+        assert.ok(branches.has(hop2[0]));
+        assert.equal(got.hops.at(-1)!.ip, target);
+        byFlow.set(flow, hop2[0]);
+      }
+      // The default (flow 1) is a flow too; a deliberate change of flow shows the other branch.
+      const seen = new Set(byFlow.values());
+      assert.equal(seen.size, 2, "8 flows hash onto both branches");
+      const rows = await mtrReport(lab, target, ["-u", "-c", "10", "-i", "0.2"]);
+      for (const row of rows) console.log(`    mtr -u: ${row.join(" ")}`);
+    }),
+});

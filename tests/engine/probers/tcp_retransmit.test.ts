@@ -41,3 +41,11 @@ Deno.test("tcp probes - an answer timed at 1 s or more (a retransmitted SYN's) i
   const slow = parseReplyLine("5 ttl-expired ip-4 198.18.2.2 round-trip-time 1500000")!;
   assert.equal(probeResultOf(slow, { ...tcp, protocol: "udp" }).kind, "ttlExceeded");
 });
+
+Deno.test("flows - a udp flow holds the source port; mtr-packet then numbers probes by checksum", () => {
+  const udp: ProbeRequest = { ...tcp, protocol: "udp", port: 33434, localPort: 40001 };
+  assert.match(formatProbeRequest(3, udp), / protocol udp local-port 40001 port 33434 /);
+  const classic: ProbeRequest = { ...udp, localPort: undefined };
+  assert.doesNotMatch(formatProbeRequest(3, classic), /local-port/);
+  assert.doesNotMatch(formatProbeRequest(3, { ...tcp, localPort: 40001 }), /local-port/);
+});
