@@ -1,5 +1,5 @@
 // Hop statistics over a focus window: pure functions of rounds.
-import type { HopSample, Round } from "./types.ts";
+import type { HopSample, MplsLabel, Round } from "./types.ts";
 import { type UnreachableMarker, unreachableMarker } from "./unreachable.ts";
 
 export interface HopStats {
@@ -28,6 +28,8 @@ export interface HopStats {
   lossNotCarried: boolean;
   /** The newest "destination unreachable" answered at this hop: !N, !H, !P, !A or ! (unknown). */
   unreachable?: UnreachableMarker;
+  /** The MPLS label stack of the newest answer at this hop that carried one. */
+  mpls?: MplsLabel[];
 }
 
 /** A focus window: the last N rounds, or a time range [start, end) on startedAt. */
@@ -49,6 +51,7 @@ interface Accumulator {
   current: { rttUs: number | null } | null;
   approximate: boolean;
   unreachable: UnreachableMarker | null;
+  mpls: MplsLabel[] | null;
 }
 
 function accumulate(rounds: Round[]): Map<number, Accumulator> {
@@ -67,6 +70,7 @@ function accumulate(rounds: Round[]): Map<number, Accumulator> {
           current: null,
           approximate: false,
           unreachable: null,
+          mpls: null,
         };
         byTtl.set(hop.ttl, acc);
       }
@@ -81,6 +85,7 @@ function accumulate(rounds: Round[]): Map<number, Accumulator> {
         const marker = unreachableMarker(hop.code);
         if (marker !== "!" || acc.unreachable === null) acc.unreachable = marker;
       }
+      if (hop.mpls?.length) acc.mpls = hop.mpls;
       if (hop.ip !== null) {
         acc.lastIp = hop.ip;
         acc.addressCounts.set(hop.ip, (acc.addressCounts.get(hop.ip) ?? 0) + 1);
@@ -140,6 +145,7 @@ function summarize(hop: number, acc: Accumulator): HopStats {
     approximate: acc.approximate,
     lossNotCarried: false,
     ...(acc.unreachable ? { unreachable: acc.unreachable } : {}),
+    ...(acc.mpls ? { mpls: acc.mpls } : {}),
   };
 }
 

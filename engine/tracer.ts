@@ -61,6 +61,7 @@ export function toHopSample(ttl: number, result: ProbeResult): HopSample {
         ip: result.ip,
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
+        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
     case "unreachable":
       return {
@@ -70,6 +71,7 @@ export function toHopSample(ttl: number, result: ProbeResult): HopSample {
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
         code: result.code,
+        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
     case "timeout":
       return { ttl, kind: "timeout", ip: null, rttUs: null, approximate: false };

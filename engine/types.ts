@@ -30,15 +30,27 @@ export interface ProbeRequest {
  * `approximate` marks RTTs that were measured around a child process (the ping prober's
  * intermediate hops) rather than taken from the packet exchange itself.
  */
+/**
+ * One MPLS label stack entry a router quoted in its ICMP answer (RFC 4950): the label, the traffic
+ * class (formerly EXP), bottom of stack, and the TTL the labelled packet had.
+ */
+export interface MplsLabel {
+  label: number;
+  tc: number;
+  s: boolean;
+  ttl: number;
+}
+
 export type ProbeResult =
-  | { kind: "reply"; ip: string; rttUs: number; approximate?: boolean }
-  | { kind: "ttlExceeded"; ip: string; rttUs: number; approximate?: boolean }
+  | { kind: "reply"; ip: string; rttUs: number; approximate?: boolean; mpls?: MplsLabel[] }
+  | { kind: "ttlExceeded"; ip: string; rttUs: number; approximate?: boolean; mpls?: MplsLabel[] }
   | {
     kind: "unreachable";
     ip: string | null;
     rttUs: number | null;
     code: string;
     approximate?: boolean;
+    mpls?: MplsLabel[];
   }
   | { kind: "timeout" }
   | { kind: "error"; code: string; message: string };
@@ -78,6 +90,8 @@ export interface HopSample {
   approximate: boolean;
   /** For kind "unreachable" or "error": the prober's code (e.g. "no-route", "host-unreachable"). */
   code?: string;
+  /** MPLS label stack quoted by the router (outermost first); absent when there was none. */
+  mpls?: MplsLabel[];
 }
 
 /** One trace of the whole path, as finished by the tracer. */

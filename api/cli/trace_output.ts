@@ -1,5 +1,11 @@
 // What `trace` prints: the JSON document and the mtr-like table.
-import { type HopStats, NO_NAME, type Protocol, type UnreachableMarker } from "../../engine/mod.ts";
+import {
+  type HopStats,
+  type MplsLabel,
+  NO_NAME,
+  type Protocol,
+  type UnreachableMarker,
+} from "../../engine/mod.ts";
 
 export interface TraceJsonHop {
   hop: number;
@@ -19,6 +25,8 @@ export interface TraceJsonHop {
   approximate: boolean;
   /** The router said the destination is unreachable: !N, !H, !P, !A or ! (kind unknown). */
   unreachable: UnreachableMarker | null;
+  /** MPLS label stack of the newest answer that carried one (outermost first). */
+  mpls: MplsLabel[] | null;
 }
 
 export interface TraceJson {
@@ -70,6 +78,7 @@ export function traceJson(
       jitterMs: ms(hop.jitterMs),
       approximate: hop.approximate,
       unreachable: hop.unreachable ?? null,
+      mpls: hop.mpls ?? null,
     })),
   };
 }
@@ -118,9 +127,16 @@ export function renderTable(stats: HopStats[], options: TableOptions): string {
     cells.map((cell, i) => leftAligned.has(i) ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))
       .join("  ");
   const out = [line(header)];
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const text = line(row);
     out.push(row[9] === "ERR" ? text.replace(/ ERR/, red(" ERR")) : text);
+    // Under the hop, as mtr -e prints them.
+    for (const l of stats[i].mpls ?? []) {
+      out.push(
+        `${" ".repeat(widths[0] + 2)}[MPLS: Lbl ${l.label} TC ${l.tc} S ${l.s ? 1 : 0} ` +
+          `TTL ${l.ttl}]`,
+      );
+    }
   }
   const notes: string[] = [];
   if (stats.some((h) => h.lossNotCarried)) {

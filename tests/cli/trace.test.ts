@@ -97,6 +97,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
     "jitterMs",
     "approximate",
     "unreachable",
+    "mpls",
   ]);
   assert.deepEqual(doc, {
     target: DEST,
@@ -121,6 +122,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         jitterMs: 1,
         approximate: false,
         unreachable: null,
+        mpls: null,
       },
       {
         hop: 2,
@@ -138,6 +140,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         jitterMs: null,
         approximate: false,
         unreachable: null,
+        mpls: null,
       },
       {
         hop: 3,
@@ -155,6 +158,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         jitterMs: 10,
         approximate: false,
         unreachable: null,
+        mpls: null,
       },
     ],
   });

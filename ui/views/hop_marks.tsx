@@ -1,5 +1,5 @@
 // Small per-hop marks shown beside a hop's address: the router's unreachable kind (!N, !H, !P, !A,
-// ! unknown), as traceroute prints it.
+// ! unknown), as traceroute prints it, and the MPLS labels the router quoted.
 import type { Hop } from "../model/types.ts";
 
 const KIND: Record<string, string> = {
@@ -12,11 +12,27 @@ const KIND: Record<string, string> = {
 
 export function HopMarks(props: { hop: Hop }) {
   const mark = props.hop.unreachable;
-  if (!mark) return null;
+  const mpls = props.hop.mpls ?? [];
   return (
-    <span class="unreachable-mark" title={`The router answered: ${KIND[mark]}; the path ends here`}>
-      {" "}
-      {mark}
-    </span>
+    <>
+      {mark && (
+        <span
+          class="unreachable-mark"
+          title={`The router answered: ${KIND[mark]}; the path ends here`}
+        >
+          {" "}
+          {mark}
+        </span>
+      )}
+      {mpls.length > 0 && (
+        <span
+          class="mpls-mark"
+          title={mpls.map((l) => `MPLS label ${l.label} TC ${l.tc} S ${l.s ? 1 : 0} TTL ${l.ttl}`)
+            .join("\n")}
+        >
+          {" "}MPLS {mpls.map((l) => l.label).join("/")}
+        </span>
+      )}
+    </>
   );
 }
