@@ -1,5 +1,6 @@
 // What `trace` prints: the JSON document and the mtr-like table.
 import {
+  type AsInfo,
   type HopStats,
   type MplsLabel,
   NO_NAME,
@@ -27,6 +28,8 @@ export interface TraceJsonHop {
   unreachable: UnreachableMarker | null;
   /** MPLS label stack of the newest answer that carried one (outermost first). */
   mpls: MplsLabel[] | null;
+  /** With --as-lookup only: the AS of `ip` (null: no record). */
+  as?: AsInfo | null;
 }
 
 export interface TraceJson {
@@ -59,10 +62,12 @@ export function traceJson(
   meta: TraceMeta,
   stats: HopStats[],
   nameOf: (ip: string) => string | null | undefined,
+  asOf?: (ip: string) => AsInfo | null | undefined,
 ): TraceJson {
   return {
     ...meta,
     hops: stats.map((hop) => ({
+      ...(asOf ? { as: hop.ip === null ? null : asOf(hop.ip) ?? null } : {}),
       hop: hop.hop,
       ip: hop.ip,
       ips: hop.ips,
@@ -95,6 +100,14 @@ function fmtMs(value: number | null, approximate: boolean): string {
 export interface TableOptions {
   color: boolean;
   nameOf: (ip: string) => string | null | undefined;
+  /** With --as-lookup: an AS column ("AS64500 198.18.2.0/24", "AS???" without a record). */
+  asOf?: (ip: string) => AsInfo | null | undefined;
+}
+
+function asCell(hop: HopStats, asOf: TableOptions["asOf"]): string {
+  if (!asOf || hop.ip === null) return "";
+  const info = asOf(hop.ip);
+  return info ? `AS${info.asn} ${info.prefix}` : "AS???";
 }
 
 /** One row per hop; ERR where the newest probe was lost; notes for misleading hop loss. */
@@ -108,7 +121,8 @@ export function renderTable(stats: HopStats[], options: TableOptions): string {
     return [
       String(hop.hop) + (hop.lossNotCarried ? "!" : ""),
       ips,
-      name === undefined ? "" : name ?? NO_NAME,
+      (name === undefined ? "" : name ?? NO_NAME) +
+      (options.asOf ? `  ${asCell(hop, options.asOf)}` : ""),
       hop.lossPct === null ? "-" : hop.lossPct.toFixed(1),
       String(hop.sent),
       String(hop.received),
@@ -121,6 +135,7 @@ export function renderTable(stats: HopStats[], options: TableOptions): string {
     ];
   });
   const header = [...HEADERS, ...HEADERS_TAIL];
+  if (options.asOf) header[2] = "Name  AS";
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const leftAligned = new Set([1, 2]);
   const line = (cells: string[]) =>

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { runCli, traceJson } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { type Lab, withLab } from "./lab.ts";
+import { LAB_AS } from "./lab_topology.ts";
 import { TOOL_DIFFERENCE_MS, withGroundTruth } from "./truth.ts";
 
 const skip = await skipLabTests("paths.test.ts");
@@ -13,7 +14,7 @@ const ignore = skip !== null;
 /** `mtr -r -n` in the agent namespace: its rows (hop, address, loss, sent, avg, best, worst). */
 export async function mtrReport(lab: Lab, host: string, args: string[]): Promise<string[][]> {
   const out = await lab.run(["mtr", "-r", "-n", "-w", ...args, host]);
-  return out.stdout.split("\n").filter((line) => /^\s*\d+\.\|--/.test(line))
+  return out.stdout.split("\n").filter((line) => /^\s*\d+\.(\|--| AS)/.test(line))
     .map((line) => line.trim().split(/\s+/));
 }
 
@@ -152,5 +153,28 @@ Deno.test({
       assert.equal(seen.size, 2, "8 flows hash onto both branches");
       const rows = await mtrReport(lab, target, ["-u", "-c", "10", "-i", "0.2"]);
       for (const row of rows) console.log(`    mtr -u: ${row.join(" ")}`);
+    }),
+});
+
+Deno.test({
+  name: "netlab paths - AS number and prefix per hop from the lab's DNS (-z), none without it",
+  ignore,
+  fn: () =>
+    withLab({}, async (lab) => {
+      const target = lab.address("target", 4);
+      const expected = lab.expectedHops(4);
+      const got = await traceJson(lab, target, ["-z", "--count", "3", "--interval", "0.2"]);
+      for (const want of expected) {
+        const hop = got.hops[want.hop - 1];
+        console.log(`    hop ${want.hop} ${hop.ip}: AS${hop.as?.asn} ${hop.as?.prefix}`);
+        assert.equal(hop.as?.asn, LAB_AS[want.node]);
+        assert.equal(hop.as?.prefix, want.ip.replace(/\.\d+$/, ".0/24"));
+      }
+      const plain = await traceJson(lab, target, ["--count", "1"]);
+      assert.equal("as" in plain.hops[0], false, "off by default");
+      const report = await runCli(lab, ["trace", target, "--report", "-z", "--count", "2"]);
+      assert.match(report.stdout, new RegExp(`AS${LAB_AS.r2} 198\\.18\\.2\\.0/24`));
+      const rows = await mtrReport(lab, target, ["-z", "-c", "2", "-i", "0.2"]);
+      for (const row of rows) console.log(`    mtr -z: ${row.join(" ")}`);
     }),
 });
