@@ -60,7 +60,7 @@ Deno.test("as lookup - report column and JSON field, only when asked for", () =>
   const asOf = (ip: string) =>
     ip === "10.0.0.1" ? { asn: 64500, prefix: "10.0.0.0/24", country: null, registry: null } : null;
   const table = renderTable(stats, { color: false, nameOf: () => undefined, asOf });
-  assert.match(table, /Name  AS/);
+  assert.match(table, / AS +Loss%/);
   assert.match(table, /AS64500 10\.0\.0\.0\/24/);
   assert.match(table, /10\.0\.0\.9 .*AS\?\?\?/);
   const meta = { target: "x", address: "10.0.0.9", prober: "fake", protocol: "icmp" as const };

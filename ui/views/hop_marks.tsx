@@ -30,7 +30,7 @@ export function HopMarks(props: { hop: Hop }) {
           title={mpls.map((l) => `MPLS label ${l.label} TC ${l.tc} S ${l.s ? 1 : 0} TTL ${l.ttl}`)
             .join("\n")}
         >
-          {" "}MPLS {mpls.map((l) => l.label).join("/")}
+          {` MPLS ${mpls.map((l) => l.label).join("/")}`}
         </span>
       )}
     </>
