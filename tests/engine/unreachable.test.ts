@@ -155,3 +155,25 @@ Deno.test("unreachable - a round that lost every answer up to TTL 26 does not le
   assert.equal(pathEnd(rounds), 3);
   assert.deepEqual(hopStats(rounds).map((h) => h.hop), [1, 2, 3]);
 });
+
+Deno.test("unreachable - a local send error is sent once more (Linux keeps a stale ICMP error)", async () => {
+  const prober = new MtrPacketProber({
+    executable: Deno.execPath(),
+    args: ["run", "--quiet", STAND_IN],
+    clock: new ManualClock(),
+  });
+  try {
+    const request = {
+      address: "10.0.0.44",
+      ipVersion: 4 as const,
+      ttl: 5,
+      protocol: "icmp" as const,
+      sizeBytes: 64,
+      timeoutMs: 1000,
+    };
+    assert.deepEqual(await prober.probe(request), { kind: "reply", ip: "10.0.0.44", rttUs: 4000 });
+    assert.equal(prober.inFlight, 0, "the slot went back once");
+  } finally {
+    await prober.close();
+  }
+});
