@@ -37,6 +37,8 @@ export interface AppOptions {
   summaryFocus?: number;
   /** What GET /metrics includes (default: final hops only). */
   metrics?: MetricsOptions;
+  /** AS numbers per hop in /hops (off unless given: every lookup asks a third party). */
+  asLookup?: ApiDeps["asLookup"];
 }
 
 export interface App {
@@ -83,6 +85,7 @@ export function createApp(options: AppOptions): App {
     importLimitBytes: options.importLimitBytes,
     metrics: options.metrics ?? { allHops: false },
     now: clock ? () => clock.now() : undefined,
+    asLookup: options.asLookup,
   };
   return {
     deps,

@@ -8,7 +8,14 @@ import {
   loadAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
-import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
+import {
+  AsLookup,
+  log,
+  OptionsError,
+  type ProberChoice,
+  type ProberSelection,
+  systemClock,
+} from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
@@ -87,6 +94,7 @@ async function runWithStore(
     auth: { ...secrets, corsOrigins: args.corsOrigins, allowedHosts: [args.listen] },
     handler: { fallback: ui },
     metrics: { allHops: args.metricsAllHops },
+    asLookup: args.asLookup ? new AsLookup({ clock: systemClock }) : undefined,
   });
   try {
     if (args.generateToken) {

@@ -32,6 +32,8 @@ export interface ServeArgs {
   retention: RetentionOptions;
   /** GET /metrics reports every hop of each target's route, not only the final hop. */
   metricsAllHops: boolean;
+  /** AS number and prefix per hop in the trace graph (DNS TXT to a third party; off). */
+  asLookup: boolean;
 }
 
 export const SERVE_USAGE = `Usage:
@@ -57,6 +59,8 @@ Server options (environment variable in brackets):
                          [PINGWATCHER_RAW_DAYS, PINGWATCHER_MINUTE_DAYS, PINGWATCHER_HOUR_DAYS]
   --metrics-all-hops     GET /metrics reports every hop of each target, not only the
                          final hop (more series) [PINGWATCHER_METRICS_ALL_HOPS=1]
+  --as-lookup            AS number and prefix per hop in the trace graph and /hops (DNS TXT,
+                         origin.asn.cymru.com: sends hop addresses to that service; off)
   [PINGWATCHER_PASSWORD] a password for logins (hashed in memory, never stored)
   [PINGWATCHER_TOKEN]    an API token accepted as a bearer token (never stored)
 Settings for HOSTs added by this command (--port-probe is an older spelling of --probe-port):
@@ -112,6 +116,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     },
     metricsAllHops: values["metrics-all-hops"] ??
       envSwitch("metrics-all-hops", env.PINGWATCHER_METRICS_ALL_HOPS),
+    asLookup: values["as-lookup"] ?? false,
   };
 }
 
@@ -146,6 +151,7 @@ export function parseFlags(argv: string[]) {
         "hour-days": { type: "string" },
         "port-probe": { type: "string" },
         "metrics-all-hops": { type: "boolean" },
+        "as-lookup": { type: "boolean" },
       },
     });
   } catch (error) {

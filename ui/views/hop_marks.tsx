@@ -1,5 +1,6 @@
 // Small per-hop marks shown beside a hop's address: the router's unreachable kind (!N, !H, !P, !A,
-// ! unknown), as traceroute prints it, and the MPLS labels the router quoted.
+// ! unknown), as traceroute prints it, the MPLS labels the router quoted, and its AS number when
+// the server runs with --as-lookup.
 import type { Hop } from "../model/types.ts";
 
 const KIND: Record<string, string> = {
@@ -13,8 +14,14 @@ const KIND: Record<string, string> = {
 export function HopMarks(props: { hop: Hop }) {
   const mark = props.hop.unreachable;
   const mpls = props.hop.mpls ?? [];
+  const as = props.hop.as;
   return (
     <>
+      {as && (
+        <span class="as-mark" title={`AS${as.asn} announces ${as.prefix}`}>
+          {` AS${as.asn}`}
+        </span>
+      )}
       {mark && (
         <span
           class="unreachable-mark"
