@@ -18,6 +18,9 @@ export async function mtrReport(lab: Lab, host: string, args: string[]): Promise
     .map((line) => line.trim().split(/\s+/));
 }
 
+/** What a loaded machine adds to one userspace-timed sample (see the TCP test). */
+const SCHEDULING_NOISE_MS = 100;
+
 const UNREACHABLE_TARGET = "fd18:0:0:200::1";
 
 Deno.test({
@@ -89,8 +92,11 @@ Deno.test({
         );
         assert.equal(hop.ip, want.ip);
         assert.ok(hop.received > 0, `hop ${want.hop} answered`);
+        // A retransmitted SYN's answer is timed at >= 1,000 ms. Under a loaded machine the
+        // prober's wake-ups add tens of ms ping (kernel timestamps) does not see (24 ms seen at
+        // a load of 6): the bound leaves that noise and stays 10 times below any artifact.
         assert.ok(
-          hop.maxMs! <= t.maxMs + TOOL_DIFFERENCE_MS + 5,
+          hop.maxMs! <= t.maxMs + TOOL_DIFFERENCE_MS + SCHEDULING_NOISE_MS,
           `hop ${want.hop}: max ${hop.maxMs} ms, ping's max ${t.maxMs} ms`,
         );
       }
