@@ -5,6 +5,7 @@ import { effect } from "@preact/signals";
 import { render } from "preact";
 import { initAlerts } from "./model/alerts.ts";
 import { initComments } from "./model/comments.ts";
+import { initOutages } from "./model/outages.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
 import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
@@ -21,6 +22,7 @@ function wire(): void {
   initTrace();
   initTimeline();
   initComments();
+  initOutages();
   initSummary();
   initHistory();
   initAlerts();

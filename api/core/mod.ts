@@ -5,3 +5,10 @@ export { CoreError } from "./errors.ts";
 export type { CoreErrorKind, FieldIssue } from "./errors.ts";
 export { patchExplicit, targetInput } from "./presets.ts";
 export { type ProbeCount, ProbeCounters, type TargetCounts } from "./probe_counters.ts";
+export { OutageTracker } from "./outages.ts";
+export {
+  INITIAL_OUTAGE_STATE,
+  type OutageState,
+  type OutageStep,
+  stepOutage,
+} from "./outage_machine.ts";

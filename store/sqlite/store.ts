@@ -15,6 +15,7 @@ import { createServerStore } from "./server.ts";
 import { createSqliteHistory } from "./history.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { createSqliteAlertStore } from "./alerts.ts";
+import { createSqliteOutageStore } from "./outages.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
 import { targetOf, type TargetRow } from "./target_row.ts";
 import type { DnsName, Store, StoredRouteChange, TargetRecord } from "../types.ts";
@@ -104,6 +105,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return {
     ...createServerStore(db, clock, run),
     ...createSqliteAlertStore(db, { clock, run }),
+    ...createSqliteOutageStore(db, run),
     ...history.queries,
     addTarget: (target) =>
       run(() => {
