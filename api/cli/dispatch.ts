@@ -20,9 +20,10 @@ Commands:
 ${lines.join("\n")}
 
 Every command takes --log-level debug|info|warn|error [PINGWATCHER_LOG_LEVEL] and --help.
-Exit codes: 0 done, 1 some target not ok (check), 2 bad command line,
-3 host cannot be resolved (trace), 4 no working prober, 5 refused to listen without a password
-(serve).`;
+Exit codes: 0 done, 1 some target not ok (check), down (status) or a request refused,
+2 bad command line, 3 host cannot be resolved (trace), 4 no working prober, 5 refused to listen
+without a password (serve), 6 the server cannot be reached, 7 the database is written by another
+PingWatcher (serve, monitor, writing commands). Each command's --help lists its own.`;
 }
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h";

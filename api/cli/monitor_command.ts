@@ -5,6 +5,7 @@ import type { Command } from "./command.ts";
 import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";
 import { databasePath } from "./paths.ts";
 import { TARGET_FLAGS_USAGE } from "./target_flags.ts";
+import { acquireWriterLock, LockBusyError, type WriterLock } from "./writer_lock.ts";
 
 const MONITOR_USAGE = `Usage: pingwatcher monitor [HOST...] [options]
 
@@ -16,7 +17,8 @@ summary and no server. Nothing is probed unless you name a HOST or one is alread
   --focus N              rounds in the summary's window (default 10)
 Settings for HOSTs added by this command (--port is an older spelling of --probe-port):
 ${TARGET_FLAGS_USAGE}
-Exit codes: 0 done, 2 bad command line, 4 no working prober.`;
+Exit codes: 0 done, 2 bad command line, 4 no working prober, 7 another PingWatcher writes the
+database (a server or monitor on it).`;
 
 export const monitorCommand: Command = {
   name: "monitor",
@@ -24,27 +26,48 @@ export const monitorCommand: Command = {
   usage: MONITOR_USAGE,
   async run(argv, io) {
     const args = parseMonitorArgs(argv);
-    const store = openStore(databasePath(args, io.env));
-    const targets = await ensureTargets(store, args);
-    if (targets.length === 0) {
-      await store.close();
-      io.write(`No targets yet. Name one to monitor, e.g.: pingwatcher monitor 127.0.0.1\n`);
-      return 0;
+    const path = databasePath(args, io.env);
+    let lock: WriterLock;
+    try {
+      lock = acquireWriterLock(path, "monitor");
+    } catch (error) {
+      if (!(error instanceof LockBusyError)) throw error;
+      io.writeError(`pingwatcher: ${error.message}\n`);
+      return 7;
     }
-    const selected = await selectProber(args.prober);
-    if (!selected.ok) {
-      await store.close();
-      io.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
-      return 4;
+    try {
+      return await monitorWith(path, args, io);
+    } finally {
+      lock.release();
     }
-    await monitor(targets, args, {
-      store,
-      prober: selected.prober,
-      write: io.write,
-      isTty: io.isTty,
-      interrupted: io.interrupted,
-    });
-    await selected.prober.close();
-    return 0;
   },
 };
+
+async function monitorWith(
+  path: string,
+  args: ReturnType<typeof parseMonitorArgs>,
+  io: Parameters<Command["run"]>[1],
+): Promise<number> {
+  const store = openStore(path);
+  const targets = await ensureTargets(store, args);
+  if (targets.length === 0) {
+    await store.close();
+    io.write(`No targets yet. Name one to monitor, e.g.: pingwatcher monitor 127.0.0.1\n`);
+    return 0;
+  }
+  const selected = await selectProber(args.prober);
+  if (!selected.ok) {
+    await store.close();
+    io.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
+    return 4;
+  }
+  await monitor(targets, args, {
+    store,
+    prober: selected.prober,
+    write: io.write,
+    isTty: io.isTty,
+    interrupted: io.interrupted,
+  });
+  await selected.prober.close();
+  return 0;
+}

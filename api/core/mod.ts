@@ -12,3 +12,4 @@ export {
   type OutageStep,
   stepOutage,
 } from "./outage_machine.ts";
+export { OfflineTargets } from "./offline_targets.ts";

@@ -73,7 +73,9 @@ export async function summaryRows(
       address: t.status.address,
       ...figures,
       lastAt: row?.lastAt ?? null,
-      ...uptimes[i],
+      // Without a single stored round there is nothing to call up or down yet.
+      uptime: row ? uptimes[i].uptime : { day: null, week: null, month: null },
+      outage: uptimes[i].outage,
     } satisfies SummaryRow;
   });
 }
