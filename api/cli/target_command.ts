@@ -21,7 +21,7 @@ ${TARGET_FLAGS_USAGE.split("\n").map((line) => "  " + line).join("\n")}
   target show ID                one target's settings and state
   target pause ID               stop probing (the data stays)
   target resume ID              probe again
-  target rm ID                  delete the target and all its data
+  target rm ID                  delete the target and all its data (also: target delete ID)
   target logs ID [options]      raw samples, oldest first: the newest --last rounds of the range
       --last N                   how many rounds (1..10000, default 20)
       --since TIME, --until TIME the range: epoch ms, ISO 8601, or an age like 15m, 2h, 7d
@@ -42,7 +42,8 @@ type Sub = typeof SUBCOMMANDS[number];
 const WRITES = new Set<Sub>(["add", "pause", "resume", "rm"]);
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const sub = argv[0] as Sub;
+  // PingMeDaddy's spelling.
+  const sub = (argv[0] === "delete" ? "rm" : argv[0]) as Sub;
   if (!SUBCOMMANDS.includes(sub)) {
     throw new UsageError(
       argv[0] === undefined
