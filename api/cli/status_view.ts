@@ -87,7 +87,7 @@ export function statusTable(targets: TargetStatus[], style: Style): string {
       String(t.id),
       t.label ? `${t.label} (${t.host})` : t.host,
       paint[t.state](t.state),
-      num(t.lastRttMs),
+      num(t.lastRttMs, t.lastRttMs !== null && t.lastRttMs < 10 ? 3 : 1),
       num(t.lossPct),
       t.uptime?.day === null || t.uptime === null ? "-" : `${t.uptime.day}%`,
       iso(t.lastRouteChange),

@@ -6,7 +6,6 @@
 // `deno task start` do not reach /proc) the holder touches the file every few seconds and a lock
 // left untouched for STALE_MS is stale. Only plain file paths are locked (":memory:" has no
 // second writer; a database server has its own locking).
-import { hostname } from "node:os";
 
 export interface LockHolder {
   pid: number;
@@ -24,6 +23,15 @@ export class LockBusyError extends Error {
         ` on ${holder.host} since ${holder.since}); lock file ${path}`,
     );
     this.name = "LockBusyError";
+  }
+}
+
+/** The host name, or "unknown" where the permissions do not grant it (the service unit). */
+function hostname(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown";
   }
 }
 
