@@ -7,6 +7,7 @@ import type { RoundPageQuery, ServerRecordStore } from "./server_types.ts";
 import type { AlertStore } from "./alerts_types.ts";
 import type { HistoryStore } from "./history_types.ts";
 import type { OutageStore } from "./outages_types.ts";
+import type { InterfaceStore } from "./interface_types.ts";
 
 export interface TargetRecord {
   id: number;
@@ -136,4 +137,11 @@ export interface MaintenanceStore {
 
 /** Every port together: what a backend implements and what openStore returns. */
 export interface Store
-  extends TargetStore, RoundStore, ServerRecordStore, AlertStore, OutageStore, MaintenanceStore {}
+  extends
+    TargetStore,
+    RoundStore,
+    ServerRecordStore,
+    AlertStore,
+    OutageStore,
+    MaintenanceStore,
+    InterfaceStore {}

@@ -4,7 +4,7 @@
 import { OptionsError, resolveTargetOptions, type TargetOptions } from "../../engine/mod.ts";
 import type { Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
 import { apiFieldsOf, engineInputOf, type TargetCreate } from "../schemas.ts";
-import { invalid, readOnly, targetNotFound } from "./errors.ts";
+import { declaredTarget, invalid, readOnly, targetNotFound } from "./errors.ts";
 import type { TargetView } from "./monitor.ts";
 import { targetInput } from "./presets.ts";
 import { apiFieldName, checkHost } from "./target_input.ts";
@@ -51,7 +51,8 @@ export class OfflineTargets {
   }
 
   async remove(id: number): Promise<void> {
-    await this.#load(id);
+    const { record, meta } = await this.#load(id);
+    if (meta.declared) throw declaredTarget(record);
     await this.store.removeTarget(id);
   }
 
@@ -87,6 +88,8 @@ function viewOf(record: TargetRecord, meta: TargetMeta | undefined): TargetView 
     configuration: meta?.configuration ?? null,
     paused: record.paused,
     replay: meta?.replay ?? false,
+    declared: meta?.declared ?? false,
+    groups: meta?.groups ?? [],
     createdAt: record.createdAt,
     status: { address: null, probing: false, lastError: null },
   };

@@ -12,6 +12,7 @@ import { serverRecordSuite } from "./server_suite.ts";
 import { alertSuite } from "./alerts_suite.ts";
 import { maintenanceSuite } from "./maintenance_suite.ts";
 import { outageSuite } from "./outages_suite.ts";
+import { interfaceSuite } from "./interfaces_suite.ts";
 import { ManualClock } from "../../engine/mod.ts";
 
 const history = [
@@ -30,4 +31,5 @@ for (const backend of TEST_BACKENDS) {
   alertSuite(backend);
   maintenanceSuite(backend);
   outageSuite(backend);
+  interfaceSuite(backend);
 }
