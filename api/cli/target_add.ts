@@ -8,6 +8,7 @@ export const ADD_FLAGS = {
   ...TARGET_FLAG_SPEC,
   label: { type: "string" },
   configuration: { type: "string" },
+  group: { type: "string", multiple: true },
 } as const;
 
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -21,6 +22,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   host: "HOST",
   label: "--label",
   configuration: "--configuration",
+  groups: "--group",
 };
 
 function number(flag: string, text: string | undefined): number | undefined {
@@ -39,6 +41,7 @@ export function addBody(host: string, values: Record<string, unknown>): TargetCr
     host,
     label: text("label"),
     configuration: text("configuration"),
+    groups: values.group as string[] | undefined,
     interval: number("--interval", text("interval")),
     protocol: text("protocol"),
     port: number("--probe-port", text("probe-port")),

@@ -16,6 +16,7 @@ export const TARGET_USAGE = `Usage: pingwatcher target SUBCOMMAND [options]
   target add HOST [options]     add a target (probing starts at once when a server runs)
       --label TEXT               a name to show instead of the host
       --configuration NAME       follow a named configuration (flags given here win)
+      --group NAME               put it in a group (repeat for several)
 ${TARGET_FLAGS_USAGE.split("\n").map((line) => "  " + line).join("\n")}
   target list                   every target
   target show ID                one target's settings and state

@@ -37,6 +37,7 @@ export class OfflineTargets {
       configuration: preset?.name ?? null,
       replay: false,
       explicit,
+      groups: input.groups ?? [],
     };
     await this.store.setTargetMeta(meta);
     return viewOf(record, meta);

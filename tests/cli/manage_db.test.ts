@@ -75,6 +75,10 @@ Deno.test("manage - target add, list, show, pause, resume and rm on the database
       "127.0.0.1",
       "--label",
       "lo",
+      "--group",
+      "lab",
+      "--group",
+      "edge",
       "--interval",
       "1",
       "--json",
@@ -88,6 +92,7 @@ Deno.test("manage - target add, list, show, pause, resume and rm on the database
       1,
       false,
     ]);
+    assert.deepEqual(added.groups, ["lab", "edge"]);
     r = await runMain(["target", "add", "a;b", ...db]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not an IP address or a valid host name/);
