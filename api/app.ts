@@ -70,7 +70,8 @@ export function createApp(options: AppOptions): App {
     summary: async (ids) => {
       const all = await service.list();
       const targets = ids === null ? all : all.filter((t) => ids.includes(t.id));
-      return await summaryRows(targets, history, focus);
+      const now = clock ? clock.now() : Date.now();
+      return await summaryRows(targets, { history, focus, outages: store, now });
     },
     ...options.hub,
   });

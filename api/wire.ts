@@ -29,9 +29,12 @@ import type { configurationOptions, targetCreate, targetPatch } from "./schemas.
 import type { TargetView } from "./core/mod.ts";
 import type {
   CommentsReply,
+  EventLogReply,
   InsightsReply,
+  OutagesReply,
   RouteChangesReply,
   SessionsReply,
+  SummaryReply,
   TimelineReply,
 } from "./routes/mod.ts";
 import type { BatchEvent, ServerMessage } from "./ws_protocol.ts";
@@ -63,9 +66,12 @@ export type {
   CommentsReply,
   ConfigurationJson,
   ConfigurationsReply,
+  EventLogReply,
   HopReply,
   HopsReply,
   InsightsReply,
+  OutageSettingsReply,
+  OutagesReply,
   RouteChangesReply,
   SessionReply,
   SessionsReply,
@@ -86,6 +92,13 @@ export type Session = SessionsReply["sessions"][number];
 export type TimelineComment = CommentsReply["comments"][number];
 /** A plain-language finding of the insights. */
 export type Finding = InsightsReply["findings"][number];
+
+/** One entry of GET /api/events: an outage, a route change or an alert firing/recovery. */
+export type EventLogItem = EventLogReply["events"][number];
+/** One outage (GET /api/targets/{id}/outages, the summary's open outage). */
+export type Outage = OutagesReply["outages"][number];
+/** Uptime from outages over 24 h, 7 d, 30 d (summary rows). */
+export type UptimeFigures = NonNullable<SummaryReply["targets"][number]["uptime"]>;
 
 // The WebSocket (/ws): what the server sends (api/ws_protocol.ts).
 export type { BatchEvent, ServerMessage };

@@ -46,6 +46,14 @@ export type {
   StoredAlertState,
   TimelineComment,
 } from "./alerts_types.ts";
+export {
+  DEFAULT_OUTAGE_ROUNDS,
+  MAX_OUTAGE_ROUNDS,
+  type NewOutage,
+  type OutageQuery,
+  type OutageRecord,
+  type OutageStore,
+} from "./outages_types.ts";
 export type {
   ExportFormat,
   ExportQuery,

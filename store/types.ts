@@ -6,6 +6,7 @@ import type { AddressChange, Round, RouteChange, RoutePath, TargetOptions } from
 import type { RoundPageQuery, ServerRecordStore } from "./server_types.ts";
 import type { AlertStore } from "./alerts_types.ts";
 import type { HistoryStore } from "./history_types.ts";
+import type { OutageStore } from "./outages_types.ts";
 import type { InterfaceStore } from "./interface_types.ts";
 
 export interface TargetRecord {
@@ -141,5 +142,6 @@ export interface Store
     RoundStore,
     ServerRecordStore,
     AlertStore,
+    OutageStore,
     MaintenanceStore,
     InterfaceStore {}

@@ -6,6 +6,7 @@ import { render } from "preact";
 import { initAlerts } from "./model/alerts.ts";
 import { initInterfaces } from "./model/interfaces.ts";
 import { initComments } from "./model/comments.ts";
+import { initOutages } from "./model/outages.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
 import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
@@ -22,6 +23,7 @@ function wire(): void {
   initTrace();
   initTimeline();
   initComments();
+  initOutages();
   initSummary();
   initHistory();
   initAlerts();

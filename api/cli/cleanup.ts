@@ -4,6 +4,7 @@
 // It goes only through the store's maintenance port, so it works on any backend.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { type Progress, progress } from "./progress.ts";
 import type { Clock } from "../../engine/mod.ts";
 import {
   DEFAULT_RETENTION_DAYS,
@@ -16,7 +17,8 @@ import {
 export const CLEANUP_USAGE = `Usage: pingwatcher cleanup [options]
 
 Deletes history older than its retention (raw rounds, 1-minute and 1-hour rollups, route changes
-older than the longest tier), in small steps. Freed space is reused by new data.
+older than the longest tier), in small steps. Freed space is reused by new data. On a terminal a
+progress line shows on stderr (not with NO_COLOR).
 
   --raw-days N         keep raw rounds N days (default ${DEFAULT_RETENTION_DAYS.rawDays})
   --minute-days N      keep 1-minute rollups N days (default ${DEFAULT_RETENTION_DAYS.minuteDays})
@@ -79,6 +81,9 @@ export interface CleanupDeps {
   clock: Clock;
   write(text: string): void;
   writeError(text: string): void;
+  /** A progress line on stderr while deleting, when it is a terminal (api/cli/progress.ts). */
+  stderrIsTty?: boolean;
+  env?: Record<string, string>;
 }
 
 /** Rows per step: a few milliseconds of deletes, then the lock is free for a monitor's flush. */
@@ -106,7 +111,13 @@ export async function runCleanup(argv: string[], deps: CleanupDeps): Promise<num
     return 2;
   }
   try {
-    deps.write(await cleanup(store, args.vacuum) + "\n");
+    const bar = progress({
+      writeError: deps.writeError,
+      stderrIsTty: deps.stderrIsTty ?? false,
+      env: deps.env ?? {},
+      unit: "rows deleted",
+    });
+    deps.write(await cleanup(store, args.vacuum, bar) + "\n");
     return 0;
   } catch (error) {
     // What was deleted stays deleted (each step commits); say what failed instead of a trace.
@@ -118,13 +129,19 @@ export async function runCleanup(argv: string[], deps: CleanupDeps): Promise<num
 }
 
 /** Retention to the end in bounded steps, then the space report (and the vacuum when asked). */
-async function cleanup(store: MaintenanceStore, vacuum: boolean): Promise<string> {
+async function cleanup(
+  store: MaintenanceStore,
+  vacuum: boolean,
+  bar: Progress,
+): Promise<string> {
   let deleted = 0, steps = 0;
   for (let done = false; !done; steps++) {
     const step = await store.enforceRetention({ maxRows: STEP_ROWS });
     deleted += step.deletedRows;
     done = step.done;
+    bar.update(deleted, `${steps + 1} steps`);
   }
+  bar.finish(deleted, `${steps} steps`);
   const space = await store.storageSpace();
   let report = `cleanup: deleted ${deleted} rows in ${steps} steps; ` +
     `${megabytes(space.freeBytes)} MB free inside ${space.location} for new data`;

@@ -14,5 +14,7 @@ export const cleanupCommand: Command = {
       clock: systemClock,
       write: io.write,
       writeError: io.writeError,
+      stderrIsTty: io.stderrIsTty,
+      env: io.env,
     })),
 };

@@ -10,12 +10,20 @@ import { seedCommand } from "./seed_command.ts";
 import { serveCommand } from "./serve_command.ts";
 import { serviceCommand } from "./service_command.ts";
 import { traceCommand } from "./trace_command.ts";
+import { statusCommand } from "./status_command.ts";
+import { targetCommand } from "./target_command.ts";
+import { eventsCommand } from "./events_command.ts";
+import { exportCommand } from "./export_command.ts";
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   monitorCommand,
   traceCommand,
   checkCommand,
+  statusCommand,
+  targetCommand,
+  eventsCommand,
+  exportCommand,
   passwdCommand,
   seedCommand,
   cleanupCommand,

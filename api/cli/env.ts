@@ -25,6 +25,7 @@ export const ENV_NAMES: readonly string[] = [
   "PINGWATCHER_PORT",
   "PINGWATCHER_PROBER",
   "PINGWATCHER_RAW_DAYS",
+  "PINGWATCHER_SERVER",
   "PINGWATCHER_TOKEN",
   // the default data directory (api/cli/paths.ts)
   "XDG_DATA_HOME",

@@ -2,6 +2,7 @@
 // path (appendRound + recordRouteChange), for demos and benchmarks. Progress goes to stderr as a
 // bar when it is a terminal; the final line goes to stdout.
 import { parseArgs } from "node:util";
+import { progress } from "./progress.ts";
 import { z } from "zod";
 import { type Clock, DEFAULT_OPTIONS } from "../../engine/mod.ts";
 import {
@@ -116,8 +117,10 @@ export interface SeedDeps {
   clock: Pick<Clock, "now" | "monotonic">;
   write(text: string): void;
   writeError(text: string): void;
-  /** Whether stderr is a terminal: only then is a progress bar drawn. */
+  /** Whether stderr is a terminal: only then is a progress bar drawn (api/cli/progress.ts). */
   isTty: boolean;
+  /** NO_COLOR here turns the bar off too. */
+  env?: Record<string, string>;
   /** Resolves when the user interrupts: seeding stops, keeping what was written. */
   interrupted?: Promise<void>;
 }
@@ -132,7 +135,6 @@ export interface SeedOutcome {
 }
 
 const FLUSH_EVERY_ROUNDS = 5000;
-const DRAW_EVERY_MS = 200;
 
 /** The whole command: returns the exit code (0 done, 2 bad arguments, 130 interrupted). */
 export async function runSeed(argv: string[], deps: SeedDeps): Promise<number> {
@@ -169,7 +171,7 @@ export async function runSeed(argv: string[], deps: SeedDeps): Promise<number> {
 export async function seed(
   store: Store,
   args: Omit<SeedArgs, "db" | "dataDir">,
-  deps: Pick<SeedDeps, "clock" | "writeError" | "isTty" | "interrupted">,
+  deps: Pick<SeedDeps, "clock" | "writeError" | "isTty" | "interrupted" | "env">,
 ): Promise<SeedOutcome> {
   const endMs = deps.clock.now();
   const started = deps.clock.monotonic();
@@ -235,36 +237,24 @@ async function trimToRetention(store: Store): Promise<void> {
 
 function progressBar(
   total: number,
-  deps: Pick<SeedDeps, "clock" | "writeError" | "isTty">,
+  deps: Pick<SeedDeps, "clock" | "writeError" | "isTty" | "env">,
 ): { update(rounds: number, hopSamples: number): void; done(rounds: number, hs: number): void } {
   const started = deps.clock.monotonic();
-  let lastDraw = -Infinity;
-  const draw = (rounds: number, hopSamples: number) => {
+  const bar = progress({
+    writeError: deps.writeError,
+    stderrIsTty: deps.isTty,
+    env: deps.env ?? {},
+    now: () => deps.clock.monotonic(),
+    unit: "rounds",
+    total,
+  });
+  const rate = (hopSamples: number) => {
     const elapsedS = (deps.clock.monotonic() - started) / 1000;
-    const fraction = total > 0 ? rounds / total : 1;
-    const width = 30;
-    const filled = Math.round(fraction * width);
-    const rate = hopSamples / Math.max(elapsedS, 1e-9);
-    const etaS = fraction > 0 ? elapsedS * (1 - fraction) / fraction : 0;
-    deps.writeError(
-      `\r\x1b[2K[${"#".repeat(filled)}${".".repeat(width - filled)}] ` +
-        `${(fraction * 100).toFixed(1)}% ${rounds}/${total} rounds, ` +
-        `${formatCount(rate)} hop-samples/s, ETA ${formatDuration(etaS)}`,
-    );
+    return `${formatCount(hopSamples / Math.max(elapsedS, 1e-9))} hop-samples/s`;
   };
   return {
-    update(rounds, hopSamples) {
-      if (!deps.isTty) return;
-      const now = deps.clock.monotonic();
-      if (now - lastDraw < DRAW_EVERY_MS) return;
-      lastDraw = now;
-      draw(rounds, hopSamples);
-    },
-    done(rounds, hopSamples) {
-      if (!deps.isTty) return;
-      draw(rounds, hopSamples);
-      deps.writeError("\n");
-    },
+    update: (rounds, hopSamples) => bar.update(rounds, rate(hopSamples)),
+    done: (rounds, hopSamples) => bar.finish(rounds, rate(hopSamples)),
   };
 }
 
@@ -272,11 +262,4 @@ function formatCount(value: number): string {
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
   if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
   return value.toFixed(0);
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, "0")}m`;
 }

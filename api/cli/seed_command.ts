@@ -16,6 +16,7 @@ export const seedCommand: Command = {
       write: io.write,
       writeError: io.writeError,
       isTty: io.stderrIsTty,
+      env: io.env,
       interrupted: io.interrupted,
     }),
 };

@@ -27,6 +27,8 @@ import { serve } from "../server.ts";
 import { UsageError } from "./command.ts";
 import { databasePath } from "./paths.ts";
 import { addFlaggedTarget } from "./target_flags.ts";
+import { writeServerFile } from "./server_file.ts";
+import { acquireWriterLock, LockBusyError } from "./writer_lock.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
 import {
   configAuth,
@@ -41,7 +43,7 @@ import {
   withConfigEnv,
 } from "./config/mod.ts";
 
-export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5 } as const;
+export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5, locked: 7 } as const;
 
 export interface ServeDeps {
   write(text: string): void;
@@ -77,18 +79,33 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.usage;
   }
   const dbPath = databasePath(args, deps.env);
-  const store = openStore(dbPath, { retention: args.retention });
+  // One writer per database: a second server (or a writing command) is refused, not let in.
+  let lock;
   try {
-    return await runWithStore(args, store, { ...deps, dataDir: dirname(dbPath), config });
+    lock = acquireWriterLock(dbPath, "serve");
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    deps.writeError(`pingwatcher: ${error.message}
+`);
+    return SERVE_EXIT.locked;
+  }
+  try {
+    const store = openStore(dbPath, { retention: args.retention });
+    try {
+      const dataDir = dirname(dbPath);
+      return await runWithStore(args, store, { ...deps, dataDir, dbPath, config });
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
+    lock.release();
   }
 }
 
 async function runWithStore(
   args: ServeArgs,
   store: Store,
-  deps: ServeDeps & { dataDir: string; config: ServeConfig },
+  deps: ServeDeps & { dataDir: string; dbPath: string; config: ServeConfig },
 ): Promise<number> {
   const alertsConfigPath = args.alertsConfig ?? join(deps.dataDir, "alerts.json");
   if (args.alertsConfig && !(await exists(args.alertsConfig))) {
@@ -187,8 +204,9 @@ async function listenUntilInterrupted(
   args: ServeArgs,
   app: ReturnType<typeof createApp>,
   alerts: AlertService,
-  deps: ServeDeps,
+  deps: ServeDeps & { dbPath: string },
 ): Promise<void> {
+  let removeServerFile = () => {};
   const hasUi = deps.ui !== undefined || deps.loadUi !== undefined;
   const server = serve(app.handler, {
     hostname: args.listen,
@@ -201,10 +219,16 @@ async function listenUntilInterrupted(
         `PingWatcher listening on ${url} (${ui}); API at ${url}/api, docs at ` +
           `${url}/api/openapi.json, live updates at ws://${host}:${port}/ws`,
       );
+      // Commands on this database find the server here and go through it (api/cli/backend.ts).
+      const local = args.listen === "0.0.0.0" || args.listen === "::"
+        ? `http://${args.listen === "::" ? "[::1]" : "127.0.0.1"}:${port}`
+        : url;
+      removeServerFile = writeServerFile(deps.dbPath, local);
       deps.onListen?.(url);
     },
   });
   await deps.interrupted;
+  removeServerFile();
   log.info("shutting down: closing connections, stopping probes, flushing the store");
   app.hub.close();
   await server.shutdown();

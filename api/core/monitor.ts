@@ -20,6 +20,7 @@ import { CoreError, declaredTarget, invalid, readOnly, targetNotFound } from "./
 import { patchExplicit, targetInput } from "./presets.ts";
 import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
 import { ProbeCounters } from "./probe_counters.ts";
+import { OutageTracker } from "./outages.ts";
 import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
@@ -65,6 +66,8 @@ export class MonitorService {
   readonly prober: Prober;
   /** Probes and route changes per target since the start (for /metrics); edits never reset them. */
   readonly counters = new ProbeCounters();
+  /** Outage detection over the recorded rounds (see outages.ts). */
+  readonly outages: OutageTracker;
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lastError = new Map<number, string>();
   #unsubscribe: (() => void) | null = null;
@@ -73,10 +76,13 @@ export class MonitorService {
     this.store = options.store;
     this.engine = options.engine;
     this.prober = options.prober;
+    this.outages = new OutageTracker(options.store);
   }
 
   /** Subscribes to the engine and starts every target that is neither paused nor a replay. */
   async start(): Promise<void> {
+    await this.outages.load();
+    this.subscribe((event) => this.outages.onEvent(event));
     this.#unsubscribe = this.engine.subscribe((event) => this.#onEvent(event));
     const meta = await this.store.allTargetMeta();
     for (const target of await this.store.listTargets()) {
@@ -181,6 +187,7 @@ export class MonitorService {
     await this.store.removeTarget(id);
     this.#lastError.delete(id);
     this.counters.forget(id);
+    this.outages.forget(id);
   }
 
   /** Sets the preset's options on each target (and links them to it); unknown ids are a 404. */
@@ -244,6 +251,7 @@ export class MonitorService {
   async stop(): Promise<void> {
     await this.engine.stop();
     this.#unsubscribe?.();
+    await this.outages.settled();
     await this.store.flush();
   }
 

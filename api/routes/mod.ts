@@ -8,6 +8,7 @@ import { systemRoutes } from "./system.ts";
 import { configurationRoutes } from "./configurations.ts";
 import { metaRoutes } from "./meta.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { outageRoutes } from "./outages.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { summaryRoutes } from "./summary.ts";
 import { targetDataRoutes } from "./target_data.ts";
@@ -26,6 +27,7 @@ export const ROUTES: readonly Route[] = [
   ...alertRoutes,
   ...commentRoutes,
   ...metricsRoutes,
+  ...outageRoutes,
   ...interfaceRoutes,
   ...systemRoutes,
 ];
@@ -34,6 +36,7 @@ export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";
 export type { CommentsReply } from "./comments.ts";
 export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
+export type { EventLogReply, OutageSettingsReply, OutagesReply } from "./outages.ts";
 export type { SessionReply, SessionsReply } from "./sessions.ts";
 export type { SummaryReply, SummaryRow } from "./summary.ts";
 export type {

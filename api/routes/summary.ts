@@ -1,7 +1,8 @@
 // The summary of all targets: each target's final hop over its last `focus` rounds, sortable.
 import { z } from "zod";
 import { jsonResponse } from "../errors.ts";
-import type { TargetSummary } from "../../store/mod.ts";
+import type { OutageStore, TargetSummary } from "../../store/mod.ts";
+import { type OutageJson, type UptimeFigures, uptimeOf } from "../outage_figures.ts";
 import { type HistoryQueries, type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import type { TargetView } from "../core/mod.ts";
@@ -33,7 +34,13 @@ type SummaryFigures = Omit<InMs<TargetSummary>, "targetId">;
 export type SummaryRow =
   & Pick<TargetView, "id" | "host" | "label" | "paused" | "replay">
   & { address: TargetView["status"]["address"]; lastAt: TargetSummary["lastAt"] }
-  & Partial<SummaryFigures>;
+  & Partial<SummaryFigures>
+  & {
+    /** Uptime from outages over 24 h, 7 d and 30 d (see api/outage_figures.ts); always sent. */
+    uptime?: UptimeFigures;
+    /** The outage the target is in now, or null; always sent. */
+    outage?: OutageJson | null;
+  };
 
 /** GET /api/summary */
 export interface SummaryReply {
@@ -44,11 +51,17 @@ export interface SummaryReply {
 /** History summary rows joined with what the API knows of each target, in ms. */
 export async function summaryRows(
   targets: TargetView[],
-  history: HistoryQueries,
-  focus: number,
+  options: {
+    history: HistoryQueries;
+    focus: number;
+    outages: Pick<OutageStore, "outages">;
+    now: number;
+  },
 ): Promise<SummaryRow[]> {
+  const { history, focus } = options;
   const rows = new Map((await history.summary({ focusRounds: focus })).map((r) => [r.targetId, r]));
-  return targets.map((t) => {
+  const uptimes = await Promise.all(targets.map((t) => uptimeOf(options.outages, t, options.now)));
+  return targets.map((t, i) => {
     const row = rows.get(t.id);
     const figures: Partial<SummaryFigures> = row ? withoutTargetId(inMs(row)) : {};
     return {
@@ -60,6 +73,9 @@ export async function summaryRows(
       address: t.status.address,
       ...figures,
       lastAt: row?.lastAt ?? null,
+      // Without a single stored round there is nothing to call up or down yet.
+      uptime: row ? uptimes[i].uptime : { day: null, week: null, month: null },
+      outage: uptimes[i].outage,
     } satisfies SummaryRow;
   });
 }
@@ -87,11 +103,16 @@ export const summaryRoutes: Route[] = [
     path: "/api/summary",
     tag: "data",
     summary: "Every target's final hop over its last `focus` rounds plus a last-hour sparkline, " +
-      "sorted",
+      "uptime from outages over 24 h / 7 d / 30 d and the open outage, sorted",
     query: summaryQuery,
     handler: async (ctx: RouteContext<z.infer<typeof summaryQuery>>) => {
       const focus = ctx.query.focus ?? 10;
-      const rows = await summaryRows(await ctx.deps.service.list(), ctx.deps.history, focus);
+      const rows = await summaryRows(await ctx.deps.service.list(), {
+        history: ctx.deps.history,
+        focus,
+        outages: ctx.deps.store,
+        now: (ctx.deps.now ?? Date.now)(),
+      });
       const sorted = sortRows(rows, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
       return jsonResponse({ focus, targets: sorted } satisfies SummaryReply);
     },

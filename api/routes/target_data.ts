@@ -11,6 +11,8 @@ import type { AsInfo } from "../../engine/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
 import { roundJson } from "../export_format.ts";
 import { type Finding, findingsOf } from "../findings.ts";
+import { type CheckFiguresJson, checkFiguresOf } from "../check_figures.ts";
+import { downtimeMs, uptimePct } from "../outage_figures.ts";
 import { type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { epochMs, positiveInt } from "../schemas.ts";
@@ -36,7 +38,13 @@ export interface RouteChangesReply {
 }
 
 /** GET /api/targets/{id}/insights */
-export type InsightsReply = InMs<Insights> & { findings: Finding[] };
+export type InsightsReply = InMs<Insights> & {
+  findings: Finding[];
+  /** ace-style per-check figures of the final hop (as `check --json` reports them). */
+  checks: CheckFiguresJson;
+  /** Outages overlapping the range, the time they cover in it, and uptime from them. */
+  outages: { count: number; downtimeMs: number; uptimePct: number | null };
+};
 
 const range = { start: epochMs.optional(), end: epochMs.optional() };
 
@@ -161,8 +169,8 @@ export const targetDataRoutes: Route[] = [
     method: "GET",
     path: "/api/targets/{id}/insights",
     tag: TAG,
-    summary: "Figures (loss, latency percentiles, uptime, MOS, route changes) and plain-language " +
-      "findings over a range (default the last hour)",
+    summary: "Figures (loss, latency percentiles, uptime, MOS, route changes, ace-style checks, " +
+      "outages) and plain-language findings over a range (default the last hour)",
     params: ID_PARAM,
     query: rangeOnly,
     handler: async (ctx: RouteContext<z.infer<typeof rangeOnly>>) => {
@@ -171,7 +179,26 @@ export const targetDataRoutes: Route[] = [
       const figures = await ctx.deps.history.insights(target.id, { start, end });
       const { hops } = await ctx.deps.history.hopStats(target.id, { start, end });
       const findings = findingsOf(hops, figures.routeChanges);
-      return jsonResponse({ ...inMs(figures), findings } satisfies InsightsReply);
+      const now = (ctx.deps.now ?? Date.now)();
+      const outages = await ctx.deps.store.outages({
+        targetId: target.id,
+        start,
+        end,
+        limit: 1000,
+      });
+      const range = { start, end: Math.min(end, now), now };
+      return jsonResponse(
+        {
+          ...inMs(figures),
+          findings,
+          checks: checkFiguresOf(figures),
+          outages: {
+            count: outages.length,
+            downtimeMs: downtimeMs(outages, range),
+            uptimePct: uptimePct(outages, { ...range, since: target.createdAt }),
+          },
+        } satisfies InsightsReply,
+      );
     },
   },
 ];

@@ -16,6 +16,7 @@ import { createServerStore } from "./server.ts";
 import { createSqliteHistory } from "./history.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { createSqliteAlertStore } from "./alerts.ts";
+import { createSqliteOutageStore } from "./outages.ts";
 import { createSqliteInterfaceStore } from "./interfaces.ts";
 import { resolveRetention } from "../retention_policy.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
@@ -138,6 +139,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return {
     ...createServerStore(db, clock, run),
     ...createSqliteAlertStore(db, { clock, run }),
+    ...createSqliteOutageStore(db, run),
     ...history.queries,
     ...interfaces.store,
     enforceRetention: (options = {}) =>

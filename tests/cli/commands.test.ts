@@ -42,11 +42,11 @@ Deno.test("cli - an unknown command is a usage error that writes and starts noth
   const dir = await tempDir();
   const data = `${dir}/data`;
   const { code, stderr, stdout } = await runMain(
-    ["target", "add", "127.0.0.9", "--data-dir", data, "--headless"],
+    ["targets", "add", "127.0.0.9", "--data-dir", data, "--headless"],
   );
   assert.equal(code, 2);
-  assert.match(stderr, /unknown command 'target'/);
-  assert.match(stderr, /pingwatcher serve target/);
+  assert.match(stderr, /unknown command 'targets'/);
+  assert.match(stderr, /pingwatcher serve targets/);
   assert.equal(stdout, "");
   assert.deepEqual(await entries(data), [], "no database file was created");
   await Deno.remove(dir, { recursive: true });

@@ -11,6 +11,7 @@ import {
 import { serverRecordSuite } from "./server_suite.ts";
 import { alertSuite } from "./alerts_suite.ts";
 import { maintenanceSuite } from "./maintenance_suite.ts";
+import { outageSuite } from "./outages_suite.ts";
 import { interfaceSuite } from "./interfaces_suite.ts";
 import { ManualClock } from "../../engine/mod.ts";
 
@@ -29,5 +30,6 @@ for (const backend of TEST_BACKENDS) {
   serverRecordSuite(backend);
   alertSuite(backend);
   maintenanceSuite(backend);
+  outageSuite(backend);
   interfaceSuite(backend);
 }

@@ -39,7 +39,9 @@ function same(a: SummaryRow, b: SummaryRow): boolean {
     a.minMs === b.minMs && a.jitterMs === b.jitterMs && a.sent === b.sent &&
     a.paused === b.paused && a.host === b.host && a.label === b.label &&
     a.spark.length === b.spark.length && a.spark.every((v, i) => v === b.spark[i]) &&
-    a.sparkLoss.every((v, i) => v === b.sparkLoss[i]);
+    a.sparkLoss.every((v, i) => v === b.sparkLoss[i]) && a.inOutage === b.inOutage &&
+    a.uptime?.day === b.uptime?.day && a.uptime?.week === b.uptime?.week &&
+    a.uptime?.month === b.uptime?.month;
 }
 
 /** Applies fresh rows. `complete` rows are every target: the others are removed. */

@@ -10,6 +10,7 @@ import type {
   SummaryRow as WireSummaryRow,
   TargetView,
   TimelinePoint as WireTimelinePoint,
+  UptimeFigures,
 } from "../../api/wire.ts";
 
 export type { Protocol, Session };
@@ -44,6 +45,10 @@ export interface SummaryRow {
   /** Minutes with loss. */
   sparkLoss: boolean[];
   paused: boolean;
+  /** Uptime from outages over 24 h / 7 d / 30 d (null: an older server without outages). */
+  uptime: UptimeFigures | null;
+  /** In an outage now. */
+  inOutage: boolean;
 }
 
 /** The hop as the trace graph draws it: an answering address is always among `ips`. */
@@ -79,5 +84,7 @@ export function toSummaryRow(o: WireSummaryRow): SummaryRow {
     spark: points.map((p) => p.avgMs),
     sparkLoss: points.map((p) => (p.lossPct ?? 0) > 0),
     paused: o.paused,
+    uptime: o.uptime ?? null,
+    inOutage: !!o.outage,
   };
 }

@@ -6,6 +6,7 @@ import { login, loginError, logout, passwordSet } from "../model/auth.ts";
 import * as history from "../model/history.ts";
 import { connect, connection, retryInS } from "../model/live.ts";
 import * as cm from "../model/comments.ts";
+import { outages } from "../model/outages.ts";
 import { recentHosts, setThresholds, theme, thresholds, toggleTheme } from "../model/settings.ts";
 import * as summary from "../model/summary.ts";
 import * as tg from "../model/targets.ts";
@@ -99,6 +100,7 @@ function TraceView() {
           series={tl.series.value}
           routeChanges={history.routeChanges.value}
           comments={cm.comments.value}
+          outages={outages.value}
           focusRange={trace.focus.value.kind === "range" ? trace.focus.value : null}
           error={tl.timelineError.value ?? cm.commentsError.value}
           onPreset={tl.setPreset}

@@ -21,7 +21,15 @@ const LABELS: Record<string, string> = {
   mos: "MOS",
   samples: "Samples",
   routeChanges: "Route changes",
+  // Nested figures (api/check_figures.ts, api/outage_figures.ts) by their full key.
+  "checks.successRatePct": "Success rate %",
+  "outages.count": "Outages",
+  "outages.downtimeMs": "Downtime ms",
+  "outages.uptimePct": "Uptime (outages) %",
 };
+
+/** `checks` repeats sent/received/min/avg/max under ace's names: only its success rate is new. */
+const HIDDEN = /^checks\.(?!successRatePct$)/;
 
 function flatten(value: object, prefix = ""): [string, number][] {
   const out: [string, number][] = [];
@@ -46,7 +54,9 @@ export function Insights(
   props: { insights: InsightsReply | null; error: string | null; onRefresh: () => void },
 ) {
   const entries = props.insights
-    ? flatten(props.insights).filter(([k]) => !/(^|\.)(id|targetId|start|end|at|hop)$/.test(k))
+    ? flatten(props.insights).filter(([k]) =>
+      !/(^|\.)(id|targetId|start|end|at|hop)$/.test(k) && !HIDDEN.test(k)
+    )
     : [];
   const findings = props.insights?.findings ?? [];
   return (
@@ -60,7 +70,7 @@ export function Insights(
       <dl>
         {entries.map(([k, v]) => (
           <div key={k} class="kv">
-            <dt>{LABELS[k.split(".").pop()!] ?? k}</dt>
+            <dt>{LABELS[k] ?? LABELS[k.split(".").pop()!] ?? k}</dt>
             <dd>{show(k, v)}</dd>
           </div>
         ))}

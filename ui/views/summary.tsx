@@ -9,6 +9,7 @@ import type { SummaryRow } from "../model/types.ts";
 import type { ActiveAlert } from "../model/alerts.ts";
 import { AlertBadge } from "./alerts_badge.tsx";
 import { Sparkline } from "./sparkline.tsx";
+import { UptimeCell } from "./uptime_cell.tsx";
 
 export interface SummaryProps {
   ids: number[];
@@ -66,6 +67,7 @@ const Row = memo(function Row(
       </td>
       <td class="num">{formatPct(r.lossPct)}</td>
       <td class="num opt">{formatMs(r.jitterMs)}</td>
+      <UptimeCell uptime={r.uptime} inOutage={r.inOutage} />
       <td class="spark-col">
         <Sparkline values={r.spark} loss={r.sparkLoss} />
       </td>
@@ -100,13 +102,14 @@ export function Summary(props: SummaryProps) {
                   </th>
                 );
               })}
+              <th scope="col" class="num opt">Uptime 24 h / 7 d / 30 d %</th>
               <th scope="col">Recent latency</th>
             </tr>
           </thead>
           <tbody>
             {props.ids.length === 0 && (
               <tr>
-                <td colSpan={7} class="empty">No targets yet: add one above.</td>
+                <td colSpan={8} class="empty">No targets yet: add one above.</td>
               </tr>
             )}
             {props.ids.map((id) => {

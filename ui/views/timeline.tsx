@@ -8,6 +8,8 @@ import type { Comment } from "../model/comments.ts";
 import type { Theme } from "../model/settings.ts";
 import type { HopKey, TimeRange } from "../model/timeline.ts";
 import type { RouteChangeEntry, TimelinePoint } from "../model/types.ts";
+import type { Outage } from "../model/outages.ts";
+import { outageAnnotations } from "./outage_spans.ts";
 
 export interface TimelineProps {
   theme: Theme;
@@ -18,6 +20,8 @@ export interface TimelineProps {
   series: Record<string, TimelinePoint[]>;
   routeChanges: RouteChangeEntry[];
   comments: Comment[];
+  /** Outages in the range: shaded spans. */
+  outages?: Outage[];
   /** The trace graph's focus when it is a time range: shaded on the charts. */
   focusRange: { start: number; end: number } | null;
   error: string | null;
@@ -55,9 +59,11 @@ function annotationsOf(
   changes: RouteChangeEntry[],
   comments: Comment[],
   focus: { start: number; end: number } | null,
+  outages: Outage[] = [],
 ): ApexAnnotations {
   return {
     xaxis: [
+      ...outageAnnotations(outages),
       ...(focus
         ? [{
           x: focus.start,
@@ -164,8 +170,14 @@ function HopChart(props: TimelineProps & { hop: HopKey }) {
     [props.theme, props.range.start, props.range.end, band, hopLabel],
   );
   const annotations = useMemo(
-    () => annotationsOf(props.routeChanges, props.comments, props.focusRange),
-    [props.routeChanges, props.comments, props.focusRange?.start, props.focusRange?.end],
+    () => annotationsOf(props.routeChanges, props.comments, props.focusRange, props.outages),
+    [
+      props.routeChanges,
+      props.comments,
+      props.focusRange?.start,
+      props.focusRange?.end,
+      props.outages,
+    ],
   );
   // Combination charts cannot change their series types in place: a new key re-creates it.
   return (
