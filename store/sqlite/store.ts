@@ -190,6 +190,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       run(() => ({
         queuedRounds: rounds.queued,
         ...rounds.writes,
+        droppedRounds: 0,
         sizeBytes: maintenance.sizeBytes(),
       })),
     vacuum: () => run(() => (rounds.flush(), maintenance.vacuum())),

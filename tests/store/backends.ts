@@ -1,6 +1,7 @@
 // The one list of storage backends the shared suites run against. A new backend (PostgreSQL next)
 // is one more entry here; every suite in backends.test.ts then runs on it unchanged.
 import { openStore, type OpenStoreOptions, type Store } from "../../store/mod.ts";
+import { pgServer } from "./pg_server.ts";
 
 /** Opens the same storage place each time it is called (a reopen sees what was written). */
 export type OpenTestStore = (options?: OpenStoreOptions) => Store;
@@ -38,4 +39,20 @@ export const TEST_BACKENDS: readonly TestBackend[] = [
     persistent: false,
     place: () => (options) => openStore(":memory:", options),
   },
+  ...postgresBackends(),
 ];
+
+/** PostgreSQL 15 started by the tests (pg_server.ts); none when its binaries are missing. */
+function postgresBackends(): TestBackend[] {
+  if (Deno.env.get("PINGWATCHER_TEST_PG") === "0") return [];
+  const server = pgServer();
+  if (!server) return [];
+  return [{
+    name: "postgresql",
+    persistent: true,
+    place: () => {
+      const url = server.url(server.createDatabase());
+      return (options) => openStore(url, options);
+    },
+  }];
+}
