@@ -1,5 +1,5 @@
 // Where the database lives: --db, else $PINGWATCHER_DB, else pingwatcher.db in the data directory.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** The per-user data directory. */
 export function defaultDataDir(env: Record<string, string | undefined>): string {
@@ -23,4 +23,20 @@ export function databasePath(
   const dir = args.dataDir ?? defaultDataDir(env);
   if (options.create !== false) Deno.mkdirSync(dir, { recursive: true });
   return join(dir, "pingwatcher.db");
+}
+
+/**
+ * Where files kept beside the database go (alerts.json): --data-dir, else the database file's
+ * directory, else, for a database server URL (postgres://…), the default data directory.
+ */
+export function dataDirFor(
+  args: { dataDir: string | null },
+  env: Record<string, string | undefined>,
+  dbPath: string,
+): string {
+  if (args.dataDir) return args.dataDir;
+  if (!/^[a-z][a-z0-9+.-]+:\/\//i.test(dbPath) || /^file:/i.test(dbPath)) return dirname(dbPath);
+  const dir = defaultDataDir(env);
+  Deno.mkdirSync(dir, { recursive: true });
+  return dir;
 }

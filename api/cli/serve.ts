@@ -1,7 +1,7 @@
 // The default command: the monitor plus the HTTP API (and the web UI unless --headless).
 // Shutdown on SIGINT/SIGTERM closes WebSockets, stops the server and the engine, and flushes the
 // store before exiting.
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   AlertsConfigError,
   type AlertService,
@@ -16,7 +16,7 @@ import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
 import { serve } from "../server.ts";
 import { UsageError } from "./command.ts";
-import { databasePath } from "./paths.ts";
+import { databasePath, dataDirFor } from "./paths.ts";
 import { addFlaggedTarget } from "./target_flags.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
 
@@ -49,7 +49,10 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
   const dbPath = databasePath(args, deps.env);
   const store = openStore(dbPath, { retention: args.retention });
   try {
-    return await runWithStore(args, store, { ...deps, dataDir: dirname(dbPath) });
+    return await runWithStore(args, store, {
+      ...deps,
+      dataDir: dataDirFor(args, deps.env, dbPath),
+    });
   } finally {
     await store.close();
   }

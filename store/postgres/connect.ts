@@ -2,6 +2,7 @@
 // made with npm:postgres, and everything shown to people (locations, errors) is built without the
 // password. int8 columns come back as numbers (epoch ms and ids stay below 2^53).
 import postgres from "postgres";
+import { log } from "../../engine/mod.ts";
 
 export type Sql = postgres.Sql<Record<string, unknown>>;
 /** A pool or a transaction: what queries run on. */
@@ -66,8 +67,33 @@ export interface PoolOptions {
   connectTimeoutS?: number;
 }
 
+let guarded = false;
+
+/**
+ * npm:postgres 3.4.9 can throw from a queued write after the server closed the connection
+ * (porsager/postgres#1154, #1208; denoland/deno#34667): an uncaught TypeError that would end the
+ * process. The query it belonged to has already failed with CONNECTION_CLOSED, so that one error
+ * is logged and stopped here; any other uncaught error is left alone.
+ */
+function guardClosedSocketWrites(): void {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (event) => {
+    const error = event.error;
+    const stack = error instanceof Error ? String(error.stack) : "";
+    if (
+      error instanceof TypeError && /reading 'write'/.test(error.message) &&
+      stack.includes("nextWrite") && stack.includes("postgres")
+    ) {
+      event.preventDefault();
+      log.warn("store: a write on a connection the PostgreSQL server closed was dropped");
+    }
+  });
+}
+
 /** Opens a pool (lazily: nothing connects until the first query). */
 export function openPool(url: string, options: PoolOptions = {}): { sql: Sql; target: PgTarget } {
+  guardClosedSocketWrites();
   const u = parse(url);
   const mode = (u.searchParams.get("sslmode") ?? "prefer") as SslMode;
   if (!SSL_MODES.includes(mode)) {

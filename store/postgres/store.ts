@@ -102,6 +102,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     ready,
   });
 
+  let lastSizeBytes = 0;
   let nextRetentionAt = -Infinity;
   async function maintain(): Promise<void> {
     const now = clock.now();
@@ -314,7 +315,8 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         lastFlushMs,
         roundsWritten,
         droppedRounds,
-        sizeBytes: await maintenance.sizeBytes(),
+        // While the server is away the last size read is reported (stats stay readable).
+        sizeBytes: lastSizeBytes = await maintenance.sizeBytes().catch(() => lastSizeBytes),
       };
     }),
     vacuum: guard(async () => {

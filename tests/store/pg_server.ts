@@ -142,10 +142,12 @@ export function startPgServer(): PgServer {
       return name;
     },
     stop() {
+      if (!running) return;
       stop();
       running = false;
     },
     start() {
+      if (running) return;
       start();
       running = true;
     },
