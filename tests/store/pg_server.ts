@@ -71,7 +71,11 @@ export function pgServer(): PgServer | null {
   return shared = startPgServer();
 }
 
-export function startPgServer(): PgServer {
+/**
+ * Starts a server of its own. Tests run it without fsync (their data is thrown away); `durable`
+ * keeps PostgreSQL's defaults (fsync, full page writes) for benchmarks.
+ */
+export function startPgServer(options: { durable?: boolean } = {}): PgServer {
   const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-pg-" });
   if (Deno.uid?.() === 0) {
     new Deno.Command("chown", { args: ["-R", "postgres:postgres", dir] }).outputSync();
@@ -93,11 +97,12 @@ export function startPgServer(): PgServer {
     "--no-sync",
   ]);
   const port = freePort();
-  const options =
+  const settings =
     `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} ` +
-    "-c fsync=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB";
+    "-c max_connections=300 -c shared_buffers=128MB" +
+    (options.durable ? "" : " -c fsync=off -c full_page_writes=off");
   const start = () => {
-    run([`${BIN}/pg_ctl`, "-D", data, "-o", options, "-l", `${dir}/log`, "-w", "start"]);
+    run([`${BIN}/pg_ctl`, "-D", data, "-o", settings, "-l", `${dir}/log`, "-w", "start"]);
   };
   const stop = () => {
     run([`${BIN}/pg_ctl`, "-D", data, "-m", "fast", "-w", "stop"]);
