@@ -75,3 +75,18 @@ async function sqlRows(url: string, table: string): Promise<string[]> {
     await sql.end();
   }
 }
+
+Deno.test({
+  name: "postgres - ?host= a socket directory connects through the Unix socket",
+  ignore,
+  async fn() {
+    const server = pgServer()!;
+    const database = server.createDatabase();
+    const url = `postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@localhost:` +
+      `${server.port}/${database}?host=${encodeURIComponent(server.dir)}`;
+    const store = openStore(url);
+    await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+    assert.equal((await store.listTargets()).length, 1);
+    await store.close();
+  },
+});
