@@ -90,3 +90,49 @@ Deno.test({
     await store.close();
   },
 });
+
+Deno.test({
+  name: "postgres - retention steps of several processes take turns on an advisory lock",
+  ignore,
+  async fn() {
+    const server = pgServer()!;
+    const url = server.url(server.createDatabase());
+    const store = openStore(url, {
+      clock: new ManualClock(T0 + 5 * DAY),
+      retention: { rawDays: 1 },
+    });
+    const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+    for (const round of syntheticRounds(id, { start: T0, count: 10 })) store.appendRound(round);
+    await store.flush();
+    const { default: postgres } = await import("postgres");
+    const other = postgres(url, { onnotice: () => {}, max: 2 });
+    try {
+      // Another process is sweeping: it holds the lock in its transaction.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => release = resolve);
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => holding = resolve);
+      const sweeping = other.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${0x70777274})`;
+        holding();
+        await released;
+      });
+      await held;
+      const step = store.enforceRetention();
+      // The store's step waits for the lock (seen in pg_locks), and deletes nothing meanwhile.
+      for (;;) {
+        const [{ n }] = await other<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted`;
+        if (n > 0) break;
+      }
+      assert.equal((await store.rounds(id, {})).length, 10);
+      release();
+      await sweeping;
+      assert.deepEqual(await step, { deletedRows: 10, done: true });
+      assert.equal((await store.rounds(id, {})).length, 0);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  },
+});
