@@ -20,6 +20,8 @@ import { MonitorService } from "./core/mod.ts";
 import { engineTraceroute } from "./traceroute.ts";
 import { VERSION } from "./version.ts";
 import { WsHub, type WsHubOptions } from "./ws_hub.ts";
+import type { InterfaceMonitor } from "./interfaces.ts";
+import { SystemWatch } from "./system.ts";
 
 export interface AppOptions {
   store: Store;
@@ -46,6 +48,8 @@ export interface App {
   handler: ApiHandler;
   /** Hands the API the alert service (started after the app, since it follows its rounds). */
   useAlerts(alerts: AlertService | null): void;
+  /** Hands the API the interface monitor (started beside the engine, on its own timer). */
+  useInterfaces(monitor: InterfaceMonitor | null): void;
   /** Starts probing the stored targets. */
   start(): Promise<void>;
   /** Closes WebSockets, stops probing and flushes the store (does not close it). */
@@ -83,6 +87,8 @@ export function createApp(options: AppOptions): App {
     importLimitBytes: options.importLimitBytes,
     metrics: options.metrics ?? { allHops: false },
     now: clock ? () => clock.now() : undefined,
+    interfaces: null,
+    system: new SystemWatch(clock ? clock.now() : Date.now()),
   };
   return {
     deps,
@@ -91,6 +97,9 @@ export function createApp(options: AppOptions): App {
     handler: createHandler(deps, options.handler),
     useAlerts(alerts) {
       deps.alerts = alerts;
+    },
+    useInterfaces(monitor) {
+      deps.interfaces = monitor;
     },
     start: () => service.start(),
     async stop() {

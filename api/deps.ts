@@ -3,6 +3,8 @@ import type { AlertService } from "../alerts/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { AuthGate } from "./auth.ts";
 import type { HistoryQueries } from "./history.ts";
+import type { InterfaceMonitor } from "./interfaces.ts";
+import type { SystemWatch } from "./system.ts";
 import type { MetricsOptions } from "./metrics.ts";
 import type { MonitorService } from "./core/mod.ts";
 import type { TracerouteRunner } from "./traceroute.ts";
@@ -25,6 +27,10 @@ export interface ApiDeps {
   importLimitBytes?: number;
   /** What GET /metrics includes (default: final hops only). */
   metrics?: MetricsOptions;
+  /** The interface monitor (null: routes answer from stored history only, as when off). */
+  interfaces?: InterfaceMonitor | null;
+  /** Process-wide figures and health over time. */
+  system: SystemWatch;
   /** Epoch ms now (default Date.now). */
   now?: () => number;
 }

@@ -8,6 +8,7 @@ import type { ProbeCount, TargetView } from "./core/mod.ts";
 import type { ApiDeps } from "./deps.ts";
 import { FamilySet, type Labels } from "./exposition.ts";
 import { processStats } from "./process_stats.ts";
+import { interfaceMetrics } from "./metrics_interfaces.ts";
 
 export interface MetricsOptions {
   /** Series for every hop of each target's current route, not only its final hop. */
@@ -195,7 +196,7 @@ async function processMetrics(set: FamilySet): Promise<void> {
   );
 }
 
-/** Every family, in a fixed order: targets, alerts, engine, store, process. */
+/** Every family, in a fixed order: targets, alerts, engine, store, interfaces, process. */
 export async function collectMetrics(
   deps: ApiDeps,
   query: MetricsQuery,
@@ -206,6 +207,7 @@ export async function collectMetrics(
   alertMetrics(set, deps, targets);
   engineMetrics(set, deps);
   await storeMetrics(set, deps);
+  interfaceMetrics(set, deps);
   await processMetrics(set);
   return set;
 }

@@ -1,7 +1,12 @@
 // Zod schemas of everything the API accepts, in API units (seconds for durations, epoch ms for
 // times), and the conversions to the engine's units. These also generate /api/openapi.json.
 import { z } from "zod";
-import type { TargetOptions, TargetOptionsInput } from "../engine/mod.ts";
+import {
+  MAX_INTERVAL_MS,
+  MIN_INTERVAL_MS,
+  type TargetOptions,
+  type TargetOptionsInput,
+} from "../engine/mod.ts";
 
 const seconds = (min: number, max: number) => z.number().min(min).max(max);
 
@@ -32,15 +37,28 @@ const configurationName = z.string().min(1).max(100).nullable().optional().descr
   "name of a configuration whose options the target takes (explicit fields win)",
 );
 
+/** Group names a target belongs to (for filtering: GET /api/targets?group=NAME). */
+export const groupName = z.string().trim().min(1).max(100);
+const groups = z.array(groupName).max(100).optional().describe("group names (for filtering)");
+
 export const targetCreate = z.object({
   host: z.string().min(1).max(253).describe("IP literal or RFC 1123 host name"),
   label,
   configuration: configurationName,
+  groups,
   ...optionFields,
 }).strict();
 
-export const targetPatch = z.object({ label, configuration: configurationName, ...optionFields })
-  .strict();
+export const targetPatch = z.object({
+  label,
+  configuration: configurationName,
+  groups,
+  ...optionFields,
+}).strict();
+
+export const targetListQuery = z.object({
+  group: groupName.optional().describe("only the targets in this group"),
+});
 
 export type TargetCreate = z.infer<typeof targetCreate>;
 export type TargetPatchInput = z.infer<typeof targetPatch>;
@@ -139,4 +157,24 @@ export const configurationPatch = z.object({
 
 export const configurationApply = z.object({
   targets: z.array(z.number().int().positive()).min(1).max(10_000),
+}).strict();
+
+/** An interface name as the system spells it (eth0, en0, wlp2s0). */
+export const INTERFACE_NAME = /^[A-Za-z0-9._@:-]{1,64}$/;
+const interfacePattern = z.string().regex(
+  /^[A-Za-z0-9._@:*-]{1,64}$/,
+  "an interface name or glob (*)",
+);
+
+/** The interface monitor's settings: PUT /api/interfaces/settings and the config file's section. */
+export const interfaceSettingsPatch = z.object({
+  intervalMs: z.number().int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS).optional()
+    .describe("how often counters are read, ms (default 10000)"),
+  include: z.array(interfacePattern).max(100).optional()
+    .describe("monitored whatever the default filter says (names or globs)"),
+  exclude: z.array(interfacePattern).max(100).optional().describe(
+    "never monitored (names or globs)",
+  ),
+  primary: z.string().regex(INTERFACE_NAME, "an interface name").nullable().optional()
+    .describe("the primary interface; null = chosen by traffic"),
 }).strict();

@@ -154,3 +154,17 @@ export interface ProbersReply {
   active: string;
   probers: ProberInfo[];
 }
+
+// Interface traffic and system figures (api/routes/interfaces.ts, api/routes/system.ts).
+export type {
+  InterfaceHistoryPoint,
+  InterfaceHistoryReply,
+  InterfaceLatestReply,
+  InterfaceReply,
+  InterfacesReply,
+  InterfaceSummaryReply,
+  InterfaceSummaryRow,
+} from "./interface_view.ts";
+export type { InterfaceSettingsReply } from "./routes/mod.ts";
+export type { HealthReply, SystemReply } from "./system.ts";
+export type { InterfaceRates } from "../engine/mod.ts";

@@ -28,6 +28,8 @@ export { log, type LogLevel, setLogLevel, setLogSink } from "./log.ts";
 export {
   choiceForProtocol,
   mulberry32,
+  noProberFix,
+  PROBER_PROGRAMS,
   type ProberCapabilities,
   type ProberChoice,
   proberChoiceProblem,
@@ -39,3 +41,4 @@ export {
   selectProber,
 } from "./probers/mod.ts";
 export { ProbeLimiter } from "./limiter.ts";
+export * from "./netif/mod.ts";

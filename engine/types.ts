@@ -48,6 +48,8 @@ export interface Prober {
   readonly name: string;
   /** False when the backend cannot see routers on the way (busybox ping): final hop only. */
   readonly intermediateHops?: boolean;
+  /** Times the backend's long-lived child died and was restarted (absent: it has none). */
+  readonly restarts?: number;
   /**
    * Sends one probe and resolves when it is answered, times out, or fails. Never rejects for
    * network outcomes; an aborted signal resolves with kind "error", code "aborted".

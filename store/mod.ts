@@ -67,6 +67,16 @@ export type {
   TimelineResult,
   TimelineSeries,
 } from "./history_types.ts";
+export type {
+  InterfaceFigures,
+  InterfaceHistory,
+  InterfaceHistoryQuery,
+  InterfacePoint,
+  InterfaceResolution,
+  InterfaceSampleRecord,
+  InterfaceStore,
+  InterfaceSummaryRecord,
+} from "./interface_types.ts";
 export {
   DEFAULT_RETENTION_DAYS,
   resolveRetention,

@@ -43,6 +43,14 @@ export interface TargetMeta {
    * fields under these; a field not here follows the configuration, else the default.
    */
   explicit: TargetOptionsInput;
+  /**
+   * Declared in the config file (pingwatcher.yaml): kept in step with the file on start and
+   * reload. Runtime targets (added over the API or CLI) are not. Read back always set; absent on
+   * write = false.
+   */
+  declared?: boolean;
+  /** Group names the target belongs to (from the config file). Read back always set; absent = []. */
+  groups?: string[];
 }
 
 export interface ApiTokenRecord {

@@ -6,6 +6,7 @@ import type { AddressChange, Round, RouteChange, RoutePath, TargetOptions } from
 import type { RoundPageQuery, ServerRecordStore } from "./server_types.ts";
 import type { AlertStore } from "./alerts_types.ts";
 import type { HistoryStore } from "./history_types.ts";
+import type { InterfaceStore } from "./interface_types.ts";
 
 export interface TargetRecord {
   id: number;
@@ -140,4 +141,10 @@ export interface MaintenanceStore {
 
 /** Every port together: what a backend implements and what openStore returns. */
 export interface Store
-  extends TargetStore, RoundStore, ServerRecordStore, AlertStore, MaintenanceStore {}
+  extends
+    TargetStore,
+    RoundStore,
+    ServerRecordStore,
+    AlertStore,
+    MaintenanceStore,
+    InterfaceStore {}

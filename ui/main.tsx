@@ -4,6 +4,7 @@
 import { effect } from "@preact/signals";
 import { render } from "preact";
 import { initAlerts } from "./model/alerts.ts";
+import { initInterfaces } from "./model/interfaces.ts";
 import { initComments } from "./model/comments.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
@@ -24,6 +25,7 @@ function wire(): void {
   initSummary();
   initHistory();
   initAlerts();
+  initInterfaces();
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {
     const id = selectedId.value;

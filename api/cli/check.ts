@@ -18,6 +18,7 @@ import { type CheckArgs, parseCheckArgs } from "./check_args.ts";
 import { checkJson, renderCheckTable } from "./check_output.ts";
 import { type CheckResult, type TargetOutcome, verdict } from "./check_verdict.ts";
 import { UsageError } from "./command.ts";
+import { checkConfigTargets, ConfigError } from "./config/mod.ts";
 import { targetOptionsOf } from "./target_flags.ts";
 import type { SelectProber } from "./trace.ts";
 
@@ -47,7 +48,16 @@ interface Plan {
 /** Runs the command; resolves with the exit code. Bad arguments throw UsageError (exit 2). */
 export async function runCheck(argv: string[], deps: CheckDeps): Promise<number> {
   const args = parseCheckArgs(argv);
-  const targets = args.hosts.length ? namedTargets(args) : await storedTargets(args, deps);
+  let targets: CheckTarget[];
+  try {
+    targets = args.hosts.length
+      ? namedTargets(args)
+      : await fileTargets(args, deps) ?? await storedTargets(args, deps);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    deps.writeError(`${error.message}\ncheck: the config file has problems; nothing was probed\n`);
+    return CHECK_EXIT.usage;
+  }
   if (targets.length === 0) {
     deps.writeError(
       "check: nothing to check: name a HOST, or add targets to the database " +
@@ -87,6 +97,19 @@ function namedTargets(args: CheckArgs): CheckTarget[] {
     paused: false,
     stored: false,
   }));
+}
+
+/** The config file's targets (ids count down from -1, like named HOSTs), or null: no file. */
+async function fileTargets(args: CheckArgs, deps: CheckDeps): Promise<CheckTarget[] | null> {
+  const declared = await checkConfigTargets(args, deps.env, () => deps.databasePath(args));
+  return declared?.map((t, i) => ({
+    id: -(i + 1),
+    host: t.host,
+    label: t.label,
+    options: withFlags(t.options, args),
+    paused: false,
+    stored: false,
+  })) ?? null;
 }
 
 async function storedTargets(args: CheckArgs, deps: CheckDeps): Promise<CheckTarget[]> {

@@ -13,8 +13,9 @@ import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_
 
 export const CHECK_USAGE = `Usage: pingwatcher check [HOST...] [options]
 
-Runs one round now to every target in the database (paused ones are skipped), or only to the
-HOSTs named here (then no database is opened), all at once, and prints a verdict per target.
+Runs one round now to every target of the config file (see the README's "Config file"), else to
+every target in the database (paused ones are skipped), or only to the HOSTs named here (then
+neither is read), all at once, and prints a verdict per target.
 Nothing is stored. A target is ok when its destination (final hop) answered, its loss over the
 rounds is at most --max-loss and its average RTT at most --max-rtt.
   --count N              rounds per target (default 1); --json then reports the success rate
@@ -22,14 +23,17 @@ rounds is at most --max-loss and its average RTT at most --max-rtt.
   --max-rtt MS           highest average final-hop RTT that is ok (default: no limit)
   --max-loss PCT         highest final-hop loss over the rounds that is ok (default 0)
   --json                 one JSON object per target, in an array
-  --db PATH              database file [PINGWATCHER_DB] (not with HOSTs)
+  --config PATH          config file whose targets to check (default DATA_DIR/pingwatcher.yaml
+                         when it exists and no --db is given) [PINGWATCHER_CONFIG]
+  --db PATH              database file: check its targets [PINGWATCHER_DB] (not with HOSTs)
   --data-dir DIR         data directory [PINGWATCHER_DATA_DIR] (not with HOSTs)
   --prober ${proberChoicesText()}  probing backend (default auto)
-Target settings: for HOSTs (interval 1 s unless set, as trace); for database targets they override
-the stored settings for this check only.
+Target settings: for HOSTs (interval 1 s unless set, as trace); for config file and database
+targets they override their settings for this check only.
 ${TARGET_FLAGS_USAGE}
 Exit codes: 0 every target ok, 1 some target not ok, 2 bad command line or nothing to check
-(no HOST and no active target in the database), 4 no working prober.`;
+(no HOST and no active target in the database) or a config file with problems (each printed as
+FILE:LINE:COL FIELD: REASON), 4 no working prober.`;
 
 export interface CheckArgs {
   /** Named HOSTs (normalised, without duplicates); empty = the database's targets. */
@@ -43,6 +47,7 @@ export interface CheckArgs {
   json: boolean;
   db: string | null;
   dataDir: string | null;
+  config: string | null;
 }
 
 const positiveInt = (flag: string) =>
@@ -70,6 +75,7 @@ const argsSchema = z.object({
   json: z.boolean().optional(),
   db: z.string().min(1, "--db must not be empty").optional(),
   "data-dir": z.string().min(1, "--data-dir must not be empty").optional(),
+  config: z.string().min(1, "--config must not be empty").optional(),
   prober: z.string().optional().refine((v) => v === undefined || !proberChoiceProblem(v), {
     error: (issue) => `--prober: ${proberChoiceProblem(String(issue.input))}`,
   }),
@@ -85,6 +91,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     json: { type: "boolean", short: "j" },
     db: { type: "string" },
     "data-dir": { type: "string" },
+    config: { type: "string" },
     prober: { type: "string" },
   });
   const { values, positionals } = parsed;
@@ -96,6 +103,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     throw new UsageError(
       "--db/--data-dir choose the database's targets: leave them out with HOSTs",
     );
+  }
+  if (v.config !== undefined && (hosts.length || v.db !== undefined)) {
+    throw new UsageError("--config checks the file's targets: leave out HOSTs and --db");
   }
   const flagValues = Object.fromEntries(
     Object.keys(TARGET_FLAG_SPEC).map((key) => [key, (values as Record<string, unknown>)[key]]),
@@ -111,6 +121,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     json: v.json ?? false,
     db: v.db ?? null,
     dataDir: v["data-dir"] ?? null,
+    config: v.config ?? null,
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Command } from "./command.ts";
 import { checkCommand } from "./check_command.ts";
 import { cleanupCommand } from "./cleanup_command.ts";
+import { initConfigCommand } from "./config/mod.ts";
 import { monitorCommand } from "./monitor_command.ts";
 import { passwdCommand } from "./passwd_command.ts";
 import { seedCommand } from "./seed_command.ts";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   passwdCommand,
   seedCommand,
   cleanupCommand,
+  initConfigCommand,
   serviceCommand,
 ];
 

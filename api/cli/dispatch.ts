@@ -8,6 +8,12 @@ import { type CliIo, type Command, EXIT_USAGE, UsageError } from "./command.ts";
 import { COMMANDS, DEFAULT_COMMAND } from "./commands.ts";
 import { parseFlags } from "./serve_args.ts";
 import { applyLogLevel } from "./settings.ts";
+import { VERSION } from "../version.ts";
+
+/** `pingwatcher --version`: the program, the runtime and the platform it was built for. */
+export function versionText(): string {
+  return `pingwatcher ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.os}-${Deno.build.arch})`;
+}
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -19,10 +25,11 @@ Usage: pingwatcher [COMMAND] [options]   (no COMMAND: serve)
 Commands:
 ${lines.join("\n")}
 
-Every command takes --log-level debug|info|warn|error [PINGWATCHER_LOG_LEVEL] and --help.
-Exit codes: 0 done, 1 some target not ok (check), 2 bad command line,
-3 host cannot be resolved (trace), 4 no working prober, 5 refused to listen without a password
-(serve).`;
+Every command takes --log-level debug|info|warn|error [PINGWATCHER_LOG_LEVEL] and --help;
+pingwatcher --version prints the version.
+Exit codes: 0 done, 1 some target not ok (check) or the file exists (init-config), 2 bad
+command line or a config file with problems (FILE:LINE:COL FIELD: REASON), 3 host cannot be
+resolved (trace), 4 no working prober, 5 refused to listen without a password (serve).`;
 }
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h";
@@ -31,6 +38,10 @@ const isHelp = (arg: string) => arg === "--help" || arg === "-h";
 export async function dispatch(argv: string[], io: CliIo): Promise<number> {
   let command: Command = DEFAULT_COMMAND;
   try {
+    if (argv.length === 1 && argv[0] === "--version") {
+      io.write(versionText() + "\n");
+      return 0;
+    }
     const rest = applyLogLevel(argv, io.env);
     const named = COMMANDS.find((c) => c.name === rest[0]);
     if (!named && rest.some(isHelp)) {

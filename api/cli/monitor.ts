@@ -26,6 +26,7 @@ export interface MonitorArgs {
   focus: number;
   db: string | null;
   dataDir: string | null;
+  config: string | null;
 }
 
 /** Parses argv (after the word "monitor"); a bad command line is a UsageError. */
@@ -37,6 +38,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     prober: { type: "string" },
     port: { type: "string" },
     focus: { type: "string" },
+    config: { type: "string" },
   });
   const { values, positionals } = parsed;
   const options = targetOptionsOf(values, { alias: "port" });
@@ -56,6 +58,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     focus,
     db: values.db ?? null,
     dataDir: values["data-dir"] ?? null,
+    config: values.config ?? null,
   };
 }
 
@@ -67,6 +70,8 @@ export interface MonitorDeps {
   interrupted: Promise<void>;
   /** How often the summary is printed when stdout is not a terminal. */
   plainEveryMs?: number;
+  /** Runs once the service has started (the config file's targets are applied here). */
+  prepare?(service: MonitorService): Promise<void>;
 }
 
 /** Runs until interrupted. The caller has checked there is at least one target. */
@@ -85,7 +90,12 @@ export async function monitor(
   }
   service.subscribe((event) => onEvent(event, { view, focus: args.focus }));
   await service.start();
+  await deps.prepare?.(service);
   for (const target of await service.list()) {
+    if (!view.has(target.id)) {
+      const record = (await store.getTarget(target.id))!;
+      view.set(target.id, { ...record, address: null, rounds: [], lastError: null });
+    }
     const entry = view.get(target.id);
     if (entry) entry.lastError = target.status.lastError;
   }

@@ -1,5 +1,6 @@
 // `pingwatcher monitor [HOST...]`: the text monitor without a server.
 import { proberChoicesText, selectProber } from "../../engine/mod.ts";
+import { ConfigError, monitorConfig } from "./config/mod.ts";
 import { openStore } from "../../store/mod.ts";
 import type { Command } from "./command.ts";
 import { ensureTargets, monitor, parseMonitorArgs } from "./monitor.ts";
@@ -14,9 +15,11 @@ summary and no server. Nothing is probed unless you name a HOST or one is alread
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
   --prober ${proberChoicesText()}   probing backend (default auto)
   --focus N              rounds in the summary's window (default 10)
+  --config PATH          config file whose targets to monitor as well (default
+                         DATA_DIR/pingwatcher.yaml when it exists) [PINGWATCHER_CONFIG]
 Settings for HOSTs added by this command (--port is an older spelling of --probe-port):
 ${TARGET_FLAGS_USAGE}
-Exit codes: 0 done, 2 bad command line, 4 no working prober.`;
+Exit codes: 0 done, 2 bad command line or a config file with problems, 4 no working prober.`;
 
 export const monitorCommand: Command = {
   name: "monitor",
@@ -24,9 +27,19 @@ export const monitorCommand: Command = {
   usage: MONITOR_USAGE,
   async run(argv, io) {
     const args = parseMonitorArgs(argv);
+    let config;
+    try {
+      config = await monitorConfig(args, io.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.writeError(
+        `${error.message}\nmonitor: the config file has problems; nothing was started\n`,
+      );
+      return 2;
+    }
     const store = openStore(databasePath(args, io.env));
     const targets = await ensureTargets(store, args);
-    if (targets.length === 0) {
+    if (targets.length === 0 && !config.declares) {
       await store.close();
       io.write(`No targets yet. Name one to monitor, e.g.: pingwatcher monitor 127.0.0.1\n`);
       return 0;
@@ -37,7 +50,20 @@ export const monitorCommand: Command = {
       io.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
       return 4;
     }
+    let plan;
+    try {
+      plan = await config.plan(store, selected.prober);
+    } catch (error) {
+      await store.close();
+      await selected.prober.close();
+      if (!(error instanceof ConfigError)) throw error;
+      io.writeError(
+        `${error.message}\nmonitor: the config file has problems; nothing was started\n`,
+      );
+      return 2;
+    }
     await monitor(targets, args, {
+      prepare: (service) => config.apply(service, plan),
       store,
       prober: selected.prober,
       write: io.write,

@@ -1,15 +1,29 @@
 // Where the database lives: --db, else $PINGWATCHER_DB, else pingwatcher.db in the data directory.
-import { dirname, join } from "node:path";
+// The data directory follows each platform's convention for per-user application data:
+//   Linux and other Unix: $XDG_DATA_HOME/pingwatcher, else ~/.local/share/pingwatcher
+//   macOS:                ~/Library/Application Support/PingWatcher
+//   Windows:              %LOCALAPPDATA%\PingWatcher (else %USERPROFILE%\AppData\Local\PingWatcher)
+// --data-dir and $PINGWATCHER_DATA_DIR override it everywhere.
+import { dirname, join, posix, win32 } from "node:path";
 
-/** The per-user data directory. */
-export function defaultDataDir(env: Record<string, string | undefined>): string {
+/** The per-user data directory on `os` (a Deno.build.os value), from the environment alone. */
+export function defaultDataDir(
+  env: Record<string, string | undefined>,
+  os: string = Deno.build.os,
+): string {
   if (env.PINGWATCHER_DATA_DIR) return env.PINGWATCHER_DATA_DIR;
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "pingwatcher");
-  const home = env.HOME ?? env.USERPROFILE ?? ".";
-  if (Deno.build.os === "darwin") {
-    return join(home, "Library", "Application Support", "pingwatcher");
+  if (os === "windows") {
+    if (env.LOCALAPPDATA) return win32.join(env.LOCALAPPDATA, "PingWatcher");
+    const profile = env.USERPROFILE ?? env.HOME ?? ".";
+    return win32.join(profile, "AppData", "Local", "PingWatcher");
   }
-  return join(home, ".local", "share", "pingwatcher");
+  const home = env.HOME ?? env.USERPROFILE ?? ".";
+  if (os === "darwin") {
+    return posix.join(home, "Library", "Application Support", "PingWatcher");
+  }
+  // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
+  if (env.XDG_DATA_HOME?.startsWith("/")) return posix.join(env.XDG_DATA_HOME, "pingwatcher");
+  return posix.join(home, ".local", "share", "pingwatcher");
 }
 
 /** The database file, creating its directory on first use unless `create` is false. */

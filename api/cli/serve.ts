@@ -6,11 +6,13 @@ import {
   AlertsConfigError,
   type AlertService,
   loadAlertsConfig,
+  resolveAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
 import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
+import { InterfaceMonitor } from "../interfaces.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
@@ -19,6 +21,18 @@ import { UsageError } from "./command.ts";
 import { databasePath, dataDirFor } from "./paths.ts";
 import { addFlaggedTarget } from "./target_flags.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "./serve_args.ts";
+import {
+  configAuth,
+  ConfigError,
+  configErrorText,
+  prepareDeclared,
+  type ReloadOutcome,
+  type ServeConfig,
+  serveConfig,
+  startDeclared,
+  startDeclaredRules,
+  withConfigEnv,
+} from "./config/mod.ts";
 
 export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5 } as const;
 
@@ -35,13 +49,22 @@ export interface ServeDeps {
   loadUi?(): Promise<HandlerOptions["fallback"]>;
   /** Called once listening (tests learn the port here). */
   onListen?(url: string): void;
+  /** Called after each config file reload (tests wait on it). */
+  onConfigReload?(outcome: ReloadOutcome): void;
 }
 
 export async function runServe(argv: string[], deps: ServeDeps): Promise<number> {
   let args: ServeArgs;
+  let config: ServeConfig;
   try {
     args = parseServeArgs(argv, deps.env);
+    config = await serveConfig(args, deps.env);
+    args = parseServeArgs(argv, withConfigEnv(deps.env, config.loaded?.data ?? null));
   } catch (error) {
+    if (error instanceof ConfigError) {
+      deps.writeError(configErrorText(error));
+      return SERVE_EXIT.usage;
+    }
     if (!(error instanceof OptionsError) && !(error instanceof UsageError)) throw error;
     deps.writeError(`pingwatcher: ${error.message}\n\n${SERVE_USAGE}\n`);
     return SERVE_EXIT.usage;
@@ -52,6 +75,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return await runWithStore(args, store, {
       ...deps,
       dataDir: dataDirFor(args, deps.env, dbPath),
+      config,
     });
   } finally {
     await store.close();
@@ -61,7 +85,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
 async function runWithStore(
   args: ServeArgs,
   store: Store,
-  deps: ServeDeps & { dataDir: string },
+  deps: ServeDeps & { dataDir: string; config: ServeConfig },
 ): Promise<number> {
   const alertsConfigPath = args.alertsConfig ?? join(deps.dataDir, "alerts.json");
   if (args.alertsConfig && !(await exists(args.alertsConfig))) {
@@ -70,7 +94,11 @@ async function runWithStore(
   }
   let alertsConfig;
   try {
-    alertsConfig = await loadAlertsConfig(alertsConfigPath, deps.dataDir);
+    // --alerts-config / PINGWATCHER_ALERTS_CONFIG > the config file's alerts section > alerts.json
+    const section = deps.config.loaded?.data.alerts;
+    alertsConfig = section && !args.alertsConfig
+      ? resolveAlertsConfig(section, deps.dataDir)
+      : await loadAlertsConfig(alertsConfigPath, deps.dataDir);
   } catch (error) {
     if (!(error instanceof AlertsConfigError)) throw error;
     deps.writeError(`pingwatcher: ${error.message}\n`);
@@ -87,11 +115,18 @@ async function runWithStore(
   const app = createApp({
     store,
     prober: selected.prober,
-    auth: { ...secrets, corsOrigins: args.corsOrigins, allowedHosts: [args.listen] },
+    auth: {
+      ...secrets,
+      ...configAuth(deps.config, secrets.extraTokenHash),
+      corsOrigins: args.corsOrigins,
+      allowedHosts: [args.listen],
+    },
     handler: { fallback: ui },
     metrics: { allHops: args.metricsAllHops },
   });
+  let reloader = null;
   try {
+    const declared = await prepareDeclared(deps.config, store, selected.prober);
     if (args.generateToken) {
       const token = await app.deps.auth.createToken(`generated ${new Date().toISOString()}`);
       deps.write(`API token (shown once, keep it safe): ${token.token}\n`);
@@ -105,6 +140,11 @@ async function runWithStore(
       return SERVE_EXIT.refused;
     }
     await app.start();
+    reloader = await startDeclared(deps.config, declared, {
+      service: app.service,
+      prober: selected.prober,
+      onReload: deps.onConfigReload,
+    });
     const alerts = await startAlerts({
       engine: app.service,
       store,
@@ -114,9 +154,27 @@ async function runWithStore(
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
     });
     app.useAlerts(alerts);
-    await listenUntilInterrupted(args, app, alerts, deps);
+    await startDeclaredRules(deps.config, alerts, reloader);
+    const interfaces = await InterfaceMonitor.create({
+      store,
+      enabled: args.interfaces.enabled,
+      flags: args.interfaces.flags,
+    });
+    app.useInterfaces(interfaces);
+    interfaces.start();
+    if (interfaces.status.reason) log.info(`interfaces: ${interfaces.status.reason}`);
+    try {
+      await listenUntilInterrupted(args, app, alerts, deps);
+    } finally {
+      await interfaces.stop();
+    }
     return SERVE_EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    deps.writeError(configErrorText(error));
+    return SERVE_EXIT.usage;
   } finally {
+    reloader?.stop();
     await selected.prober.close();
   }
 }

@@ -1,7 +1,11 @@
 // Options of the server command (the default command): flags win over PINGWATCHER_* variables,
-// which win over defaults. Invalid values fail at start naming the option.
+// which win over the config file (handed in as variables under the real ones), then defaults. Invalid values fail at start naming the option.
 import { parseArgs } from "node:util";
 import {
+  interfacePatternProblem,
+  type InterfaceSettings,
+  MAX_INTERVAL_MS,
+  MIN_INTERVAL_MS,
   OptionsError,
   parseHost,
   type ProberChoice,
@@ -32,6 +36,10 @@ export interface ServeArgs {
   retention: RetentionOptions;
   /** GET /metrics reports every hop of each target's route, not only the final hop. */
   metricsAllHops: boolean;
+  /** --config PATH (else PINGWATCHER_CONFIG, else DATA_DIR/pingwatcher.yaml if present). */
+  config: string | null;
+  /** The interface monitor: on or off, and the settings given here (they win over saved ones). */
+  interfaces: { enabled: boolean; flags: Partial<InterfaceSettings> };
 }
 
 export const SERVE_USAGE = `Usage:
@@ -45,6 +53,8 @@ Server options (environment variable in brackets):
   --db PATH|URL          database file, or PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DB
                          ?sslmode=disable|prefer|require|verify-full [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
+  --config PATH          config file (default DATA_DIR/pingwatcher.yaml when it exists; see
+                         the README's "Config file"; reloaded on SIGHUP) [PINGWATCHER_CONFIG]
   --prober ${proberChoicesText()}   probing backend (default auto) [PINGWATCHER_PROBER]
   --generate-token       create an API token, print it once, and start
   --cors-origin ORIGIN   allow cross-origin requests from ORIGIN (repeatable)
@@ -58,6 +68,17 @@ Server options (environment variable in brackets):
                          [PINGWATCHER_RAW_DAYS, PINGWATCHER_MINUTE_DAYS, PINGWATCHER_HOUR_DAYS]
   --metrics-all-hops     GET /metrics reports every hop of each target, not only the
                          final hop (more series) [PINGWATCHER_METRICS_ALL_HOPS=1]
+  --interfaces-interval SECONDS
+                         read interface counters every SECONDS (default 10, 1-3600)
+                         [PINGWATCHER_INTERFACES_INTERVAL]
+  --interfaces-include NAMES, --interfaces-exclude NAMES
+                         comma-separated names or globs (eth*) always / never monitored,
+                         whatever the default filter says (repeatable)
+                         [PINGWATCHER_INTERFACES_INCLUDE, PINGWATCHER_INTERFACES_EXCLUDE]
+  --interfaces-primary NAME
+                         the primary interface (default: the busiest over the first
+                         samples) [PINGWATCHER_INTERFACES_PRIMARY]
+  --interfaces-off       do not monitor interface traffic [PINGWATCHER_INTERFACES_OFF=1]
   [PINGWATCHER_PASSWORD] a password for logins (hashed in memory, never stored)
   [PINGWATCHER_TOKEN]    an API token accepted as a bearer token (never stored)
 Settings for HOSTs added by this command (--port-probe is an older spelling of --probe-port):
@@ -113,7 +134,57 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     },
     metricsAllHops: values["metrics-all-hops"] ??
       envSwitch("metrics-all-hops", env.PINGWATCHER_METRICS_ALL_HOPS),
+    config: values.config ?? null,
+    interfaces: interfaceArgs(values, env),
   };
+}
+
+/** The --interfaces-* flags (over PINGWATCHER_INTERFACES_* variables); unset ones stay out. */
+function interfaceArgs(
+  values: ReturnType<typeof parseFlags>["values"],
+  env: Record<string, string>,
+): ServeArgs["interfaces"] {
+  const flags: Partial<InterfaceSettings> = {};
+  const interval = values["interfaces-interval"] ?? env.PINGWATCHER_INTERFACES_INTERVAL;
+  if (interval !== undefined) {
+    const seconds = Number(interval);
+    const ms = Math.round(seconds * 1000);
+    if (
+      interval.trim() === "" || !Number.isFinite(seconds) || ms < MIN_INTERVAL_MS ||
+      ms > MAX_INTERVAL_MS
+    ) {
+      throw new OptionsError(
+        "interfaces-interval",
+        `"${interval}" is not a number of seconds from ${MIN_INTERVAL_MS / 1000} to ${
+          MAX_INTERVAL_MS / 1000
+        }`,
+      );
+    }
+    flags.intervalMs = ms;
+  }
+  for (const which of ["include", "exclude"] as const) {
+    const given = values[`interfaces-${which}`] ??
+      (env[`PINGWATCHER_INTERFACES_${which.toUpperCase()}`] === undefined
+        ? undefined
+        : [env[`PINGWATCHER_INTERFACES_${which.toUpperCase()}`]]);
+    if (given === undefined) continue;
+    const list = given.flatMap((text) => text.split(",")).map((n) => n.trim()).filter(Boolean);
+    for (const name of list) {
+      const problem = interfacePatternProblem(name);
+      if (problem) throw new OptionsError(`interfaces-${which}`, problem);
+    }
+    flags[which] = list;
+  }
+  const primary = values["interfaces-primary"] ?? env.PINGWATCHER_INTERFACES_PRIMARY;
+  if (primary !== undefined) {
+    if (primary.includes("*") || interfacePatternProblem(primary)) {
+      throw new OptionsError("interfaces-primary", `"${primary}" is not an interface name`);
+    }
+    flags.primary = primary;
+  }
+  const off = values["interfaces-off"] ??
+    envSwitch("interfaces-off", env.PINGWATCHER_INTERFACES_OFF);
+  return { enabled: !off, flags };
 }
 
 /** An on/off variable: 1/true/yes or 0/false/no (empty or unset = off); anything else fails. */
@@ -147,6 +218,12 @@ export function parseFlags(argv: string[]) {
         "hour-days": { type: "string" },
         "port-probe": { type: "string" },
         "metrics-all-hops": { type: "boolean" },
+        config: { type: "string" },
+        "interfaces-interval": { type: "string" },
+        "interfaces-include": { type: "string", multiple: true },
+        "interfaces-exclude": { type: "string", multiple: true },
+        "interfaces-primary": { type: "string" },
+        "interfaces-off": { type: "boolean" },
       },
     });
   } catch (error) {

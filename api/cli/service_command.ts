@@ -20,7 +20,8 @@ const DEFAULT_DATA_DIR: Record<Format, string> = {
 export const SERVICE_USAGE = `Usage: pingwatcher service print systemd|launchd [options]
 
 Prints a service definition that runs the server headless (pingwatcher serve --headless) with
-narrowed Deno permissions: --allow-run only the probers (mtr-packet, ping), --allow-read and
+narrowed Deno permissions: --allow-run only the probers (mtr-packet, ping, ping6) and the interface
+monitor's readers (grep for /proc and /sys, netstat and route on macOS), --allow-read and
 --allow-write only the data directory, --allow-net only the listen address and the name servers
 (reverse DNS), --allow-env only the variables PingWatcher reads.
   --data-dir DIR         data directory (default /var/lib/pingwatcher for systemd,

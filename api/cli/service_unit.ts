@@ -1,7 +1,7 @@
 // What `pingwatcher service print` writes: the program's argv with narrowed Deno permissions, and
 // that argv as a systemd unit or a launchd plist. Pure functions of a resolved ServiceSpec, so
 // the tests can read every line without a process.
-import { PROBERS } from "../../engine/mod.ts";
+import { INTERFACE_READER_PROGRAMS, PROBER_PROGRAMS } from "../../engine/mod.ts";
 import { ENV_NAMES } from "./env.ts";
 
 export interface ServiceSpec {
@@ -36,8 +36,9 @@ export function permissionFlags(spec: ServiceSpec): string[] {
   ];
   return [
     "--no-prompt",
-    // The probers run their executables by name (mtr-packet, ping): the registry is the list.
-    `--allow-run=${[...PROBERS.map((p) => p.name), ...spec.commands].join(",")}`,
+    // The probers run their programs by name (mtr-packet, ping, ping6): the registry is the list;
+    // the interface monitor reads /proc and /sys through grep (netstat and route on macOS).
+    `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READER_PROGRAMS, ...spec.commands].join(",")}`,
     `--allow-read=${spec.dataDir}`,
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,
@@ -110,6 +111,8 @@ export function systemdUnit(spec: ServiceSpec): string {
     `EnvironmentFile=-/etc/${spec.name}/secrets.env`,
     ...(spec.deno === null ? compiledNote(spec) : []),
     `ExecStart=${execStart(argv)}`,
+    "# systemctl reload: re-reads the config file (pingwatcher.yaml in the data directory).",
+    "ExecReload=/bin/kill -HUP $MAINPID",
     "KillSignal=SIGTERM",
     "TimeoutStopSec=15",
     "Restart=on-failure",

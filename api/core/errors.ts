@@ -27,3 +27,12 @@ export const readOnly = (message: string) => new CoreError("conflict", "read_onl
 
 export const invalid = (code: string, message: string, details?: FieldIssue[]) =>
   new CoreError("invalid", code, message, details);
+
+/** Declared in the config file: the file is the one place to change or remove it. */
+export const declaredTarget = (target: { id: number; host: string }) =>
+  new CoreError(
+    "conflict",
+    "declared_target",
+    `target ${target.id} (${target.host}) is declared in the config file: change or remove it ` +
+      `there and reload (SIGHUP); pause and resume still work`,
+  );

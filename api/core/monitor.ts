@@ -16,7 +16,7 @@ import {
   type TargetOptionsInput,
 } from "../../engine/mod.ts";
 import type { ConfigurationRecord, Store, TargetMeta, TargetRecord } from "../../store/mod.ts";
-import { CoreError, invalid, readOnly, targetNotFound } from "./errors.ts";
+import { CoreError, declaredTarget, invalid, readOnly, targetNotFound } from "./errors.ts";
 import { patchExplicit, targetInput } from "./presets.ts";
 import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
 import { ProbeCounters } from "./probe_counters.ts";
@@ -36,8 +36,21 @@ export interface TargetView extends ReturnType<typeof apiFieldsOf> {
   configuration: string | null;
   paused: boolean;
   replay: boolean;
+  /** Declared in the config file: edit the file, not the target (PATCH and DELETE refuse). */
+  declared: boolean;
+  groups: string[];
   createdAt: number;
   status: { address: string | null; probing: boolean; lastError: string | null };
+}
+
+/** Who changes a target: the config file's sync may change declared targets, nobody else. */
+export interface ChangeOptions {
+  /**
+   * The change comes from the config file: declared-ness and groups are set as given, and an
+   * update's option fields replace the target's own fields (a field left out follows its
+   * configuration or the default again).
+   */
+  fromConfig?: { declared: boolean; groups: string[] };
 }
 
 export interface MonitorServiceOptions {
@@ -84,10 +97,12 @@ export class MonitorService {
     return () => this.#listeners.delete(listener);
   }
 
-  async list(): Promise<TargetView[]> {
+  /** Every target, or only those in `group`. */
+  async list(group?: string): Promise<TargetView[]> {
     const meta = await this.store.allTargetMeta();
     const targets = await this.store.listTargets();
-    return targets.map((t) => this.#view(t, meta.get(t.id)));
+    const views = targets.map((t) => this.#view(t, meta.get(t.id)));
+    return group === undefined ? views : views.filter((t) => t.groups.includes(group));
   }
 
   async get(id: number): Promise<TargetView> {
@@ -95,27 +110,40 @@ export class MonitorService {
     return this.#view(record, meta);
   }
 
-  async create(input: TargetCreate): Promise<TargetView> {
+  async create(input: TargetCreate, change: ChangeOptions = {}): Promise<TargetView> {
     const host = checkHost(input.host);
     const preset = await this.#preset(input.configuration ?? null);
     const explicit = engineInputOf(input);
     const options = this.#resolve(targetInput(preset?.options ?? {}, explicit), explicit);
     const record = await this.store.addTarget({ host, label: input.label ?? null, options });
     const configuration = preset?.name ?? null;
-    const meta = { targetId: record.id, configuration, replay: false, explicit };
+    const meta = {
+      targetId: record.id,
+      configuration,
+      replay: false,
+      explicit,
+      groups: input.groups ?? [],
+      ...change.fromConfig,
+    };
     await this.store.setTargetMeta(meta);
     this.engine.setTarget(record);
     return this.#view(record, meta);
   }
 
-  async update(id: number, patch: TargetPatchInput): Promise<TargetView> {
+  async update(
+    id: number,
+    patch: TargetPatchInput,
+    change: ChangeOptions = {},
+  ): Promise<TargetView> {
     const { record, meta } = await this.#load(id);
     if (meta.replay) throw readOnly("a replay target cannot be changed");
+    if (meta.declared && !change.fromConfig) throw declaredTarget(record);
     const preset = patch.configuration !== undefined
       ? await this.#preset(patch.configuration)
       : await this.#followed(meta.configuration);
     const set = engineInputOf(patch);
-    const explicit = patchExplicit(meta.explicit, {
+    // The config file states a target whole: its explicit fields are exactly the ones it sets.
+    const explicit = change.fromConfig ? set : patchExplicit(meta.explicit, {
       set,
       clearPort: patch.port === null,
       protocolChanged: set.protocol !== undefined && set.protocol !== record.options.protocol,
@@ -125,9 +153,14 @@ export class MonitorService {
     const updated = await this.store.updateTarget(id, { label, options });
     if (!updated) throw targetNotFound(id);
     const configuration = preset?.name ?? null;
-    const nextMeta = { ...meta, configuration, explicit };
+    const groups = patch.groups ?? meta.groups;
+    const nextMeta = { ...meta, configuration, explicit, groups, ...change.fromConfig };
     await this.store.setTargetMeta(nextMeta);
-    if (!updated.paused) this.engine.setTarget(updated);
+    // A new label or group alone leaves the running schedule (and its round sequence) alone.
+    const restart = !sameOptions(updated.options, record.options);
+    if (!updated.paused && (restart || !this.engine.targetStatus(id))) {
+      this.engine.setTarget(updated);
+    }
     return this.#view(updated, nextMeta);
   }
 
@@ -142,7 +175,8 @@ export class MonitorService {
   }
 
   async remove(id: number): Promise<void> {
-    await this.#load(id);
+    const { record, meta } = await this.#load(id);
+    if (meta.declared) throw declaredTarget(record);
     await this.engine.removeTarget(id);
     await this.store.removeTarget(id);
     this.#lastError.delete(id);
@@ -151,7 +185,10 @@ export class MonitorService {
 
   /** Sets the preset's options on each target (and links them to it); unknown ids are a 404. */
   async applyConfiguration(config: ConfigurationRecord, ids: number[]): Promise<TargetView[]> {
-    for (const id of ids) await this.#load(id);
+    for (const id of ids) {
+      const { record, meta } = await this.#load(id);
+      if (meta.declared) throw declaredTarget(record);
+    }
     const views: TargetView[] = [];
     for (const id of ids) views.push(await this.update(id, { configuration: config.name }));
     return views;
@@ -166,6 +203,8 @@ export class MonitorService {
       .filter((m) => m.configuration === config.name && !m.replay);
     for (const meta of followers) {
       const options = this.#resolve(targetInput(config.options, meta.explicit), {});
+      const before = await this.store.getTarget(meta.targetId);
+      if (before && sameOptions(before.options, options)) continue;
       const updated = await this.store.updateTarget(meta.targetId, { options });
       if (updated && !updated.paused) this.engine.setTarget(updated);
     }
@@ -265,6 +304,8 @@ export class MonitorService {
       configuration: meta?.configuration ?? null,
       paused: record.paused,
       replay: meta?.replay ?? false,
+      declared: meta?.declared ?? false,
+      groups: meta?.groups ?? [],
       createdAt: record.createdAt,
       status: {
         address: status?.address ?? null,
@@ -287,4 +328,10 @@ export class MonitorService {
       }
     }
   }
+}
+
+/** Equal resolved options, whatever order their keys come in. */
+export function sameOptions(a: TargetOptions, b: TargetOptions): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof TargetOptions>;
+  return [...keys].every((key) => a[key] === b[key]);
 }

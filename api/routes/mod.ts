@@ -3,6 +3,8 @@ import type { Route } from "../router.ts";
 import { alertRoutes } from "./alerts.ts";
 import { authRoutes } from "./auth.ts";
 import { commentRoutes } from "./comments.ts";
+import { interfaceRoutes } from "./interfaces.ts";
+import { systemRoutes } from "./system.ts";
 import { configurationRoutes } from "./configurations.ts";
 import { metaRoutes } from "./meta.ts";
 import { metricsRoutes } from "./metrics.ts";
@@ -24,7 +26,10 @@ export const ROUTES: readonly Route[] = [
   ...alertRoutes,
   ...commentRoutes,
   ...metricsRoutes,
+  ...interfaceRoutes,
+  ...systemRoutes,
 ];
+export type { InterfaceSettingsReply } from "./interfaces.ts";
 export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";
 export type { CommentsReply } from "./comments.ts";

@@ -1,9 +1,10 @@
 // Targets: list, create, get, update (applied to the running schedule at once), pause, resume,
-// delete (stops probing and removes the data).
+// delete (stops probing and removes the data). Targets declared in the config file are changed
+// and removed there; pause and resume work on them too.
 import type { TargetView } from "../core/mod.ts";
 import { jsonResponse } from "../errors.ts";
 import type { Route } from "../router.ts";
-import { targetCreate, targetPatch } from "../schemas.ts";
+import { targetCreate, targetListQuery, targetPatch } from "../schemas.ts";
 import { ID_PARAM, idOf } from "./common.ts";
 
 const TAG = "targets";
@@ -23,9 +24,12 @@ export const targetRoutes: Route[] = [
     method: "GET",
     path: "/api/targets",
     tag: TAG,
-    summary: "List targets",
+    summary: "List targets (optionally one group's)",
+    query: targetListQuery,
     handler: async (ctx) =>
-      jsonResponse({ targets: await ctx.deps.service.list() } satisfies TargetsReply),
+      jsonResponse(
+        { targets: await ctx.deps.service.list(ctx.query.group) } satisfies TargetsReply,
+      ),
   },
   {
     method: "POST",
@@ -55,7 +59,8 @@ export const targetRoutes: Route[] = [
     method: "PATCH",
     path: "/api/targets/{id}",
     tag: TAG,
-    summary: "Update a target; the running schedule takes the new settings at once",
+    summary: "Update a target; the running schedule takes the new settings at once " +
+      "(409 declared_target for a target declared in the config file: edit the file)",
     params: ID_PARAM,
     body: targetPatch,
     handler: async (ctx) => {
@@ -69,7 +74,8 @@ export const targetRoutes: Route[] = [
     method: "DELETE",
     path: "/api/targets/{id}",
     tag: TAG,
-    summary: "Delete a target: probing stops and its data is removed",
+    summary: "Delete a target: probing stops and its data is removed " +
+      "(409 declared_target for a target declared in the config file: remove it there)",
     params: ID_PARAM,
     responses: { 204: "deleted" },
     handler: async (ctx) => {

@@ -9,6 +9,8 @@ export interface SelectOptions {
   clock?: Clock;
   /** Program to run per prober name; tests substitute stand-ins. */
   executables?: Record<string, string>;
+  /** The Deno.build.os to act as (tests replay another platform's ping); default: this one. */
+  os?: string;
   /** Shorthands for executables["mtr-packet"] and executables["ping"]. */
   mtrPacketExecutable?: string;
   pingExecutable?: string;
@@ -22,8 +24,10 @@ export interface ProberCapabilities {
    * are timed from outside (process spawn overhead subtracted), only the destination is exact.
    */
   timing: "exact" | "approximate";
-  /** Values of Deno.build.os it works on. */
+  /** Values of Deno.build.os it works on; `auto` skips it elsewhere. */
   platforms: readonly string[];
+  /** The programs it runs, by name (--allow-run); default: just its own name. */
+  programs?: readonly string[];
 }
 
 export interface ProberEntry {

@@ -2,8 +2,10 @@
 // one for `auto`), the prober classes, and the entry type a new prober implements.
 export {
   choiceForProtocol,
+  noProberFix,
   PROBER_CHOICES,
   PROBER_NAMES,
+  PROBER_PROGRAMS,
   type ProberChoice,
   proberChoiceProblem,
   proberChoiceSchema,

@@ -57,6 +57,7 @@ export class MtrPacketProber implements Prober {
   #nextToken = 1;
   #closed = false;
   #restartAt = 0;
+  #restarts = 0;
   #restartDelayMs = 0;
   #lastCrashAt = -Infinity;
   #lastWritten: string | null = null;
@@ -76,6 +77,11 @@ export class MtrPacketProber implements Prober {
     this.#capacity = options.maxInFlight ?? 1024;
     this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token));
     this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token));
+  }
+
+  /** Times mtr-packet died and was restarted (GET /api/system/health reports it). */
+  get restarts(): number {
+    return this.#restarts;
   }
 
   get inFlight(): number {
@@ -223,6 +229,7 @@ export class MtrPacketProber implements Prober {
       heldProbes: generation.held.size,
       lastRequestTo: this.#lastWritten,
     });
+    this.#restarts++;
     this.#failHeld(generation, {
       kind: "error",
       code: "prober-restarted",

@@ -1,7 +1,9 @@
-// The ping prober: one `ping -c 1` child per probe. Echo replies carry ping's own RTT. Time
-// Exceeded lines carry none, so intermediate hops are timed around the child with the monotonic
-// clock, minus the spawn overhead (calibrated continuously from echo replies: child wall time
-// minus the RTT ping printed), and marked approximate.
+// The ping prober: one `ping -c 1` (Windows: `ping.exe -n 1`) child per probe. Echo replies carry
+// ping's own RTT. Time Exceeded lines carry none, so intermediate hops are timed around the child
+// with the monotonic clock — from the spawn to the moment the deciding line is read (macOS ping
+// keeps waiting after a Time Exceeded, so its exit would be too late) — minus the spawn overhead
+// (calibrated continuously from echo replies: that time minus the RTT ping printed), and marked
+// approximate.
 import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
@@ -13,39 +15,25 @@ import {
   type ProberSelection,
   type SelectOptions,
 } from "./entry.ts";
-import { readAll } from "./lines.ts";
-import { parsePingOutput, pingArgs, type PingFlavor, pingFlavorOf } from "./ping_parse.ts";
+import { readAll, readLines } from "./lines.ts";
+import { OverheadEstimate } from "./overhead.ts";
+import {
+  localFailure,
+  parsePingLine,
+  pingCommand,
+  type PingFlavor,
+  pingFlavorOf,
+  type PingOutcome,
+} from "./ping_parse.ts";
 
 export interface PingProberOptions {
   executable?: string;
+  /** The IPv6 program of the bsd flavour (macOS ping6); default "ping6". */
+  executable6?: string;
   flavor: PingFlavor;
   clock?: Clock;
   /** Child processes at once (each costs a process; the engine's own limit is higher). */
   maxInFlight?: number;
-}
-
-/** Rolling median of spawn overhead samples, in ms. */
-export class OverheadEstimate {
-  readonly #samples: number[] = [];
-  constructor(readonly size = 31) {}
-
-  add(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
-    this.#samples.push(ms);
-    if (this.#samples.length > this.size) this.#samples.shift();
-  }
-
-  get count(): number {
-    return this.#samples.length;
-  }
-
-  /** Median overhead in ms; null before the first sample. */
-  get ms(): number | null {
-    if (this.#samples.length === 0) return null;
-    const sorted = [...this.#samples].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
 }
 
 export class PingProber implements Prober {
@@ -55,6 +43,7 @@ export class PingProber implements Prober {
   readonly intermediateHops: boolean;
   readonly overhead = new OverheadEstimate();
   readonly #executable: string;
+  readonly #executable6: string;
   readonly #clock: Clock;
   readonly #limiter: ProbeLimiter;
   readonly #children = new Set<Deno.ChildProcess>();
@@ -64,6 +53,7 @@ export class PingProber implements Prober {
     this.flavor = options.flavor;
     this.intermediateHops = options.flavor !== "busybox";
     this.#executable = options.executable ?? "ping";
+    this.#executable6 = options.executable6 ?? "ping6";
     this.#clock = options.clock ?? systemClock;
     this.#limiter = new ProbeLimiter(options.maxInFlight ?? 256);
   }
@@ -87,33 +77,41 @@ export class PingProber implements Prober {
 
   async #run(request: ProbeRequest, signal?: AbortSignal): Promise<ProbeResult> {
     const startedAt = this.#clock.monotonic();
+    const command = pingCommand(request, this.flavor);
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command(this.#executable, {
-        args: pingArgs(request, this.flavor),
+      child = new Deno.Command(command.program === "ping6" ? this.#executable6 : this.#executable, {
+        args: command.args,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { kind: "error", code: "prober-unavailable", message: `cannot run ping: ${message}` };
+      return {
+        kind: "error",
+        code: "prober-unavailable",
+        message: `cannot run ${command.program}: ${message}`,
+      };
     }
     this.#children.add(child);
-    const outcome = await this.#collect(child, request, signal);
+    const outcome = await this.#collect(child, request, startedAt, signal);
     this.#children.delete(child);
     if (outcome === "timeout") return { kind: "timeout" };
     if (outcome === "aborted") return { kind: "error", code: "aborted", message: "cancelled" };
-    const wallMs = this.#clock.monotonic() - startedAt;
-    return this.#interpret(parsePingOutput(outcome.stdout, outcome.stderr), wallMs, request);
+    return this.#interpret(outcome.parsed, outcome.wallMs, request);
   }
 
-  /** Waits for the child; kills it when our exact timeout (plus spawn overhead) passes. */
+  /**
+   * Reads the child's lines until one decides the probe (then timed, and the child killed), or
+   * the child ends; kills it when our exact timeout (plus spawn overhead) passes first.
+   */
   async #collect(
     child: Deno.ChildProcess,
     request: ProbeRequest,
+    startedAt: number,
     signal?: AbortSignal,
-  ): Promise<{ stdout: string; stderr: string } | "timeout" | "aborted"> {
+  ): Promise<{ parsed: PingOutcome; wallMs: number } | "timeout" | "aborted"> {
     const stop = new AbortController();
     const onAbort = () => stop.abort("aborted");
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -124,16 +122,26 @@ export class PingProber implements Prober {
     ).then(() => {
       if (ended) kill(child);
     });
-    const [stdout, stderr] = await Promise.all([readAll(child.stdout), readAll(child.stderr)]);
+    const stderr = readAll(child.stderr);
+    let decided: { parsed: PingOutcome; wallMs: number } | null = null;
+    for await (const line of readLines(child.stdout)) {
+      const parsed: PingOutcome | null = decided || ended ? null : parsePingLine(line, this.flavor);
+      if (!parsed) continue;
+      decided = { parsed, wallMs: this.#clock.monotonic() - startedAt };
+      stop.abort("done");
+      kill(child);
+    }
+    const errors = await stderr;
     await child.status;
     signal?.removeEventListener("abort", onAbort);
+    if (decided) return decided;
     if (ended) return ended;
     stop.abort("done");
-    return { stdout, stderr };
+    return { parsed: localFailure(errors) ?? { kind: "timeout" }, wallMs: 0 };
   }
 
   #interpret(
-    parsed: ReturnType<typeof parsePingOutput>,
+    parsed: PingOutcome,
     wallMs: number,
     request: ProbeRequest,
   ): ProbeResult {
@@ -200,32 +208,63 @@ export function createPingProber(options: PingProberOptions): PingProber {
   return new PingProber(options);
 }
 
-const PING_INSTALL = "install iputils-ping (apt install iputils-ping)";
+/** Where ping comes from on each platform, for "not found" reasons. */
+export function pingInstallHint(os: string): string {
+  switch (os) {
+    case "windows":
+      return "ping.exe is part of Windows: make sure C:\\Windows\\System32 is on PATH";
+    case "darwin":
+      return "macOS ships /sbin/ping and /sbin/ping6: make sure /sbin is on PATH";
+    case "freebsd":
+      return "FreeBSD ships /sbin/ping and /sbin/ping6: make sure /sbin is on PATH";
+    default:
+      return "install iputils-ping (apt install iputils-ping)";
+  }
+}
 
-/** Works where iputils, BSD/macOS or busybox ping answers `-V` and may send ICMP. */
-async function openPing(options: SelectOptions): Promise<ProberSelection> {
-  const executable = executableFor(options, "ping", "ping");
+/** Which ping this is: Windows by platform, the rest by what `ping -V` answers. */
+async function flavorHere(
+  executable: string,
+  os: string,
+  options: SelectOptions,
+): Promise<{ flavor: PingFlavor } | { reason: string }> {
+  if (os === "windows") return { flavor: "windows" }; // ping.exe has no version option
   let version: string;
   try {
     const run = await runOnce(executable, { args: ["-V"], clock: options.clock });
     version = run.stdout + run.stderr;
   } catch (error) {
-    return { ok: false, reason: spawnFailure("ping", error, PING_INSTALL) };
+    return { reason: spawnFailure("ping", error, pingInstallHint(os)) };
   }
-  const flavor = pingFlavorOf(version, Deno.build.os);
-  if (flavor === null) {
-    const first = version.trim().split("\n")[0] ?? "";
-    return { ok: false, reason: `ping: unrecognised implementation (${first}) — ${PING_INSTALL}` };
-  }
-  const prober = new PingProber({ executable, flavor, clock: options.clock });
+  const flavor = pingFlavorOf(version, os);
+  if (flavor !== null) return { flavor };
+  const first = version.trim().split("\n")[0] ?? "";
+  return { reason: `ping: unrecognised implementation (${first}) — ${pingInstallHint(os)}` };
+}
+
+/** Works where iputils, BSD/macOS, busybox or Windows ping runs and may send ICMP. */
+async function openPing(options: SelectOptions): Promise<ProberSelection> {
+  const os = options.os ?? Deno.build.os;
+  const executable = executableFor(options, "ping", "ping");
+  const found = await flavorHere(executable, os, options);
+  if ("reason" in found) return { ok: false, reason: found.reason };
+  const prober = new PingProber({
+    executable,
+    executable6: executableFor(options, "ping6", "ping6"),
+    flavor: found.flavor,
+    clock: options.clock,
+  });
   const results = await prober.calibrate();
   const check = results.find((result) => result.kind === "error");
   if (check?.kind === "error" && results.every((result) => result.kind === "error")) {
     await prober.close();
+    const install = pingInstallHint(os);
     const why = check.code === "permission-denied"
-      ? `permission denied (${check.message}) — ${PING_INSTALL}; ping needs cap_net_raw or ` +
+      ? `permission denied (${check.message}) — ${install}; ping needs cap_net_raw or ` +
         `net.ipv4.ping_group_range to include your group`
-      : `${check.message} — ${PING_INSTALL}`;
+      : check.code === "prober-unavailable"
+      ? `${check.message.replace(/^cannot run ping: /, "")} — ${install}`
+      : `${check.message} — ${install}`;
     return { ok: false, reason: `ping: ${why}` };
   }
   return { ok: true, prober };
@@ -233,12 +272,14 @@ async function openPing(options: SelectOptions): Promise<ProberSelection> {
 
 export const pingEntry: ProberEntry = {
   name: "ping",
-  description: "one ping child per probe; ICMP only, approximate RTTs at intermediate hops",
+  description: "one ping child per probe (ping.exe on Windows); ICMP only, approximate RTTs at " +
+    "intermediate hops",
   capabilities: {
     protocols: ["icmp"],
     families: ["ipv4", "ipv6"],
     timing: "approximate",
-    platforms: ["linux", "darwin", "freebsd"],
+    platforms: ["linux", "darwin", "freebsd", "windows"],
+    programs: ["ping", "ping6"],
   },
   open: openPing,
 };

@@ -16,6 +16,29 @@ export const PROBERS: readonly ProberEntry[] = [
 /** Prober names, e.g. ["mtr-packet", "ping"]. */
 export const PROBER_NAMES: readonly string[] = PROBERS.map((p) => p.name);
 
+/** Every program a prober may run, e.g. ["mtr-packet", "ping", "ping6"]: the --allow-run list. */
+export const PROBER_PROGRAMS: readonly string[] = [
+  ...new Set(PROBERS.flatMap((p) => p.capabilities.programs ?? [p.name])),
+];
+
+/** The one thing to do when no prober works on this platform. */
+export function noProberFix(os: string): string {
+  switch (os) {
+    case "windows":
+      return "allow ICMP through the Windows firewall (as administrator: netsh advfirewall " +
+        'firewall add rule name="PingWatcher ICMPv4" protocol=icmpv4:any,any dir=in ' +
+        'action=allow, and the same with name="PingWatcher ICMPv6" protocol=icmpv6:any,any)';
+    case "darwin":
+      return "nothing needs installing on macOS (/sbin/ping and /sbin/ping6 are built in): run " +
+        "PingWatcher with /sbin on PATH and allowed to run ping";
+    default:
+      return "install mtr-tiny (Debian/Ubuntu: sudo apt install mtr-tiny; Fedora: sudo dnf " +
+        "install mtr), which installs mtr-packet with the capability to send probes";
+  }
+}
+
+const OS_NAMES: Record<string, string> = { darwin: "macOS", windows: "Windows", linux: "Linux" };
+
 /** What --prober accepts: `auto` and every registered name. */
 export const PROBER_CHOICES: readonly [string, ...string[]] = ["auto", ...PROBER_NAMES];
 
@@ -55,15 +78,23 @@ export async function selectProber(
     if (!entry) return { ok: false, reason: `unknown prober ${proberChoiceProblem(choice)}` };
     return await entry.open(options);
   }
+  const os = options.os ?? Deno.build.os;
   const reasons: string[] = [];
-  for (const [index, entry] of PROBERS.entries()) {
+  const skipped: string[] = [];
+  for (const entry of PROBERS) {
+    if (!entry.capabilities.platforms.includes(os)) {
+      skipped.push(`${entry.name}: not available on ${OS_NAMES[os] ?? os}`);
+      continue;
+    }
     const selection = await entry.open(options);
     if (selection.ok) {
-      if (index > 0) log.info(`using the ${entry.name} prober (${reasons.join("; ")})`);
+      const why = [...skipped, ...reasons];
+      if (why.length > 0) log.info(`using the ${entry.name} prober (${why.join("; ")})`);
       return selection;
     }
     reasons.push(selection.reason);
   }
+  reasons.push(`To fix this on ${OS_NAMES[os] ?? os}: ${noProberFix(os)}.`);
   return { ok: false, reason: reasons.join("\n") };
 }
 

@@ -5,6 +5,7 @@
 // entry in COMPONENTS). Times are epoch ms (bigint; round starts and seq as float8, as the engine
 // gives them); raw rounds and rollups are partitioned by time (partitions.ts).
 import type { Db } from "./connect.ts";
+import { INTERFACE_MIGRATIONS } from "./interfaces.ts";
 
 /** A step: SQL, or a function for what SQL cannot say on its own. Runs inside the transaction. */
 export type PgMigration = string | ((tx: Db) => Promise<void>);
@@ -149,6 +150,11 @@ const SERVER: PgMigrationSet = {
       last_used_at float8
     );
     `,
+    // 2: targets declared in the config file, and their groups (JSON array of names).
+    `
+    ALTER TABLE target_meta ADD COLUMN declared boolean NOT NULL DEFAULT false;
+    ALTER TABLE target_meta ADD COLUMN groups text NOT NULL DEFAULT '[]';
+    `,
   ],
 };
 
@@ -215,7 +221,7 @@ const ALERTS: PgMigrationSet = {
  * Every component in the order they are migrated (a component may use an earlier one's tables).
  * To add a table or column: append a step to its component's list; a new port gets a new set here.
  */
-export const COMPONENTS: PgMigrationSet[] = [CORE, HISTORY, SERVER, ALERTS];
+export const COMPONENTS: PgMigrationSet[] = [CORE, HISTORY, SERVER, ALERTS, INTERFACE_MIGRATIONS];
 
 /** Any fixed number: every PingWatcher process migrating this database takes the same lock. */
 const MIGRATION_LOCK = 0x70776d67;

@@ -51,6 +51,8 @@ function metaOf(row: Row): TargetMeta {
     configuration: row.configuration as string | null,
     replay: row.replay as boolean,
     explicit: JSON.parse(row.explicit as string) as TargetOptionsInput,
+    declared: row.declared as boolean,
+    groups: JSON.parse(row.groups as string) as string[],
   };
 }
 
@@ -160,7 +162,14 @@ export function createPgServerRecords(
     ),
     targetMeta: guard(async (targetId) => {
       const [row] = await sql`SELECT * FROM target_meta WHERE target_id = ${targetId}`;
-      return row ? metaOf(row) : { targetId, configuration: null, replay: false, explicit: {} };
+      return row ? metaOf(row) : {
+        targetId,
+        configuration: null,
+        replay: false,
+        explicit: {},
+        declared: false,
+        groups: [],
+      };
     }),
     allTargetMeta: guard(async () =>
       new Map(
@@ -168,11 +177,14 @@ export function createPgServerRecords(
       )
     ),
     setTargetMeta: guard(async (meta) => {
-      await sql`INSERT INTO target_meta (target_id, configuration, replay, explicit)
+      await sql`INSERT INTO target_meta
+        (target_id, configuration, replay, explicit, declared, groups)
         VALUES (${meta.targetId}, ${meta.configuration}, ${meta.replay},
-          ${JSON.stringify(meta.explicit)})
+          ${JSON.stringify(meta.explicit)}, ${meta.declared ?? false},
+          ${JSON.stringify(meta.groups ?? [])})
         ON CONFLICT (target_id) DO UPDATE SET configuration = excluded.configuration,
-          replay = excluded.replay, explicit = excluded.explicit`;
+          replay = excluded.replay, explicit = excluded.explicit, declared = excluded.declared,
+          groups = excluded.groups`;
     }),
     passwordHash: guard(async () => {
       const [row] = await sql`SELECT hash FROM server_password WHERE id = 1`;

@@ -25,6 +25,7 @@ import { createPgRounds } from "./rounds.ts";
 import { createPgRoutes } from "./routes.ts";
 import { migrate } from "./schema.ts";
 import { createPgServerRecords } from "./server.ts";
+import { createPgInterfaceStore } from "./interfaces.ts";
 import { targetColumns, targetOf, type TargetRow } from "./targets.ts";
 
 export interface PostgresStoreOptions {
@@ -76,6 +77,30 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     return await work(...args);
   };
 
+  const interfaces = createPgInterfaceStore(sql, {
+    clock,
+    retention: retentionConfig,
+    guard,
+    assertOpen() {
+      if (closed) throw new Error("the store is closed");
+    },
+  });
+  let nextInterfaceRetentionAt = -Infinity;
+
+  /** Interface samples ride on the rounds' writer; a failure keeps them queued and is logged. */
+  async function flushInterfaces(): Promise<void> {
+    try {
+      await interfaces.flush();
+      const now = clock.now();
+      if (now >= nextInterfaceRetentionAt) {
+        const deleted = await interfaces.retentionStep(RETENTION_STEP_ROWS);
+        nextInterfaceRetentionAt = deleted < RETENTION_STEP_ROWS ? now + 60_000 : now;
+      }
+    } catch (error) {
+      log.warn("store: writing interface samples failed", { error: String(error) });
+    }
+  }
+
   const rounds = createPgRounds(sql, {
     partitions,
     maxQueued: options.maxQueuedRounds ?? 200_000,
@@ -126,6 +151,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       }
       try {
         await ready();
+        await flushInterfaces(); // logged, never in the way of the rounds
         await rounds.flush();
         await maintain();
       } catch {
@@ -142,6 +168,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   async function flush(): Promise<void> {
     await ready();
     await rounds.flush();
+    await interfaces.flush();
   }
 
   async function close(): Promise<void> {
@@ -150,8 +177,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     try {
       abort.abort();
       await writer;
-      if (unsaved() > 0) {
+      if (unsaved() > 0 || interfaces.queued > 0) {
         await ready();
+        await flushInterfaces();
         await rounds.flush();
       }
     } catch (error) {
@@ -168,6 +196,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     ...createPgServerRecords(sql, clock, guard),
     ...createPgAlertStore(sql, clock, guard),
     ...history.queries,
+    ...interfaces.store,
     roundPage: guard(async (targetId, query) => {
       const start = query.start ?? Number.MIN_SAFE_INTEGER;
       const end = query.end ?? Number.MAX_SAFE_INTEGER;
@@ -297,9 +326,13 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         resolvedAt: row.resolved_at,
       }]));
     }),
-    enforceRetention: guard((options = {}) =>
-      exclusive(() => retention.step(clock.now(), options.maxRows ?? RETENTION_STEP_ROWS, true))
-    ),
+    enforceRetention: guard(async (options = {}) => {
+      const maxRows = options.maxRows ?? RETENTION_STEP_ROWS;
+      const step = await exclusive(() => retention.step(clock.now(), maxRows, true));
+      const budget = Math.max(1, maxRows - step.deletedRows);
+      const deleted = await interfaces.retentionStep(budget);
+      return { deletedRows: step.deletedRows + deleted, done: step.done && deleted < budget };
+    }),
     storageSpace: guard(async () => {
       await rounds.flush();
       return await maintenance.storageSpace();
@@ -310,7 +343,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       return {
         queuedRounds: rounds.queued,
         flushes,
-        failedFlushes,
+        failedFlushes: failedFlushes + interfaces.failures,
         flushMsTotal,
         lastFlushMs,
         roundsWritten,

@@ -4,9 +4,11 @@ import type { MigrationSet } from "./schema.ts";
 import { HISTORY_MIGRATIONS } from "./schema_history.ts";
 import { SERVER_MIGRATIONS } from "./schema_server.ts";
 import { ALERTS_MIGRATIONS } from "./schema_alerts.ts";
+import { INTERFACES_MIGRATIONS } from "./schema_interfaces.ts";
 
 export const COMPONENT_MIGRATIONS: readonly MigrationSet[] = [
   HISTORY_MIGRATIONS,
   SERVER_MIGRATIONS,
   ALERTS_MIGRATIONS,
+  INTERFACES_MIGRATIONS,
 ];

@@ -51,6 +51,11 @@ export const SERVER_MIGRATIONS: MigrationSet = {
     `,
     // 2: the option fields each target set itself (JSON TargetOptionsInput), see addExplicit.
     addExplicit,
+    // 3: targets declared in the config file, and their groups (JSON array of names).
+    `
+    ALTER TABLE target_meta ADD COLUMN declared INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE target_meta ADD COLUMN groups TEXT NOT NULL DEFAULT '[]';
+    `,
   ],
 };
 

@@ -70,9 +70,11 @@ function prepare(db: DatabaseSync) {
     getMeta: db.prepare("SELECT * FROM target_meta WHERE target_id = ?"),
     allMeta: db.prepare("SELECT * FROM target_meta"),
     putMeta: db.prepare(
-      "INSERT INTO target_meta (target_id, configuration, replay, explicit) VALUES (?, ?, ?, ?) " +
+      "INSERT INTO target_meta (target_id, configuration, replay, explicit, declared, groups) " +
+        "VALUES (?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (target_id) DO UPDATE SET configuration = excluded.configuration, " +
-        "replay = excluded.replay, explicit = excluded.explicit",
+        "replay = excluded.replay, explicit = excluded.explicit, declared = excluded.declared, " +
+        "groups = excluded.groups",
     ),
     followers: db.prepare(
       "SELECT t.*, m.explicit FROM target_meta m JOIN targets t ON t.id = m.target_id " +
@@ -135,6 +137,8 @@ function metaOf(row: MetaRow): TargetMeta {
     configuration: row.configuration,
     replay: row.replay === 1,
     explicit: JSON.parse(row.explicit) as TargetOptionsInput,
+    declared: row.declared === 1,
+    groups: JSON.parse(row.groups) as string[],
   };
 }
 
@@ -153,6 +157,8 @@ interface MetaRow {
   configuration: string | null;
   replay: number;
   explicit: string;
+  declared: number;
+  groups: string;
 }
 
 export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): ServerStore {
@@ -245,14 +251,28 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
     targetMeta: (targetId) =>
       run(() => {
         const row = one<MetaRow>(sql.getMeta, targetId);
-        return row ? metaOf(row) : { targetId, configuration: null, replay: false, explicit: {} };
+        return row ? metaOf(row) : {
+          targetId,
+          configuration: null,
+          replay: false,
+          explicit: {},
+          declared: false,
+          groups: [],
+        };
       }),
     allTargetMeta: () =>
       run(() => new Map(all<MetaRow>(sql.allMeta).map((row) => [row.target_id, metaOf(row)]))),
     setTargetMeta: (meta) =>
       run(() => {
         const explicit = JSON.stringify(meta.explicit);
-        sql.putMeta.run(meta.targetId, meta.configuration, meta.replay ? 1 : 0, explicit);
+        sql.putMeta.run(
+          meta.targetId,
+          meta.configuration,
+          meta.replay ? 1 : 0,
+          explicit,
+          meta.declared ? 1 : 0,
+          JSON.stringify(meta.groups ?? []),
+        );
       }),
     passwordHash: () => run(() => one<{ hash: string }>(sql.getPassword)?.hash ?? null),
     setPasswordHash: (hash) =>

@@ -5,6 +5,7 @@ import type { DatabaseSync } from "node:sqlite";
 import {
   type AddressChange,
   type Clock,
+  log,
   type RoutePath,
   systemClock,
   type TargetOptions,
@@ -15,6 +16,8 @@ import { createServerStore } from "./server.ts";
 import { createSqliteHistory } from "./history.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { createSqliteAlertStore } from "./alerts.ts";
+import { createSqliteInterfaceStore } from "./interfaces.ts";
+import { resolveRetention } from "../retention_policy.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
 import { targetOf, type TargetRow } from "./target_row.ts";
 import type { DnsName, Store, StoredRouteChange, TargetRecord } from "../types.ts";
@@ -34,6 +37,9 @@ export interface SqliteStoreOptions {
   retention?: RetentionOptions;
 }
 
+/** Interface rows a retention step on the writer loop may delete. */
+const INTERFACE_RETENTION_STEP_ROWS = 5000;
+
 const TARGET_COLUMNS = "host, label, protocol, packet_size_bytes, timeout_ms, max_hops, " +
   "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, paused";
 
@@ -50,14 +56,41 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     readRounds: (targetId, query) => rounds.read(targetId, query),
   });
   const rounds = createRoundStore(db, { onFlush: options.onFlush, observer: history.observer });
+  const interfaces = createSqliteInterfaceStore(db, {
+    clock,
+    run,
+    retention: resolveRetention(options.retention),
+    assertOpen: open,
+  });
   const writer = startWriterLoop(clock, {
     intervalMs: options.flushIntervalMs ?? 1000,
     flush: () => {
-      rounds.flush();
+      try {
+        rounds.flush();
+      } finally {
+        flushInterfaces();
+      }
       history.maintain();
     },
   });
   let closed = false;
+  let nextInterfaceRetentionAt = -Infinity;
+
+  /** Interface samples ride on the rounds' writer; a failure keeps them queued and is logged. */
+  function flushInterfaces(): void {
+    try {
+      interfaces.flush();
+      const now = clock.now();
+      if (now >= nextInterfaceRetentionAt) {
+        const deleted = interfaces.retentionStep(INTERFACE_RETENTION_STEP_ROWS);
+        nextInterfaceRetentionAt = deleted < INTERFACE_RETENTION_STEP_ROWS ? now + 60_000 : now;
+      }
+    } catch (error) {
+      interfaceFlushFailures++;
+      log.warn("store: writing interface samples failed", { error: String(error) });
+    }
+  }
+  let interfaceFlushFailures = 0;
 
   function open(): void {
     if (closed) throw new Error("the store is closed");
@@ -93,6 +126,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     await writer.stop();
     const unsaved = rounds.queued;
     try {
+      flushInterfaces(); // logged, never in the way of the rounds
       rounds.flush();
     } catch (error) {
       throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
@@ -105,6 +139,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...createServerStore(db, clock, run),
     ...createSqliteAlertStore(db, { clock, run }),
     ...history.queries,
+    ...interfaces.store,
+    enforceRetention: (options = {}) =>
+      history.queries.enforceRetention(options).then((step) =>
+        run(() => {
+          const budget = Math.max(1, (options.maxRows ?? 5000) - step.deletedRows);
+          const deleted = interfaces.retentionStep(budget);
+          return { deletedRows: step.deletedRows + deleted, done: step.done && deleted < budget };
+        })
+      ),
     addTarget: (target) =>
       run(() => {
         const { host, options } = target;
@@ -140,7 +183,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       open();
       rounds.append(round);
     },
-    flush: () => run(() => rounds.flush()),
+    flush: () => run(() => (rounds.flush(), interfaces.flush())),
     rounds: (targetId, query) => run(() => rounds.read(targetId, query)),
     recordRouteChange: (change) =>
       run(() => {
@@ -191,6 +234,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         queuedRounds: rounds.queued,
         ...rounds.writes,
         droppedRounds: 0,
+        failedFlushes: rounds.writes.failedFlushes + interfaceFlushFailures,
         sizeBytes: maintenance.sizeBytes(),
       })),
     vacuum: () => run(() => (rounds.flush(), maintenance.vacuum())),

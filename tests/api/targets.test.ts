@@ -266,3 +266,39 @@ Deno.test("api targets - a cleared port follows the configuration again", async 
     await t.close();
   }
 });
+
+Deno.test("api targets - groups are set on create and patch and filter the list", async () => {
+  const t = await setup();
+  try {
+    const edge = await t.call("POST", "/api/targets", {
+      body: { host: DEST, groups: ["edge", "lab"], interval: 1 },
+    });
+    assert.equal(edge.status, 201);
+    assert.deepEqual(edge.json.target.groups, ["edge", "lab"]);
+    const other = await t.call("POST", "/api/targets", { body: { host: "127.0.0.2" } });
+    assert.deepEqual(other.json.target.groups, []);
+
+    const ids = async (query: string) =>
+      (await t.call("GET", `/api/targets${query}`)).json.targets.map((x: { id: number }) => x.id);
+    assert.deepEqual(await ids("?group=edge"), [edge.json.target.id]);
+    assert.deepEqual(await ids("?group=none"), []);
+    assert.equal((await ids("")).length, 2);
+
+    const patched = await t.call("PATCH", `/api/targets/${other.json.target.id}`, {
+      body: { groups: ["edge"] },
+    });
+    assert.deepEqual(patched.json.target.groups, ["edge"]);
+    assert.deepEqual((await ids("?group=edge")).sort(), [
+      edge.json.target.id,
+      other.json.target.id,
+    ]);
+    const relabel = await t.call("PATCH", `/api/targets/${other.json.target.id}`, {
+      body: { label: "two" },
+    });
+    assert.deepEqual(relabel.json.target.groups, ["edge"], "groups not sent are kept");
+    const bad = await t.call("POST", "/api/targets", { body: { host: DEST, groups: [""] } });
+    assert.equal(bad.status, 400);
+  } finally {
+    await t.close();
+  }
+});

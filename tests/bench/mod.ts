@@ -1,14 +1,15 @@
 // `deno task bench`: runs the bench scripts in turn and prints their figures.
 //
 //   deno task bench                       every bench (the scale run takes 10 minutes, root)
-//   deno task bench history probers_lab   only these (names: probers_lab, ws_latency, ui,
-//                                         history, stores, scale)
+//   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
+//                                         ws_latency, ui, history, stores, scale)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
 // --targets/--repeats (stores: SQLite beside PostgreSQL on the same data).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
+import { runInterfacesBench } from "./interfaces.ts";
 import { runProbersLabBench } from "./probers_lab.ts";
 import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { runUiSummaryBench, runUiTimelineBench } from "./ui_browser.ts";
@@ -31,6 +32,7 @@ const { values, positionals } = parseArgs({
 
 const BENCHES: { name: string; run: () => Promise<string> }[] = [
   { name: "probers_lab", run: runProbersLabBench },
+  { name: "interfaces", run: runInterfacesBench },
   { name: "ws_latency", run: () => runWsLatencyBench() },
   {
     name: "ui",

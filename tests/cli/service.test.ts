@@ -94,7 +94,7 @@ Deno.test("service - the systemd unit runs the headless server with narrowed per
   const argv = splitExec(value(unit, "Service", "ExecStart")!);
   assert.equal(argv[1], "run");
   assert.ok(argv.includes("--no-prompt"));
-  assert.equal(flag(argv, "allow-run"), "mtr-packet,ping");
+  assert.equal(flag(argv, "allow-run"), "mtr-packet,ping,ping6,grep,netstat,route");
   assert.equal(flag(argv, "allow-read"), "/var/lib/pingwatcher");
   assert.equal(flag(argv, "allow-write"), "/var/lib/pingwatcher");
   assert.equal(flag(argv, "allow-net"), "0.0.0.0:8080,127.0.0.53:53");
@@ -136,7 +136,10 @@ Deno.test("service - extra destinations and alert commands widen exactly what th
     "/usr/local/bin/notify",
   ]));
   const argv = splitExec(value(unit, "Service", "ExecStart")!);
-  assert.equal(flag(argv, "allow-run"), "mtr-packet,ping,/usr/local/bin/notify");
+  assert.equal(
+    flag(argv, "allow-run"),
+    "mtr-packet,ping,ping6,grep,netstat,route,/usr/local/bin/notify",
+  );
   assert.equal(
     flag(argv, "allow-net"),
     "127.0.0.1:8000,127.0.0.53:53,smtp.example.com:587,target.example",
@@ -160,7 +163,7 @@ Deno.test("service - a compiled binary is run directly; the unit says how to nar
   assert.deepEqual(argv.slice(0, 3), ["/usr/local/bin/pingwatcher", "serve", "--headless"]);
   assert.match(
     text,
-    /^# {3}deno compile --no-prompt --allow-run=mtr-packet,ping .*--output \/usr\/local\/bin\/pingwatcher main\.ts$/m,
+    /^# {3}deno compile --no-prompt --allow-run=mtr-packet,ping,ping6,grep,netstat,route .*--output \/usr\/local\/bin\/pingwatcher main\.ts$/m,
   );
   assert.doesNotMatch(text, /^#.*\\$/m, "no comment line ends in a backslash");
 });
@@ -185,7 +188,7 @@ Deno.test("service - the launchd plist carries the same argv", () => {
     keys.get("StandardErrorPath"),
     "/usr/local/var/pingwatcher/dev.pingwatcher.err.log",
   );
-  assert.equal(flag(argv, "allow-run"), "mtr-packet,ping");
+  assert.equal(flag(argv, "allow-run"), "mtr-packet,ping,ping6,grep,netstat,route");
   assert.equal(flag(argv, "allow-write"), "/usr/local/var/pingwatcher");
   const systemd = parseUnit(
     print(["systemd", "--dns-server", "127.0.0.1", "--data-dir", "/usr/local/var/pingwatcher"]),

@@ -11,6 +11,7 @@ import {
 import { serverRecordSuite } from "./server_suite.ts";
 import { alertSuite } from "./alerts_suite.ts";
 import { maintenanceSuite } from "./maintenance_suite.ts";
+import { interfaceSuite } from "./interfaces_suite.ts";
 import { ManualClock } from "../../engine/mod.ts";
 
 const history = [
@@ -28,4 +29,5 @@ for (const backend of TEST_BACKENDS) {
   serverRecordSuite(backend);
   alertSuite(backend);
   maintenanceSuite(backend);
+  interfaceSuite(backend);
 }

@@ -26,6 +26,7 @@ export function serverRecordSuite(backend: TestBackend): void {
     "explicit fields: round trip, and a removed preset's values become the target's own",
     explicitFields,
   );
+  test("declared targets: flag and groups round trip, absent fields mean runtime", declared);
   test("credentials: password hash and API tokens", credentials);
   test("round pages: keyset cursor over flushed rounds", roundPages);
   if (backend.persistent) {
@@ -71,6 +72,8 @@ async function configurations(store: Store, clock: ManualClock): Promise<void> {
     configuration: null,
     replay: false,
     explicit: {},
+    declared: false,
+    groups: [],
   });
 }
 
@@ -142,6 +145,8 @@ async function explicitFields(store: Store): Promise<void> {
     configuration: "udp-slow",
     replay: false,
     explicit,
+    declared: false,
+    groups: [],
   });
   assert.deepEqual((await store.allTargetMeta()).get(follower.id)?.explicit, explicit);
   await store.setTargetMeta({
@@ -162,7 +167,36 @@ async function explicitFields(store: Store): Promise<void> {
     configuration: null,
     replay: false,
     explicit: { protocol: "udp", port: 5000, intervalMs: 7000, maxHops: 9 },
+    declared: false,
+    groups: [],
   }, "what it took from the preset is its own now, so it keeps its options");
+}
+
+async function declared(store: Store): Promise<void> {
+  const a = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+  const b = await store.addTarget({ host: "10.0.0.2", options: OPTIONS });
+  const fromFile = {
+    targetId: a.id,
+    configuration: null,
+    replay: false,
+    explicit: {},
+    declared: true,
+    groups: ["core", "lab"],
+  };
+  await store.setTargetMeta(fromFile);
+  await store.setTargetMeta({ targetId: b.id, configuration: null, replay: false, explicit: {} });
+  assert.deepEqual(await store.targetMeta(a.id), fromFile);
+  const all = await store.allTargetMeta();
+  assert.equal(all.get(a.id)?.declared, true);
+  assert.deepEqual(all.get(a.id)?.groups, ["core", "lab"]);
+  assert.equal(all.get(b.id)?.declared, false, "absent on write: a runtime target");
+  assert.deepEqual(all.get(b.id)?.groups, []);
+  await store.setTargetMeta({ ...fromFile, declared: false, groups: [] });
+  assert.deepEqual(
+    [(await store.targetMeta(a.id)).declared, (await store.targetMeta(a.id)).groups],
+    [false, []],
+    "a removed declaration is written back",
+  );
 }
 
 async function credentials(store: Store): Promise<void> {
@@ -209,6 +243,8 @@ async function reopen(backend: TestBackend): Promise<void> {
     configuration: "c",
     replay: true,
     explicit: { intervalMs: 1000, ipVersion: null },
+    declared: true,
+    groups: ["lab", "edge"],
   });
   await first.setPasswordHash("h");
   await first.addApiToken({ name: "t", tokenHash: "th" });
@@ -222,6 +258,8 @@ async function reopen(backend: TestBackend): Promise<void> {
       configuration: "c",
       replay: true,
       explicit: { intervalMs: 1000, ipVersion: null },
+      declared: true,
+      groups: ["lab", "edge"],
     });
     assert.equal(await second.passwordHash(), "h");
     assert.equal((await second.apiTokenByHash("th"))?.name, "t");

@@ -5,7 +5,14 @@ import { del, describeError, get, post } from "./api.ts";
 import type { Protocol, Target } from "./types.ts";
 import { rememberHost } from "./settings.ts";
 
-export type View = "summary" | "trace" | "routes" | "sessions" | "settings" | "alerts";
+export type View =
+  | "summary"
+  | "trace"
+  | "routes"
+  | "sessions"
+  | "settings"
+  | "alerts"
+  | "interfaces";
 export const VIEWS: { id: View; label: string; needsTarget: boolean }[] = [
   { id: "summary", label: "Summary", needsTarget: false },
   { id: "trace", label: "Trace graph", needsTarget: true },
@@ -13,6 +20,7 @@ export const VIEWS: { id: View; label: string; needsTarget: boolean }[] = [
   { id: "sessions", label: "Sessions", needsTarget: true },
   { id: "settings", label: "Settings", needsTarget: false },
   { id: "alerts", label: "Alerts", needsTarget: false },
+  { id: "interfaces", label: "Interfaces", needsTarget: false },
 ];
 
 export const targets = signal<Target[]>([]);
@@ -46,7 +54,7 @@ export function initNavigation(): void {
 
 export function open(next: View, targetId?: number): void {
   if (targetId !== undefined) selectedId.value = targetId;
-  if (next !== "summary" && next !== "settings" && next !== "alerts" && selectedId.value === null) {
+  if (VIEWS.find((v) => v.id === next)?.needsTarget && selectedId.value === null) {
     selectedId.value = targets.value[0]?.id ?? null;
   }
   view.value = next;

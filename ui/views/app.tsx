@@ -11,6 +11,9 @@ import * as summary from "../model/summary.ts";
 import * as tg from "../model/targets.ts";
 import * as tl from "../model/timeline.ts";
 import * as trace from "../model/trace.ts";
+import { interfacesPageProps, overlayProps } from "../model/interfaces.ts";
+import { InterfacesPage } from "./interfaces.tsx";
+import { ThroughputOverlay } from "./throughput_overlay.tsx";
 import { AlertsPage } from "./alerts.tsx";
 import { Insights } from "./insights.tsx";
 import { Login } from "./login.tsx";
@@ -108,6 +111,7 @@ function TraceView() {
           onComment={cm.addComment}
           onRemoveComment={cm.removeComment}
         />
+        <ThroughputOverlay {...overlayProps(tl.series.value.last ?? [])} />
       </section>
     </div>
   );
@@ -116,7 +120,7 @@ function TraceView() {
 function Main() {
   const v = tg.view.value;
   const t = tg.selected.value;
-  if (v !== "summary" && v !== "settings" && v !== "alerts" && !t) {
+  if (v !== "summary" && v !== "settings" && v !== "alerts" && v !== "interfaces" && !t) {
     return <p class="empty">Add a target above to see its {v === "trace" ? "trace graph" : v}.</p>;
   }
   switch (v) {
@@ -193,6 +197,8 @@ function Main() {
       );
     case "alerts":
       return <AlertsPage {...alertsPageProps()} />;
+    case "interfaces":
+      return <InterfacesPage {...interfacesPageProps()} />;
   }
 }
 

@@ -53,7 +53,14 @@ Deno.test("prober registry - auto tries every entry in order and reports each re
   });
   assert.equal(selection.ok, false);
   const reason = selection.ok ? "" : selection.reason;
-  assert.deepEqual(reason.split("\n").map((line) => line.split(":")[0]), ["mtr-packet", "ping"]);
+  assert.deepEqual(reason.split("\n").map((line) => line.split(":")[0]), [
+    "mtr-packet",
+    "ping",
+    `To fix this on ${
+      ({ linux: "Linux", darwin: "macOS" } as Record<string, string>)[Deno.build.os] ??
+        Deno.build.os
+    }`,
+  ]);
   const unknown = await selectProber("traceroute");
   assert.equal(
     unknown.ok ? "" : unknown.reason,
