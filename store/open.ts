@@ -3,7 +3,7 @@
 import type { Clock } from "../engine/mod.ts";
 import type { RetentionOptions } from "./history_types.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
-import { openPostgresStore } from "./postgres/mod.ts";
+import { openPostgresStore, PgUrlError } from "./postgres/mod.ts";
 import type { Store } from "./types.ts";
 
 /** What every backend accepts (each may take more through its own opener). */
@@ -31,7 +31,14 @@ export const BACKENDS: readonly StoreBackend[] = [
   {
     schemes: ["postgres", "postgresql"],
     example: "postgres://user:password@host:port/database?sslmode=prefer",
-    open: (url, options) => openPostgresStore(url, options),
+    open: (url, options) => {
+      try {
+        return openPostgresStore(url, options);
+      } catch (error) {
+        if (error instanceof PgUrlError) throw new StoreUrlError(error.message);
+        throw error;
+      }
+    },
   },
 ];
 

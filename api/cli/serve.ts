@@ -34,7 +34,7 @@ import {
   withConfigEnv,
 } from "./config/mod.ts";
 
-export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5 } as const;
+export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5, noDatabase: 6 } as const;
 
 export interface ServeDeps {
   write(text: string): void;
@@ -72,6 +72,12 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
   const dbPath = databasePath(args, deps.env);
   const store = openStore(dbPath, { retention: args.retention });
   try {
+    // A database server that is down or refuses the login is said once, plainly (no trace).
+    const reachable = await store.listTargets().then(() => null, (error: Error) => error);
+    if (reachable) {
+      deps.writeError(`pingwatcher: the database cannot be opened: ${reachable.message}\n`);
+      return SERVE_EXIT.noDatabase;
+    }
     return await runWithStore(args, store, {
       ...deps,
       dataDir: dataDirFor(args, deps.env, dbPath),

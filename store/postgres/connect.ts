@@ -23,7 +23,7 @@ type SslMode = typeof SSL_MODES[number];
 export class PgUrlError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "StoreUrlError";
+    this.name = "PgUrlError";
   }
 }
 

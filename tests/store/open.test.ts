@@ -30,6 +30,7 @@ Deno.test("open store - a bad PostgreSQL URL is refused without the password", (
   assert.throws(
     () => openStore("postgres://pw:s3cret@db.test/pw?sslmode=sometimes"),
     (e: Error) => {
+      assert.ok(e instanceof StoreUrlError);
       assert.match(e.message, /sslmode must be one of/);
       assert.doesNotMatch(e.message, /s3cret/);
       return true;

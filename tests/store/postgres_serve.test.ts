@@ -65,3 +65,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test("postgres serve - a database server that is down: exit 6, the reason, no password", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const home = Deno.makeTempDirSync({ prefix: "pingwatcher-pg-down-" });
+  try {
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const url = `postgres://u:${PG_PASSWORD}@127.0.0.1:${port}/pw?sslmode=disable`;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "--db", url, "--headless", "--port", "0"],
+      env: { XDG_DATA_HOME: home, HOME: home, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 6, text);
+    assert.match(text, /the database cannot be opened: .*ECONNREFUSED/);
+    assert.doesNotMatch(text, new RegExp(PG_PASSWORD));
+  } finally {
+    Deno.removeSync(home, { recursive: true });
+  }
+});
