@@ -136,3 +136,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "postgres - sslmode is honoured: require refuses a server without TLS, prefer goes plain",
+  ignore,
+  async fn() {
+    const server = pgServer()!;
+    const base = server.url(server.createDatabase()).replace("?sslmode=disable", "");
+    const strict = openStore(`${base}?sslmode=require`);
+    const error = await strict.listTargets().then(() => null, (e: Error) => e);
+    assert.ok(error, "TLS was required and the server has none");
+    assert.match(error.message, /TLS|SSL/);
+    assert.doesNotMatch(error.message, new RegExp(PG_PASSWORD));
+    await strict.close();
+    const relaxed = openStore(`${base}?sslmode=prefer`);
+    assert.deepEqual(await relaxed.listTargets(), []);
+    await relaxed.close();
+  },
+});
