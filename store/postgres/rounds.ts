@@ -45,6 +45,8 @@ export interface FlushCounters {
   droppedRounds: number;
 }
 
+const INT4 = 2 ** 31;
+
 /** Rows per INSERT statement (5 parameters each, well under the protocol's 65,535). */
 const INSERT_CHUNK = 4000;
 
@@ -263,6 +265,10 @@ function queueEntry(round: Round): QueuedRound {
   if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
   if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
   if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
+  // Stored as a 4-byte integer: refused here rather than failing every later flush.
+  if (!Number.isInteger(round.seq) || round.seq < -INT4 || round.seq >= INT4) {
+    throw new RangeError("round.seq: not an integer below 2^31");
+  }
   if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
   const { ips, data } = encodeHops(round.hops, round.destinationReached);
   return {

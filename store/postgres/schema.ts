@@ -45,11 +45,12 @@ const CORE: PgMigrationSet = {
     );
 
     -- One row per round; data is the codec blob (store/codec.ts). Partitioned by day on ts.
+    -- Columns in this order and 4-byte ids pack the row without alignment padding.
     CREATE TABLE samples (
-      target_id bigint NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+      target_id integer NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+      seq integer NOT NULL,
       ts float8 NOT NULL,
-      seq float8 NOT NULL,
-      path_id bigint NOT NULL,
+      path_id integer NOT NULL,
       data bytea NOT NULL,
       PRIMARY KEY (target_id, ts, seq)
     ) PARTITION BY RANGE (ts);
