@@ -3,7 +3,7 @@
 import type { Round } from "../engine/mod.ts";
 import { type AlertState, initialState, step, type Transition, worthSaving } from "./machine.ts";
 import { type AlertRule, ruleAppliesTo } from "./rule.ts";
-import { type Sample, sampleOf } from "./sample.ts";
+import { LOSS_ATTRIBUTION_ROUNDS, type Sample, sampleOf } from "./sample.ts";
 
 export interface RuleTransition {
   rule: AlertRule;
@@ -28,7 +28,8 @@ export function stateKey(ruleId: number, targetId: number): string {
 
 /** How many rounds a rule needs to see (its focus window; xOf counts live in its state). */
 function roundsNeeded(rule: AlertRule): number {
-  return Math.max(rule.focusSamples, 1);
+  const attributes = rule.hop === "any" && rule.condition.metric === "lossPct";
+  return Math.max(rule.focusSamples, 1, attributes ? LOSS_ATTRIBUTION_ROUNDS : 0);
 }
 
 export class Evaluator {

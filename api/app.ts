@@ -39,6 +39,8 @@ export interface AppOptions {
   summaryFocus?: number;
   /** What GET /metrics includes (default: final hops only). */
   metrics?: MetricsOptions;
+  /** AS numbers per hop in /hops (off unless given: every lookup asks a third party). */
+  asLookup?: ApiDeps["asLookup"];
 }
 
 export interface App {
@@ -89,6 +91,7 @@ export function createApp(options: AppOptions): App {
     now: clock ? () => clock.now() : undefined,
     interfaces: null,
     system: new SystemWatch(clock ? clock.now() : Date.now()),
+    asLookup: options.asLookup,
   };
   return {
     deps,

@@ -1,5 +1,6 @@
 // What the API handler is built from. Tests pass the same pieces with a FakeProber engine.
 import type { AlertService } from "../alerts/mod.ts";
+import type { AsLookup } from "../engine/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { AuthGate } from "./auth.ts";
 import type { HistoryQueries } from "./history.ts";
@@ -33,4 +34,6 @@ export interface ApiDeps {
   system: SystemWatch;
   /** Epoch ms now (default Date.now). */
   now?: () => number;
+  /** AS lookups for /hops (serve --as-lookup); absent: off, the default (asks a third party). */
+  asLookup?: AsLookup;
 }

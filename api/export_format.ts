@@ -27,11 +27,17 @@ function hopJson(hop: HopSample) {
     approximate: hop.approximate,
   };
   if (hop.code !== undefined) out.code = hop.code;
+  if (hop.mpls?.length) out.mpls = hop.mpls;
   return out;
 }
 
+/** An MPLS stack as mtr prints it, entries separated by spaces: "label/tc/s/ttl". */
+export function mplsText(labels: HopSample["mpls"]): string {
+  return (labels ?? []).map((l) => `${l.label}/${l.tc}/${l.s ? 1 : 0}/${l.ttl}`).join(" ");
+}
+
 export const CSV_HEADER =
-  "target_id,host,seq,started_at_ms,started_at,ttl,kind,ip,rtt_ms,approximate,code\n";
+  "target_id,host,seq,started_at_ms,started_at,ttl,kind,ip,rtt_ms,approximate,code,mpls\n";
 
 function csvRows(target: TargetRecord, round: Round): string {
   const time = new Date(round.startedAt).toISOString();
@@ -48,6 +54,7 @@ function csvRows(target: TargetRecord, round: Round): string {
       hop.rttUs === null ? "" : hop.rttUs / 1000,
       hop.approximate ? 1 : 0,
       csvField(hop.code ?? ""),
+      mplsText(hop.mpls),
     ].join(",") + "\n"
   ).join("");
 }
@@ -149,6 +156,12 @@ const hopSchema = z.object({
   rttMs: z.number().min(0).max(600_000).nullable(),
   approximate: z.boolean().default(false),
   code: z.string().max(100).optional(),
+  mpls: z.array(z.object({
+    label: z.number().int().min(0).max(0xfffff),
+    tc: z.number().int().min(0).max(7),
+    s: z.boolean(),
+    ttl: z.number().int().min(0).max(255),
+  })).max(64).optional(),
 });
 
 const roundSchema = z.object({
@@ -192,6 +205,7 @@ export function roundOf(targetId: number, round: ImportDocument["rounds"][number
       rttUs: hop.rttMs === null ? null : Math.round(hop.rttMs * 1000),
       approximate: hop.approximate,
       ...(hop.code !== undefined ? { code: hop.code } : {}),
+      ...(hop.mpls?.length ? { mpls: hop.mpls } : {}),
     })),
   };
 }

@@ -27,6 +27,10 @@ export const optionFields = {
   ipVersion: z.union([z.literal(4), z.literal(6), z.null()]).optional().describe(
     "restrict name resolution to IPv4 or IPv6",
   ),
+  flow: z.number().int().min(0).max(9999).optional().describe(
+    "udp only: Paris-style flow id, one constant 5-tuple per id (default 1; 0 = classic, " +
+      "ports change probe by probe)",
+  ),
 };
 
 export const configurationOptions = z.object(optionFields).strict();
@@ -77,6 +81,7 @@ export function engineInputOf(api: ApiOptions): TargetOptionsInput {
     finalHopOnly: api.finalHopOnly,
     port: api.port ?? undefined,
     ipVersion: api.ipVersion,
+    flowId: api.flow,
   };
   return Object.fromEntries(
     Object.entries(input).filter(([, value]) => value !== undefined),
@@ -96,6 +101,7 @@ export function apiOptionsOf(input: TargetOptionsInput): ApiOptions {
     finalHopOnly: input.finalHopOnly,
     port: input.port,
     ipVersion: input.ipVersion,
+    flow: input.flowId,
   };
   return Object.fromEntries(
     Object.entries(out).filter(([, value]) => value !== undefined),
@@ -114,6 +120,7 @@ export function apiFieldsOf(options: TargetOptions) {
     finalHopOnly: options.finalHopOnly,
     port: options.protocol === "icmp" ? null : options.port,
     ipVersion: options.ipVersion,
+    flow: options.protocol === "udp" ? options.flowId : null,
   };
 }
 

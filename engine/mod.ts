@@ -10,8 +10,19 @@ export {
   hopStats,
   jitterUs,
   markLossNotCarried,
+  pathEnd,
   selectFocus,
 } from "./stats.ts";
+export { type UnreachableMarker, unreachableMarker } from "./unreachable.ts";
+export {
+  type AsInfo,
+  AsLookup,
+  asQueryName,
+  type AsZones,
+  CYMRU_ZONES,
+  parseAsTxt,
+  type TxtLookup,
+} from "./asn.ts";
 export { RouteTracker } from "./route.ts";
 export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {

@@ -1,6 +1,7 @@
 // Target options: one place for defaults, one schema for validation at every edge.
 import { z } from "zod";
 import type { IpVersion, Protocol, TargetOptions } from "./types.ts";
+import { DEFAULT_UDP_FLOW, FLOW_ONLY_UDP, MAX_FLOW_ID } from "./flow.ts";
 
 export const DEFAULT_PORTS: Record<Protocol, number> = { icmp: 0, udp: 33434, tcp: 80 };
 
@@ -14,6 +15,7 @@ export const DEFAULT_OPTIONS: Readonly<TargetOptions> = Object.freeze({
   finalHopOnly: false,
   port: 0,
   ipVersion: null,
+  flowId: 0,
 });
 
 /** All-optional input, as it comes from a CLI, a config file or an API body. */
@@ -27,6 +29,7 @@ export const targetOptionsInput = z.object({
   finalHopOnly: z.boolean().optional(),
   port: z.number().int().min(1).max(65535).optional(),
   ipVersion: z.union([z.literal(4), z.literal(6), z.null()]).optional(),
+  flowId: z.number().int().min(0).max(MAX_FLOW_ID).optional(),
 }).strict();
 
 export type TargetOptionsInput = z.infer<typeof targetOptionsInput>;
@@ -50,6 +53,7 @@ export function resolveTargetOptions(input: unknown = {}): TargetOptions {
   if (protocol === "icmp" && value.port !== undefined) {
     throw new OptionsError("port", "a port only applies to udp and tcp");
   }
+  if (protocol !== "udp" && value.flowId) throw new OptionsError("flowId", FLOW_ONLY_UDP);
   return {
     protocol,
     packetSizeBytes: value.packetSizeBytes ?? DEFAULT_OPTIONS.packetSizeBytes,
@@ -60,6 +64,7 @@ export function resolveTargetOptions(input: unknown = {}): TargetOptions {
     finalHopOnly: value.finalHopOnly ?? DEFAULT_OPTIONS.finalHopOnly,
     port: value.port ?? DEFAULT_PORTS[protocol],
     ipVersion: (value.ipVersion ?? null) as IpVersion | null,
+    flowId: protocol === "udp" ? value.flowId ?? DEFAULT_UDP_FLOW : 0,
   };
 }
 

@@ -1,5 +1,6 @@
 // Hop statistics over a focus window: pure functions of rounds.
-import type { Round } from "./types.ts";
+import type { HopSample, MplsLabel, Round } from "./types.ts";
+import { type UnreachableMarker, unreachableMarker } from "./unreachable.ts";
 
 export interface HopStats {
   /** TTL of the hop (1-based). */
@@ -25,6 +26,10 @@ export interface HopStats {
   approximate: boolean;
   /** Loss here that later hops do not show: probably a router rate-limiting its own replies. */
   lossNotCarried: boolean;
+  /** The newest "destination unreachable" answered at this hop: !N, !H, !P, !A or ! (unknown). */
+  unreachable?: UnreachableMarker;
+  /** The MPLS label stack of the newest answer at this hop that carried one. */
+  mpls?: MplsLabel[];
 }
 
 /** A focus window: the last N rounds, or a time range [start, end) on startedAt. */
@@ -45,6 +50,8 @@ interface Accumulator {
   lastIp: string | null;
   current: { rttUs: number | null } | null;
   approximate: boolean;
+  unreachable: UnreachableMarker | null;
+  mpls: MplsLabel[] | null;
 }
 
 function accumulate(rounds: Round[]): Map<number, Accumulator> {
@@ -62,6 +69,8 @@ function accumulate(rounds: Round[]): Map<number, Accumulator> {
           lastIp: null,
           current: null,
           approximate: false,
+          unreachable: null,
+          mpls: null,
         };
         byTtl.set(hop.ttl, acc);
       }
@@ -71,6 +80,12 @@ function accumulate(rounds: Round[]): Map<number, Accumulator> {
       }
       acc.sent++;
       acc.current = { rttUs: hop.rttUs };
+      if (hop.kind === "unreachable" && hop.ip !== null) {
+        // A sample whose kind is unknown ("!") does not hide a kind learned before.
+        const marker = unreachableMarker(hop.code);
+        if (marker !== "!" || acc.unreachable === null) acc.unreachable = marker;
+      }
+      if (hop.mpls?.length) acc.mpls = hop.mpls;
       if (hop.ip !== null) {
         acc.lastIp = hop.ip;
         acc.addressCounts.set(hop.ip, (acc.addressCounts.get(hop.ip) ?? 0) + 1);
@@ -129,25 +144,51 @@ function summarize(hop: number, acc: Accumulator): HopStats {
     jitterMs: jitter === null ? null : ms(jitter),
     approximate: acc.approximate,
     lossNotCarried: false,
+    ...(acc.unreachable ? { unreachable: acc.unreachable } : {}),
+    ...(acc.mpls ? { mpls: acc.mpls } : {}),
   };
 }
 
+/** The probe ended the path: the destination answered, or a router said it cannot go on. */
+export function endsPath(hop: HopSample): boolean {
+  return hop.kind === "reply" || (hop.kind === "unreachable" && hop.ip !== null);
+}
+
 /**
- * The TTL at which the destination answered in the newest round that reached it. A round whose
- * reply at that TTL was lost reaches the destination one TTL further; that row is not a hop.
+ * Where the path ends: the TTL at which the newest round that reached its end (the destination,
+ * or a router's unreachable) ended. A round whose answers at that TTL were lost ends further on
+ * (the destination, or the unreachable router answering a later probe); those rows are not hops:
+ * when the round only timed out from some nearer TTL on and another round of the window ended at
+ * that TTL with the same address, the path ends there. Rows past the end are never shown.
  */
-export function destinationDistance(rounds: Round[]): number | null {
-  for (let i = rounds.length - 1; i >= 0; i--) {
-    const round = rounds[i];
-    if (round.destinationReached && round.hops.length) return round.hops[round.hops.length - 1].ttl;
+export function pathEnd(rounds: Round[]): number | null {
+  const ending = rounds.filter((r) => r.hops.length && endsPath(r.hops[r.hops.length - 1]));
+  const newest = ending.at(-1);
+  if (!newest) return null;
+  const last = newest.hops[newest.hops.length - 1];
+  let end = last.ttl;
+  const endedAt = (ttl: number) =>
+    ending.some((r) => {
+      const hop = r.hops[r.hops.length - 1];
+      return hop.ttl === ttl && hop.ip === last.ip;
+    });
+  for (let ttl = last.ttl - 1; ttl >= 1; ttl--) {
+    const hop = newest.hops.find((h) => h.ttl === ttl);
+    if (hop && hop.kind !== "timeout") break;
+    if (endedAt(ttl)) end = ttl;
   }
-  return null;
+  return end;
+}
+
+/** The destination's distance: kept for callers that only know destinations (see pathEnd). */
+export function destinationDistance(rounds: Round[]): number | null {
+  return pathEnd(rounds);
 }
 
 /** Statistics per hop, in TTL order, over the given rounds (already narrowed to the focus). */
 export function hopStats(rounds: Round[]): HopStats[] {
   const byTtl = accumulate(rounds);
-  const distance = destinationDistance(rounds) ?? Infinity;
+  const distance = pathEnd(rounds) ?? Infinity;
   const stats = [...byTtl.entries()].filter(([ttl]) => ttl <= distance)
     .sort((a, b) => a[0] - b[0]).map(([ttl, acc]) => summarize(ttl, acc));
   markLossNotCarried(stats);

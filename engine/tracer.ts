@@ -1,6 +1,7 @@
 // One round of a trace: probe TTL 1..n, spaced by the inter-packet delay, all in flight at once,
 // stopping at the TTL where the destination (or an unreachable) answers.
 import { ipVersionOf } from "./options.ts";
+import { flowSourcePort } from "./flow.ts";
 import type { Clock, HopSample, Prober, ProbeResult, Round, TargetOptions } from "./types.ts";
 
 export interface RoundPlan {
@@ -32,7 +33,7 @@ export interface TracedRound {
   firstSendAt: number;
 }
 
-/** Per-target memory between rounds: how far away the destination is. */
+/** Per-target memory between rounds: how far away the destination (or the unreachable) is. */
 export interface DistanceMemory {
   knownDistance: number | null;
   /** Rounds in a row that timed out at the known distance (see updateDistance). */
@@ -60,6 +61,7 @@ export function toHopSample(ttl: number, result: ProbeResult): HopSample {
         ip: result.ip,
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
+        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
     case "unreachable":
       return {
@@ -69,6 +71,7 @@ export function toHopSample(ttl: number, result: ProbeResult): HopSample {
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
         code: result.code,
+        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
     case "timeout":
       return { ttl, kind: "timeout", ip: null, rttUs: null, approximate: false };
@@ -132,6 +135,7 @@ async function sendOne(
       ttl,
       protocol: plan.options.protocol,
       port: plan.options.protocol === "icmp" ? undefined : plan.options.port,
+      localPort: flowSourcePort(plan.options),
       sizeBytes: plan.options.packetSizeBytes,
       timeoutMs: plan.options.timeoutMs,
     }, signal);
@@ -170,14 +174,16 @@ function assembleRound(
 export const MISSES_BEFORE_REPROBE = 3;
 
 /**
- * Learns the destination's distance from a finished round. A longer path shows up as a router
+ * Learns the path's length from a finished round: the TTL of the destination's answer, or of a
+ * router's unreachable (the path ends there just the same: probing beyond it only collects the
+ * same router's unreachables, or timeouts when it drops some). A longer path shows up as a router
  * answering at the old distance, or, when the router now there is silent, as timeouts at the old
  * distance round after round; then the next round probes out to maxHops again.
  */
 export function updateDistance(memory: DistanceMemory, round: Round, options: TargetOptions): void {
   if (options.finalHopOnly) return;
   const last = round.hops[round.hops.length - 1];
-  if (round.destinationReached) {
+  if (round.destinationReached || (last?.kind === "unreachable" && last.ip !== null)) {
     memory.knownDistance = last.ttl;
     memory.missedRounds = 0;
     return;

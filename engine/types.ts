@@ -12,6 +12,8 @@ export interface ProbeRequest {
   protocol: Protocol;
   /** Destination port for udp/tcp; ignored for icmp. */
   port?: number;
+  /** UDP source port held constant (a Paris-style flow); absent: it changes probe by probe. */
+  localPort?: number;
   /** Packet size in bytes as mtr means it (whole IP packet for mtr-packet, payload for ping). */
   sizeBytes: number;
   timeoutMs: number;
@@ -28,15 +30,27 @@ export interface ProbeRequest {
  * `approximate` marks RTTs that were measured around a child process (the ping prober's
  * intermediate hops) rather than taken from the packet exchange itself.
  */
+/**
+ * One MPLS label stack entry a router quoted in its ICMP answer (RFC 4950): the label, the traffic
+ * class (formerly EXP), bottom of stack, and the TTL the labelled packet had.
+ */
+export interface MplsLabel {
+  label: number;
+  tc: number;
+  s: boolean;
+  ttl: number;
+}
+
 export type ProbeResult =
-  | { kind: "reply"; ip: string; rttUs: number; approximate?: boolean }
-  | { kind: "ttlExceeded"; ip: string; rttUs: number; approximate?: boolean }
+  | { kind: "reply"; ip: string; rttUs: number; approximate?: boolean; mpls?: MplsLabel[] }
+  | { kind: "ttlExceeded"; ip: string; rttUs: number; approximate?: boolean; mpls?: MplsLabel[] }
   | {
     kind: "unreachable";
     ip: string | null;
     rttUs: number | null;
     code: string;
     approximate?: boolean;
+    mpls?: MplsLabel[];
   }
   | { kind: "timeout" }
   | { kind: "error"; code: string; message: string };
@@ -78,6 +92,8 @@ export interface HopSample {
   approximate: boolean;
   /** For kind "unreachable" or "error": the prober's code (e.g. "no-route", "host-unreachable"). */
   code?: string;
+  /** MPLS label stack quoted by the router (outermost first); absent when there was none. */
+  mpls?: MplsLabel[];
 }
 
 /** One trace of the whole path, as finished by the tracer. */
@@ -124,6 +140,12 @@ export interface TargetOptions {
   finalHopOnly: boolean;
   /** Destination port for udp/tcp (defaults: udp 33434, tcp 80). */
   port: number;
+  /**
+   * UDP flow (engine/flow.ts): 1..9999 keeps every probe's 5-tuple constant (Paris traceroute),
+   * so ECMP routers send them all one way; 0 = classic (ports change probe by probe). Default 1
+   * for udp; always 0 for icmp and tcp.
+   */
+  flowId: number;
   /** Restrict to one address family when resolving a name; null = first address found. */
   ipVersion: IpVersion | null;
 }

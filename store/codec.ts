@@ -6,11 +6,13 @@
 //   hop: varint v, tag = v % 4, rest = floor(v / 4)
 //     tag 0: ttlExceeded, rttUs = rest        (ttl = previous + 1, no code)
 //     tag 1: reply, rttUs = rest              (same)
-//     tag 2: extended, rest = flags, then [ttl varint] [rtt varint | float64] [code]
+//     tag 2: extended, rest = flags, then [ttl varint] [rtt varint | float64] [code] [mpls]
 //     tag 3: timeout (rest = 0), rttUs null, approximate false
 //   code: varint index into KNOWN_CODES (1-based); 0 = varint byte length + UTF-8 text.
+//   mpls (flag 256): varint count, then per entry varint label, byte tc*2+s, byte ttl. Programs
+//   from before MPLS reject such a hop (unknown flags) rather than misread it.
 // The common hop (an integer RTT under 0.5 s) takes 2 or 3 bytes; a timeout takes 1.
-import type { HopSample, ProbeKind } from "../engine/mod.ts";
+import type { HopSample, MplsLabel, ProbeKind } from "../engine/mod.ts";
 
 /** What a round keeps besides its columns: the path (per-hop ip) and the packed blob. */
 export interface EncodedHops {
@@ -52,6 +54,8 @@ const FLAG_RTT = 16;
 const FLAG_TTL = 32;
 const FLAG_CODE = 64;
 const FLAG_RTT_FLOAT = 128;
+const FLAG_MPLS = 256;
+const MAX_FLAGS = 511;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -107,7 +111,7 @@ export function decodeHops(data: Uint8Array, ips: readonly (string | null)[]): D
 
 function isFast(hop: HopSample): boolean {
   return (hop.kind === "ttlExceeded" || hop.kind === "reply") && hop.code === undefined &&
-    hop.rttUs !== null && isVarintValue(hop.rttUs);
+    hop.rttUs !== null && isVarintValue(hop.rttUs) && !hop.mpls?.length;
 }
 
 /** The ping prober marks every intermediate hop approximate: let the header say it once. */
@@ -127,7 +131,7 @@ function encodeHop(
     return;
   }
   const plainTimeout = hop.kind === "timeout" && hop.rttUs === null && !hop.approximate &&
-    hop.code === undefined;
+    hop.code === undefined && !hop.mpls?.length;
   if (context.sequential && plainTimeout) {
     writeVarint(out, TAG_TIMEOUT);
     return;
@@ -141,6 +145,7 @@ function encodeHop(
   if (!context.sequential) flags |= FLAG_TTL;
   if (hop.code !== undefined) flags |= FLAG_CODE;
   if (floatRtt) flags |= FLAG_RTT_FLOAT;
+  if (hop.mpls?.length) flags |= FLAG_MPLS;
   writeVarint(out, flags * 4 + TAG_EXTENDED);
   if (!context.sequential) writeVarint(out, hop.ttl);
   if (hop.rttUs !== null) {
@@ -148,6 +153,29 @@ function encodeHop(
     else writeVarint(out, hop.rttUs);
   }
   if (hop.code !== undefined) writeCode(out, hop.code);
+  if (hop.mpls?.length) writeMpls(out, hop.mpls);
+}
+
+function writeMpls(out: number[], labels: MplsLabel[]): void {
+  writeVarint(out, labels.length);
+  for (const entry of labels) {
+    writeVarint(out, entry.label);
+    out.push((entry.tc & 7) * 2 + (entry.s ? 1 : 0), entry.ttl & 255);
+  }
+}
+
+function readMpls(reader: Reader): MplsLabel[] {
+  const count = readVarint(reader);
+  if (count > 64) throw new CodecError(`implausible MPLS stack of ${count}`);
+  const labels: MplsLabel[] = [];
+  for (let i = 0; i < count; i++) {
+    const label = readVarint(reader);
+    if (reader.pos + 2 > reader.data.length) throw new CodecError("truncated MPLS stack");
+    const bits = reader.data[reader.pos++];
+    const ttl = reader.data[reader.pos++];
+    labels.push({ label, tc: bits >> 1, s: (bits & 1) === 1, ttl });
+  }
+  return labels;
 }
 
 function decodeHop(
@@ -167,7 +195,7 @@ function decodeHop(
     return { ttl, kind: "timeout", ip, rttUs: null, approximate: false };
   }
   const kind = KINDS[rest & 7];
-  if (kind === undefined || rest > 255) throw new CodecError(`unknown hop flags ${rest}`);
+  if (kind === undefined || rest > MAX_FLAGS) throw new CodecError(`unknown hop flags ${rest}`);
   const hop: HopSample = {
     ttl: rest & FLAG_TTL ? readVarint(reader) : ttl,
     kind,
@@ -177,6 +205,7 @@ function decodeHop(
   };
   if (rest & FLAG_RTT) hop.rttUs = rest & FLAG_RTT_FLOAT ? readFloat64(reader) : readVarint(reader);
   if (rest & FLAG_CODE) hop.code = readCode(reader);
+  if (rest & FLAG_MPLS) hop.mpls = readMpls(reader);
   return hop;
 }
 

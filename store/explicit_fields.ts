@@ -8,7 +8,10 @@ import {
   type TargetOptionsInput,
 } from "../engine/mod.ts";
 
-const KEYS = (Object.keys(DEFAULT_OPTIONS) as (keyof TargetOptions)[]).filter((k) => k !== "port");
+const DEFAULT_UDP_FLOW = resolveTargetOptions({ protocol: "udp" }).flowId;
+
+const KEYS = (Object.keys(DEFAULT_OPTIONS) as (keyof TargetOptions)[])
+  .filter((k) => k !== "port" && k !== "flowId");
 
 /**
  * The fields of `options` that differ from what `base` (a preset, or nothing) resolves to: the
@@ -32,6 +35,10 @@ export function fieldsDifferingFrom(
   if (options.protocol !== "icmp") {
     const port = given.protocol === options.protocol ? given.port : DEFAULT_PORTS[options.protocol];
     if (options.port !== port) out.port = options.port;
+  }
+  if (options.protocol === "udp") {
+    const flowId = given.protocol === "udp" ? given.flowId : DEFAULT_UDP_FLOW;
+    if (options.flowId !== flowId) out.flowId = options.flowId;
   }
   return out as TargetOptionsInput;
 }

@@ -9,7 +9,14 @@ import {
   resolveAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
-import { log, OptionsError, type ProberChoice, type ProberSelection } from "../../engine/mod.ts";
+import {
+  AsLookup,
+  log,
+  OptionsError,
+  type ProberChoice,
+  type ProberSelection,
+  systemClock,
+} from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
 import { InterfaceMonitor } from "../interfaces.ts";
@@ -129,6 +136,7 @@ async function runWithStore(
     },
     handler: { fallback: ui },
     metrics: { allHops: args.metricsAllHops },
+    asLookup: args.asLookup ? new AsLookup({ clock: systemClock }) : undefined,
   });
   let reloader = null;
   try {

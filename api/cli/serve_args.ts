@@ -40,6 +40,8 @@ export interface ServeArgs {
   config: string | null;
   /** The interface monitor: on or off, and the settings given here (they win over saved ones). */
   interfaces: { enabled: boolean; flags: Partial<InterfaceSettings> };
+  /** AS number and prefix per hop in the trace graph (DNS TXT to a third party; off). */
+  asLookup: boolean;
 }
 
 export const SERVE_USAGE = `Usage:
@@ -79,6 +81,8 @@ Server options (environment variable in brackets):
                          the primary interface (default: the busiest over the first
                          samples) [PINGWATCHER_INTERFACES_PRIMARY]
   --interfaces-off       do not monitor interface traffic [PINGWATCHER_INTERFACES_OFF=1]
+  --as-lookup            AS number and prefix per hop in the trace graph and /hops (DNS TXT,
+                         origin.asn.cymru.com: sends hop addresses to that service; off)
   [PINGWATCHER_PASSWORD] a password for logins (hashed in memory, never stored)
   [PINGWATCHER_TOKEN]    an API token accepted as a bearer token (never stored)
 Settings for HOSTs added by this command (--port-probe is an older spelling of --probe-port):
@@ -136,6 +140,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
       envSwitch("metrics-all-hops", env.PINGWATCHER_METRICS_ALL_HOPS),
     config: values.config ?? null,
     interfaces: interfaceArgs(values, env),
+    asLookup: values["as-lookup"] ?? false,
   };
 }
 
@@ -224,6 +229,7 @@ export function parseFlags(argv: string[]) {
         "interfaces-exclude": { type: "string", multiple: true },
         "interfaces-primary": { type: "string" },
         "interfaces-off": { type: "boolean" },
+        "as-lookup": { type: "boolean" },
       },
     });
   } catch (error) {

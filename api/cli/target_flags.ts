@@ -21,6 +21,7 @@ export const TARGET_FLAG_SPEC = {
   size: { type: "string" },
   "inter-packet-delay": { type: "string" },
   "final-hop-only": { type: "boolean" },
+  flow: { type: "string" },
 } as const;
 
 export const TARGET_FLAGS_USAGE =
@@ -31,7 +32,9 @@ export const TARGET_FLAGS_USAGE =
   --timeout SECONDS      how long to wait for each probe (default 3)
   --size BYTES           packet size (default 56)
   --inter-packet-delay MS  delay between sends within a round (default 25)
-  --final-hop-only       probe only the destination`;
+  --final-hop-only       probe only the destination
+  --flow N               udp: Paris flow id, one constant 5-tuple (default 1; 0 = ports change
+                         probe by probe); another id may take another ECMP branch`;
 
 const numeric = (flag: string) =>
   z.string().transform((v, ctx) => {
@@ -52,6 +55,7 @@ export const targetFlags = z.object({
   size: numeric("size").optional(),
   "inter-packet-delay": numeric("inter-packet-delay").optional(),
   "final-hop-only": z.boolean().optional(),
+  flow: numeric("flow").optional(),
 });
 
 const FLAG_OF: Record<string, string> = {
@@ -63,6 +67,7 @@ const FLAG_OF: Record<string, string> = {
   interPacketDelayMs: "--inter-packet-delay (ms)",
   intervalMs: "--interval (seconds)",
   ipVersion: "-4/-6",
+  flowId: "--flow",
 };
 
 /**
@@ -97,6 +102,7 @@ export function targetOptionsOf(
   set("packetSizeBytes", f.size);
   set("interPacketDelayMs", f["inter-packet-delay"]);
   set("finalHopOnly", f["final-hop-only"]);
+  set("flowId", f.flow);
   try {
     return resolveTargetOptions(input);
   } catch (error) {

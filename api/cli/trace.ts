@@ -1,6 +1,8 @@
 // `trace HOST`: an mtr-like live table, a report, or JSON, from the same engine the monitor uses.
 import {
   type AddressLookup,
+  type AsInfo,
+  AsLookup,
   choiceForProtocol,
   type Clock,
   Engine,
@@ -9,6 +11,8 @@ import {
   proberLimitation,
   protocolProblem,
   type Round,
+  systemClock,
+  type TxtLookup,
 } from "../../engine/mod.ts";
 import {
   parseTraceArgs,
@@ -36,6 +40,8 @@ export interface TraceDeps {
   interrupted?: Promise<void>;
   /** Reverse lookups; off in tests that have no resolver. */
   reverseDns?: boolean;
+  /** TXT queries of --as-lookup (tests substitute a stand-in; default: the system resolver). */
+  txtLookup?: TxtLookup;
 }
 
 /** Runs the command; resolves with the process exit code. */
@@ -69,7 +75,8 @@ export async function runTrace(argv: string[], deps: TraceDeps): Promise<number>
   }
   try {
     const collected = await collectRounds(args, address, selected.prober, deps);
-    print(args, address, selected.prober.name, collected, deps);
+    const asOf = args.asLookup ? await lookUpAs(collected.rounds, deps) : undefined;
+    print(args, address, selected.prober.name, { ...collected, asOf }, deps);
     return EXIT.ok;
   } finally {
     await selected.prober.close();
@@ -91,6 +98,17 @@ async function resolveAddress(args: TraceArgs, deps: TraceDeps): Promise<string 
 interface Collected {
   rounds: Round[];
   nameOf: (ip: string) => string | null | undefined;
+  asOf?: (ip: string) => AsInfo | null | undefined;
+}
+
+/** The AS of every address that answered (only with --as-lookup: it asks a third party). */
+async function lookUpAs(rounds: Round[], deps: TraceDeps) {
+  const clock = deps.clock ?? systemClock;
+  const lookup = new AsLookup({ clock, lookup: deps.txtLookup });
+  const ips = new Set(hopStats(rounds).flatMap((hop) => hop.ips));
+  const found = new Map<string, AsInfo | null>();
+  await Promise.all([...ips].map(async (ip) => found.set(ip, await lookup.lookup(ip))));
+  return (ip: string) => found.get(ip);
 }
 
 async function collectRounds(
@@ -145,7 +163,7 @@ function print(
   collected: Collected,
   deps: TraceDeps,
 ): void {
-  const { rounds, nameOf } = collected;
+  const { rounds, nameOf, asOf } = collected;
   const stats = hopStats(rounds);
   if (args.mode === "json") {
     const meta = {
@@ -155,7 +173,7 @@ function print(
       protocol: args.options.protocol,
       samples: rounds.length,
     };
-    deps.write(JSON.stringify(traceJson(meta, stats, nameOf), null, 2) + "\n");
+    deps.write(JSON.stringify(traceJson(meta, stats, nameOf, asOf), null, 2) + "\n");
     return;
   }
   if (args.mode === "report") {
@@ -164,5 +182,6 @@ function print(
         `${rounds.length} rounds\n`,
     );
   }
-  deps.write(renderTable(stats, { color: args.mode === "live" && deps.isTty, nameOf }) + "\n");
+  const color = args.mode === "live" && deps.isTty;
+  deps.write(renderTable(stats, { color, nameOf, asOf }) + "\n");
 }

@@ -20,6 +20,8 @@ export interface TraceArgs {
   /** Rounds to run before exiting; null = until interrupted. */
   count: number | null;
   mode: "live" | "report" | "json";
+  /** Look up each hop's AS number and prefix in DNS (asks a third party: off by default). */
+  asLookup: boolean;
 }
 
 export const TRACE_USAGE = `Usage: pingwatcher trace HOST [options]
@@ -33,6 +35,8 @@ ${TARGET_FLAGS_USAGE}
   -4, -6                 use IPv4 / IPv6 only
   --report               print a table at the end (like mtr -r)
   --json                 print the result as JSON at the end
+  -z, --as-lookup        show each hop's AS number and prefix (DNS TXT, origin.asn.cymru.com:
+                         sends every hop address to that service; off by default)
 Exit codes: 0 done, 2 bad arguments, 3 host cannot be resolved, 4 no working prober.`;
 
 function numberArg(value: string | undefined, name: string): number | undefined {
@@ -58,6 +62,7 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
     "6": { type: "boolean" },
     report: { type: "boolean", short: "r" },
     json: { type: "boolean", short: "j" },
+    "as-lookup": { type: "boolean", short: "z" },
   });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("expected exactly one HOST");
@@ -94,5 +99,6 @@ export function parseTraceArgs(argv: string[], stdoutIsTty: boolean): TraceArgs 
     prober: prober as ProberChoice,
     count: count ?? (mode === "live" ? null : 10),
     mode,
+    asLookup: values["as-lookup"] ?? false,
   };
 }

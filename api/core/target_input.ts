@@ -26,6 +26,7 @@ const API_FIELD: Record<string, string> = {
   packetSizeBytes: "packetSize",
   timeoutMs: "timeout",
   interPacketDelayMs: "interPacketDelay",
+  flowId: "flow",
 };
 
 export function apiFieldName(field: string): string {

@@ -7,6 +7,7 @@ import type {
   StoredRouteChange,
   TimelineResult,
 } from "../../store/mod.ts";
+import type { AsInfo } from "../../engine/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
 import { roundJson } from "../export_format.ts";
 import { type Finding, findingsOf } from "../findings.ts";
@@ -19,7 +20,8 @@ const TAG = "data";
 const HOUR_MS = 3600_000;
 
 /** One hop of the route in force, with its reverse-DNS name (null: none or not looked up). */
-export type HopReply = HistoryHopStats & { dns: string | null };
+/** `as` only when the server runs with --as-lookup (null: no record, or not known yet). */
+export type HopReply = HistoryHopStats & { dns: string | null; as?: AsInfo | null };
 
 /** GET /api/targets/{id}/hops */
 export type HopsReply = Omit<HopStatsResult, "hops"> & { hops: HopReply[] };
@@ -95,7 +97,12 @@ export const targetDataRoutes: Route[] = [
       const ips = result.hops.flatMap((hop) => hop.ip ? [hop.ip] : []);
       const names = await ctx.deps.store.dnsNames(ips);
       const dns = (ip: string | null) => ip ? names.get(ip)?.name ?? null : null;
-      const hops = result.hops.map((hop) => ({ ...hop, dns: dns(hop.ip) }));
+      const asOf = await asNumbers(ctx, ips);
+      const hops = result.hops.map((hop) => ({
+        ...hop,
+        dns: dns(hop.ip),
+        ...(asOf ? { as: hop.ip ? asOf.get(hop.ip) ?? null : null } : {}),
+      }));
       return jsonResponse({ ...result, hops } satisfies HopsReply);
     },
   },
@@ -168,3 +175,12 @@ export const targetDataRoutes: Route[] = [
     },
   },
 ];
+
+/** The AS of each address when AS lookups are on (cached; a first lookup waits at most 2 s). */
+async function asNumbers(ctx: RouteContext<unknown>, ips: string[]) {
+  const lookup = ctx.deps.asLookup;
+  if (!lookup) return null;
+  const found = new Map<string, AsInfo | null>();
+  await Promise.all(ips.map(async (ip) => found.set(ip, await lookup.lookup(ip))));
+  return found;
+}

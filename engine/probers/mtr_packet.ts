@@ -13,7 +13,10 @@ import {
   type SelectOptions,
 } from "./entry.ts";
 import { readLines } from "./lines.ts";
+import { isUnspecificUnreachable } from "../unreachable.ts";
+import { iputilsPing, UnreachableKinds } from "./unreachable_kind.ts";
 import {
+  effectiveTimeoutMs,
   formatProbeRequest,
   mtrTimeoutSeconds,
   parseReplyLine,
@@ -27,11 +30,15 @@ export interface MtrPacketOptions {
   clock?: Clock;
   /** Probes in flight at once (mtr-packet's own limit is 1024). */
   maxInFlight?: number;
+  /** Tells the kind of a router's unreachable (mtr-packet reports only `no-route`). */
+  unreachableKinds?: UnreachableKinds;
 }
 
 interface Pending {
   request: ProbeRequest;
   settle: (result: ProbeResult) => void;
+  /** Sent a second time after a local send error (see #onLine). */
+  resent?: boolean;
 }
 
 interface Generation {
@@ -51,6 +58,7 @@ export class MtrPacketProber implements Prober {
   readonly #args: string[];
   readonly #clock: Clock;
   readonly #capacity: number;
+  readonly #kinds: UnreachableKinds | null;
   #generation: Generation | null = null;
   #waiters: (() => void)[] = [];
   #inFlight = 0;
@@ -75,6 +83,7 @@ export class MtrPacketProber implements Prober {
     this.#args = options.args ?? [];
     this.#clock = options.clock ?? systemClock;
     this.#capacity = options.maxInFlight ?? 1024;
+    this.#kinds = options.unreachableKinds ?? null;
     this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token));
     this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token));
   }
@@ -146,8 +155,17 @@ export class MtrPacketProber implements Prober {
       generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
         // The child is gone; its exit handler fails every held probe.
       });
-      this.#timeouts.add(request.timeoutMs, token);
+      this.#timeouts.add(effectiveTimeoutMs(request), token);
     });
+  }
+
+  #resend(generation: Generation, pending: Pending): void {
+    const token = this.#takeToken();
+    generation.held.set(token, pending);
+    generation.writer.write(encoder.encode(formatProbeRequest(token, pending.request))).catch(
+      () => {},
+    );
+    this.#timeouts.add(effectiveTimeoutMs(pending.request), token);
   }
 
   /** Our exact timeout passed: the probe is lost, but mtr-packet still holds its slot a while. */
@@ -155,7 +173,7 @@ export class MtrPacketProber implements Prober {
     const pending = this.#generation?.held.get(token);
     if (!pending) return; // answered, or its child is gone (failHeld settled it)
     pending.settle({ kind: "timeout" });
-    const timeoutMs = pending.request.timeoutMs;
+    const timeoutMs = effectiveTimeoutMs(pending.request);
     this.#graces.add(mtrTimeoutSeconds(timeoutMs) * 1000 - timeoutMs + 5000, token);
   }
 
@@ -173,8 +191,26 @@ export class MtrPacketProber implements Prober {
     const pending = generation.held.get(reply.token);
     if (!pending) return; // given up earlier
     generation.held.delete(reply.token);
-    pending.settle(probeResultOf(reply, pending.request));
+    const result = probeResultOf(reply, pending.request);
+    if (result.kind === "unreachable" && result.ip === null && !pending.resent) {
+      // A local send error (ENETUNREACH, EHOSTUNREACH) can be stale: Linux keeps an ICMP
+      // unreachable that answered an earlier probe as the raw socket's pending error and fails
+      // the next send with it, so right after a router's unreachable some other probe would be
+      // "lost" (a phantom row). The failed send consumed the error: send once more.
+      return this.#resend(generation, { ...pending, resent: true });
+    }
     this.#release();
+    if (result.kind !== "unreachable" || result.ip === null || !this.#kinds) {
+      return pending.settle(result);
+    }
+    if (!isUnspecificUnreachable(result.code)) return pending.settle(result);
+    // Answered already (no longer held, so our timeout cannot turn it into a loss); only its
+    // kind is still to be learned.
+    const ip = result.ip;
+    this.#kinds.kindOf(pending.request, ip).then(
+      (code) => pending.settle(code ? { ...result, code } : result),
+      () => pending.settle(result),
+    );
   }
 
   async #running(signal?: AbortSignal): Promise<Generation | null> {
@@ -315,7 +351,10 @@ async function openMtrPacket(options: SelectOptions): Promise<ProberSelection> {
   const executable = executableFor(options, "mtr-packet", "mtr-packet");
   const support = await checkMtrPacket(executable, options.clock);
   if (!support.ok) return support;
-  return { ok: true, prober: new MtrPacketProber({ executable, clock: options.clock }) };
+  const clock = options.clock ?? systemClock;
+  const ping = await iputilsPing(executableFor(options, "ping", "ping"), clock);
+  const unreachableKinds = ping ? new UnreachableKinds(ping, clock) : undefined;
+  return { ok: true, prober: new MtrPacketProber({ executable, clock, unreachableKinds }) };
 }
 
 export const mtrPacketEntry: ProberEntry = {

@@ -121,6 +121,8 @@ const EXCEEDED = [
 const UNREACHABLE = [
   /^From (\S+?):? (?:icmp_seq=\d+ )?Destination (?:unreachable: )?(.+?)\s*$/i,
   new RegExp(String.raw`^${FROM} Destination (?:unreachable: )?(.+?)\s*$`, "i"),
+  // iputils' words for ICMP codes 13 (filtered) and 14/15 (precedence), without "Destination".
+  /^From (\S+?):? (?:icmp_seq=\d+ )?(Packet filtered|Precedence (?:Violation|Cutoff))\s*$/i,
 ];
 // macOS ping6 (Apple network_cmds, ping6.tproj/ping6.c pr_icmph): ICMP6_DST_UNREACH_NOROUTE.
 const NO_ROUTE = new RegExp(String.raw`^${FROM} No Route to Destination\s*$`, "i");
@@ -128,6 +130,8 @@ const NO_ROUTE = new RegExp(String.raw`^${FROM} No Route to Destination\s*$`, "i
 /** "Host Unreachable" / "Address unreachable" / "Net Unreachable" → host-unreachable, ... */
 function unreachableCode(text: string): string {
   const words = text.toLowerCase().replace(/[^a-z ]/g, "").trim().split(/\s+/);
+  // IPv6 code 0 from a router ("Destination unreachable: No route"): the network is unreachable.
+  if (words.join(" ") === "no route") return "net-unreachable";
   if (words.length === 1) return `${words[0]}-unreachable`;
   return words.join("-");
 }

@@ -85,6 +85,8 @@ export const MIGRATIONS: readonly string[] = [
     resolved_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: the target's UDP flow (engine/flow.ts); NULL on older rows = the protocol's default.
+  `ALTER TABLE targets ADD COLUMN flow_id INTEGER;`,
 ];
 
 /**

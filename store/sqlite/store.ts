@@ -41,7 +41,7 @@ export interface SqliteStoreOptions {
 const INTERFACE_RETENTION_STEP_ROWS = 5000;
 
 const TARGET_COLUMNS = "host, label, protocol, packet_size_bytes, timeout_ms, max_hops, " +
-  "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, paused";
+  "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, paused, flow_id";
 
 /** Opens (creating or migrating) the database at `path`, or ":memory:". */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
@@ -247,10 +247,10 @@ function prepareStatements(db: DatabaseSync) {
   const routeColumns = "id, at, before, after";
   return {
     insertTarget: db.prepare(
-      `INSERT INTO targets (${TARGET_COLUMNS}, created_at) VALUES (${"?, ".repeat(12)}?)`,
+      `INSERT INTO targets (${TARGET_COLUMNS}, created_at) VALUES (${"?, ".repeat(13)}?)`,
     ),
     updateTarget: db.prepare(
-      `UPDATE targets SET (${TARGET_COLUMNS}) = (${"?, ".repeat(11)}?) WHERE id = ?`,
+      `UPDATE targets SET (${TARGET_COLUMNS}) = (${"?, ".repeat(12)}?) WHERE id = ?`,
     ),
     getTarget: db.prepare("SELECT * FROM targets WHERE id = ?"),
     listTargets: db.prepare("SELECT * FROM targets ORDER BY id"),
@@ -299,6 +299,7 @@ function targetValues(target: {
     o.port,
     o.ipVersion,
     target.paused ? 1 : 0,
+    o.flowId,
   ];
 }
 

@@ -15,6 +15,8 @@ export interface TargetRow {
   final_hop_only: number;
   port: number;
   ip_version: 4 | 6 | null;
+  /** null: a row from before flows (read as the protocol's default). */
+  flow_id: number | null;
   paused: number;
   created_at: number;
 }
@@ -34,6 +36,7 @@ export function targetOf(row: TargetRow): TargetRecord {
       finalHopOnly: row.final_hop_only === 1,
       port: row.port,
       ipVersion: row.ip_version,
+      flowId: row.protocol === "udp" ? row.flow_id ?? 1 : 0,
     },
     paused: row.paused === 1,
     createdAt: row.created_at,

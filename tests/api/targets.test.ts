@@ -79,6 +79,8 @@ Deno.test("api targets - invalid input is a 400 naming the field", async () => {
       [{ host: DEST, maxHops: 65 }, "maxHops"],
       [{ host: DEST, protocol: "sctp" }, "protocol"],
       [{ host: DEST, port: 80 }, "port"],
+      [{ host: DEST, protocol: "tcp", flow: 2 }, "flow"],
+      [{ host: DEST, protocol: "udp", flow: 10_000 }, "flow"],
       [{ host: DEST, bogus: 1 }, "body"],
       [{ host: DEST, configuration: "nope" }, "configuration"],
       [[1, 2], "body"],
@@ -298,6 +300,26 @@ Deno.test("api targets - groups are set on create and patch and filter the list"
     assert.deepEqual(relabel.json.target.groups, ["edge"], "groups not sent are kept");
     const bad = await t.call("POST", "/api/targets", { body: { host: DEST, groups: [""] } });
     assert.equal(bad.status, 400);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("api targets - udp flows: default 1, set and changed per target, null for icmp", async () => {
+  const t = await setup();
+  try {
+    const created = await t.call("POST", "/api/targets", {
+      body: { host: DEST, protocol: "udp", interval: 1, timeout: 0.5 },
+    });
+    assert.equal(created.status, 201);
+    const target = created.json.target;
+    assert.equal(target.flow, 1);
+    const patched = await t.call("PATCH", `/api/targets/${target.id}`, { body: { flow: 7 } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.json.target.flow, 7);
+    assert.equal((await t.store.getTarget(target.id))?.options.flowId, 7);
+    const icmp = await t.call("POST", "/api/targets", { body: { host: DEST } });
+    assert.equal(icmp.json.target.flow, null);
   } finally {
     await t.close();
   }

@@ -84,6 +84,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
   assert.deepEqual(Object.keys(doc.hops[0]), [
     "hop",
     "ip",
+    "ips",
     "dns",
     "sent",
     "received",
@@ -95,6 +96,8 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
     "stdevMs",
     "jitterMs",
     "approximate",
+    "unreachable",
+    "mpls",
   ]);
   assert.deepEqual(doc, {
     target: DEST,
@@ -106,6 +109,7 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
       {
         hop: 1,
         ip: "10.0.0.1",
+        ips: ["10.0.0.1"],
         dns: null,
         sent: 3,
         received: 3,
@@ -117,10 +121,13 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: 1,
         jitterMs: 1,
         approximate: false,
+        unreachable: null,
+        mpls: null,
       },
       {
         hop: 2,
         ip: null,
+        ips: [],
         dns: null,
         sent: 3,
         received: 0,
@@ -132,10 +139,13 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: null,
         jitterMs: null,
         approximate: false,
+        unreachable: null,
+        mpls: null,
       },
       {
         hop: 3,
         ip: DEST,
+        ips: [DEST],
         dns: null,
         sent: 3,
         received: 2,
@@ -147,6 +157,8 @@ Deno.test("trace cli - --json has the spec's shape and the network's numbers", a
         stdevMs: 7.071,
         jitterMs: 10,
         approximate: false,
+        unreachable: null,
+        mpls: null,
       },
     ],
   });

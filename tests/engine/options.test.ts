@@ -18,6 +18,7 @@ Deno.test("options - defaults are the spec's", () => {
     finalHopOnly: false,
     port: 0,
     ipVersion: null,
+    flowId: 0,
   });
   assert.equal(DEFAULT_OPTIONS.intervalMs, 2500);
 });
@@ -93,4 +94,14 @@ Deno.test("dns - reverse names for IPv4 and IPv6", () => {
     "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
   );
   assert.equal(expandIpv6("::ffff:10.0.0.1"), "0000:0000:0000:0000:0000:ffff:0a00:0001");
+});
+
+Deno.test("options - udp probes keep one flow by default; flows are udp only", () => {
+  assert.equal(resolveTargetOptions({ protocol: "udp" }).flowId, 1);
+  assert.equal(resolveTargetOptions({ protocol: "udp", flowId: 0 }).flowId, 0);
+  assert.equal(resolveTargetOptions({ protocol: "udp", flowId: 7 }).flowId, 7);
+  assert.equal(resolveTargetOptions({ protocol: "tcp" }).flowId, 0);
+  assert.throws(() => resolveTargetOptions({ protocol: "tcp", flowId: 2 }), /flowId: flows apply/);
+  assert.throws(() => resolveTargetOptions({ flowId: 2 }), /flowId: flows apply to udp/);
+  assert.throws(() => resolveTargetOptions({ protocol: "udp", flowId: 10_000 }), /flowId/);
 });

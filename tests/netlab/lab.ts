@@ -74,6 +74,10 @@ export interface Lab {
   setLoss(node: DelayNode, pct: number): Promise<void>;
   /** Drops pct % of the ICMP time-exceeded messages `node` sends (0 = none). */
   setReplyDrop(node: DelayNode, pct: number): Promise<void>;
+  /** Drops pct % of the ICMP destination-unreachable messages `node` sends (0 = none). */
+  setUnreachableDrop(node: DelayNode, pct: number): Promise<void>;
+  /** Runs a command (no shell) in a node's namespace; throws with its stderr when it fails. */
+  runIn(node: NodeName, argv: string[]): Promise<string>;
   destroy(): Promise<void>;
 }
 
@@ -108,6 +112,7 @@ class LabImpl implements Lab {
   readonly #children: LabProcess[] = [];
   readonly #loss = new Map<DelayNode, number>();
   readonly #replyDrop = new Map<DelayNode, number>();
+  readonly #unreachableDrop = new Map<DelayNode, number>();
   #alternate = false;
   #destroyed = false;
 
@@ -256,13 +261,18 @@ class LabImpl implements Lab {
       lab.push(`-A PWLAB -m statistic --mode random --probability ${probability(loss)} -j DROP`);
     }
     if ((this.delayUs[node] ?? 0) > 0) lab.push("-A PWLAB -j NFQUEUE --queue-num 0");
-    const replyDrop = this.#replyDrop.get(node) ?? 0;
-    const out = replyDrop > 0
-      ? [
-        `-A PWREPLY -p ${icmp} ${typeFlag} ${family === 4 ? 11 : 3} -m statistic --mode random ` +
-        `--probability ${probability(replyDrop)} -j DROP`,
-      ]
-      : [];
+    const out: string[] = [];
+    const drops: [number, number][] = [
+      [this.#replyDrop.get(node) ?? 0, family === 4 ? 11 : 3],
+      [this.#unreachableDrop.get(node) ?? 0, family === 4 ? 3 : 1],
+    ];
+    for (const [pct, type] of drops) {
+      if (pct <= 0) continue;
+      out.push(
+        `-A PWREPLY -p ${icmp} ${typeFlag} ${type} -m statistic --mode random ` +
+          `--probability ${probability(pct)} -j DROP`,
+      );
+    }
     return [
       "*mangle",
       ":PREROUTING ACCEPT [0:0]",
@@ -296,6 +306,16 @@ class LabImpl implements Lab {
     if (node === "target") throw new Error("the target sends no time-exceeded messages");
     this.#replyDrop.set(node, pct);
     await this.#rules(node);
+  }
+
+  async setUnreachableDrop(node: DelayNode, pct: number): Promise<void> {
+    checkPct(pct);
+    this.#unreachableDrop.set(node, pct);
+    await this.#rules(node);
+  }
+
+  runIn(node: NodeName, argv: string[]): Promise<string> {
+    return must(inNs(this.ns[node], argv));
   }
 
   #killChildren(): void {

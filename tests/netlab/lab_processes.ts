@@ -1,6 +1,6 @@
 // Long-lived processes of the lab: one delay helper per delaying namespace, and dnsmasq.
 import { DELAY_HELPER, inNs } from "./lab_exec.ts";
-import { DNS_DOMAIN, hostRecords } from "./lab_topology.ts";
+import { asTxtRecords, DNS_DOMAIN, hostRecords } from "./lab_topology.ts";
 
 const READY_TIMEOUT_MS = 10_000;
 /** NETLAB_VERBOSE=1 echoes what the lab's processes print (dnsmasq queries, helper notes). */
@@ -99,6 +99,9 @@ export function startDnsmasq(ns: string): Promise<LabProcess> {
     "--local=/18.198.in-addr.arpa/",
     "--local=/8.1.d.f.ip6.arpa/",
     ...hostRecords().map((record) => `--host-record=${record}`),
+    // The AS lookups' zone, served here and never forwarded (the lab has no way out anyway).
+    "--local=/asn.cymru.com/",
+    ...asTxtRecords().map((record) => `--txt-record=${record}`),
   ];
   return startReady(inNs(ns, args), "stderr", "started");
 }

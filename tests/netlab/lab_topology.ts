@@ -155,6 +155,27 @@ export function hostRecords(): string[] {
   return records;
 }
 
+/**
+ * The AS the lab's DNS names for each node's agent-side IPv4 address: a documentation AS number
+ * (RFC 5398) per node, its /24 as the prefix, in the origin.asn.cymru.com TXT convention.
+ */
+export const LAB_AS: Record<DelayNode, number> = {
+  r1: 64496,
+  r2: 64497,
+  r2b: 64498,
+  r3: 64499,
+  target: 64500,
+};
+
+export function asTxtRecords(): string[] {
+  return (Object.keys(LAB_AS) as DelayNode[]).map((node) => {
+    const ip = hopAddress(node, 4);
+    const name = `${ip.split(".").reverse().join(".")}.origin.asn.cymru.com`;
+    const prefix = ip.replace(/\.\d+$/, ".0/24");
+    return `${name},${LAB_AS[node]} | ${prefix} | ZZ | lab | 2026-11-29`;
+  });
+}
+
 export interface ExpectedHop {
   hop: number;
   node: DelayNode;

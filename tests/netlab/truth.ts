@@ -13,6 +13,7 @@ export interface TruthStats {
   meanMs: number;
   medianMs: number;
   minMs: number;
+  maxMs: number;
   stdevMs: number;
 }
 
@@ -44,6 +45,7 @@ export function statsOf(ip: string, timesMs: number[]): TruthStats {
     meanMs: mean,
     medianMs: n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
     minMs: sorted[0],
+    maxMs: sorted[n - 1],
     stdevMs: Math.sqrt(variance),
   };
 }

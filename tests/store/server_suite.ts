@@ -128,6 +128,7 @@ async function explicitFields(store: Store): Promise<void> {
     port: 5000,
     intervalMs: 7000,
     maxHops: 9,
+    flowId: 1,
   };
   const follower = await store.addTarget({ host: "10.0.0.1", options });
   const explicit = { intervalMs: 7000, maxHops: 9, ipVersion: null };

@@ -101,3 +101,23 @@ Deno.test("sqlite migration - explicit fields are read back once from an older d
     await again.close();
   }
 });
+
+Deno.test("sqlite migration - targets from before flows: udp ones keep the default flow (1)", async () => {
+  const path = `${dir}/before-flows.db`;
+  const db = oldDatabase(path);
+  const udp = addOldTarget(db, "10.0.0.7", { protocol: "udp", port: 33434 });
+  const tcp = addOldTarget(db, "10.0.0.8", { protocol: "tcp", port: 80 });
+  db.close();
+  const store = openSqliteStore(path);
+  try {
+    assert.equal((await store.getTarget(udp))?.options.flowId, 1);
+    assert.equal((await store.getTarget(tcp))?.options.flowId, 0);
+    const updated = await store.updateTarget(udp, {
+      options: { ...(await store.getTarget(udp))!.options, flowId: 5 },
+    });
+    assert.equal(updated?.options.flowId, 5);
+    assert.equal((await store.getTarget(udp))?.options.flowId, 5);
+  } finally {
+    await store.close();
+  }
+});

@@ -13,6 +13,7 @@ import type { FocusChoice } from "../model/trace.ts";
 import type { Hop } from "../model/types.ts";
 import type { ActiveAlert } from "../model/alerts.ts";
 import { AlertBadge, AlertBanner, alertsAtHop } from "./alerts_badge.tsx";
+import { HopMarks } from "./hop_marks.tsx";
 
 export interface TraceGraphProps {
   hops: Hop[];
@@ -222,6 +223,7 @@ export function TraceGraph(props: TraceGraphProps) {
                   </td>
                   <td class="ip">
                     {hop.ip ?? "*"}
+                    <HopMarks hop={hop} />
                     {hop.ips.length > 1 && (
                       <span class="ecmp" title={`ECMP: ${hop.ips.join(", ")}`}>
                         {" "}
