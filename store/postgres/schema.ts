@@ -80,6 +80,8 @@ const CORE: PgMigrationSet = {
       resolved_at float8 NOT NULL
     );
     `,
+    // 2: the target's UDP flow (engine/flow.ts); NULL on older rows = the protocol's default.
+    `ALTER TABLE targets ADD COLUMN flow_id integer;`,
   ],
 };
 

@@ -15,6 +15,8 @@ export interface TargetRow {
   final_hop_only: boolean;
   port: number;
   ip_version: 4 | 6 | null;
+  /** null: a row from before flows (read as the protocol's default). */
+  flow_id: number | null;
   paused: boolean;
   created_at: number;
 }
@@ -34,6 +36,7 @@ export function targetOf(row: TargetRow): TargetRecord {
       finalHopOnly: row.final_hop_only,
       port: row.port,
       ipVersion: row.ip_version,
+      flowId: row.protocol === "udp" ? row.flow_id ?? 1 : 0,
     },
     paused: row.paused,
     createdAt: row.created_at,
@@ -61,5 +64,6 @@ export function targetColumns(target: {
     port: o.port,
     ip_version: o.ipVersion,
     paused: target.paused,
+    flow_id: o.flowId,
   };
 }
