@@ -173,6 +173,10 @@ async function storeMetrics(set: FamilySet, deps: ApiDeps): Promise<void> {
   );
   counter("rounds_written_total", "Rounds written since the process started")({}, s.roundsWritten);
   gauge("queue_rounds", "Rounds accepted and not written yet")({}, s.queuedRounds);
+  counter(
+    "dropped_rounds_total",
+    "Rounds dropped because the queue was full while the database could not be written",
+  )({}, s.droppedRounds);
   gauge("size_bytes", "Size of the stored data")({}, s.sizeBytes);
 }
 

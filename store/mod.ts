@@ -9,6 +9,7 @@ export {
 } from "./open.ts";
 export { fieldsDifferingFrom } from "./explicit_fields.ts";
 export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
+export { openPostgresStore, type PostgresStoreOptions } from "./postgres/mod.ts";
 export type {
   DnsName,
   IntegrityReport,

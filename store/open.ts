@@ -3,6 +3,7 @@
 import type { Clock } from "../engine/mod.ts";
 import type { RetentionOptions } from "./history_types.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
+import { openPostgresStore, PgUrlError } from "./postgres/mod.ts";
 import type { Store } from "./types.ts";
 
 /** What every backend accepts (each may take more through its own opener). */
@@ -21,21 +22,24 @@ export interface StoreBackend {
   open(url: string, options: OpenStoreOptions): Store;
 }
 
-/** PostgreSQL comes with a later issue; until then its URLs get a clear answer, not "unknown". */
-function postgresNotYet(): Store {
-  throw new StoreUrlError(
-    "PostgreSQL storage is not available yet (it will be added by a later release); " +
-      "use a SQLite file path for now",
-  );
-}
-
 export const BACKENDS: readonly StoreBackend[] = [
   {
     schemes: ["file"],
     example: "a file path, file:PATH or :memory:",
     open: (url, options) => openSqliteStore(sqlitePath(url), options),
   },
-  { schemes: ["postgres", "postgresql"], example: "postgres://…", open: postgresNotYet },
+  {
+    schemes: ["postgres", "postgresql"],
+    example: "postgres://user:password@host:port/database?sslmode=prefer",
+    open: (url, options) => {
+      try {
+        return openPostgresStore(url, options);
+      } catch (error) {
+        if (error instanceof PgUrlError) throw new StoreUrlError(error.message);
+        throw error;
+      }
+    },
+  },
 ];
 
 /** A storage URL that no backend can open. The message never repeats the URL's credentials. */

@@ -105,6 +105,11 @@ export interface StoreStats {
   lastFlushMs: number | null;
   /** Rounds written since the store was opened (duplicates and orphans left out). */
   roundsWritten: number;
+  /**
+   * Rounds dropped since the store was opened because the queue was at its bound while the
+   * database could not be written (0 for SQLite, whose queue only waits for a local file).
+   */
+  droppedRounds: number;
   /** The data's size now, read cheaply: pending writes are not settled first (see storageSpace). */
   sizeBytes: number;
 }

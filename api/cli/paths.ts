@@ -4,7 +4,7 @@
 //   macOS:                ~/Library/Application Support/PingWatcher
 //   Windows:              %LOCALAPPDATA%\PingWatcher (else %USERPROFILE%\AppData\Local\PingWatcher)
 // --data-dir and $PINGWATCHER_DATA_DIR override it everywhere.
-import { join, posix, win32 } from "node:path";
+import { dirname, join, posix, win32 } from "node:path";
 
 /** The per-user data directory on `os` (a Deno.build.os value), from the environment alone. */
 export function defaultDataDir(
@@ -37,4 +37,20 @@ export function databasePath(
   const dir = args.dataDir ?? defaultDataDir(env);
   if (options.create !== false) Deno.mkdirSync(dir, { recursive: true });
   return join(dir, "pingwatcher.db");
+}
+
+/**
+ * Where files kept beside the database go (alerts.json): --data-dir, else the database file's
+ * directory, else, for a database server URL (postgres://…), the default data directory.
+ */
+export function dataDirFor(
+  args: { dataDir: string | null },
+  env: Record<string, string | undefined>,
+  dbPath: string,
+): string {
+  if (args.dataDir) return args.dataDir;
+  if (!/^[a-z][a-z0-9+.-]+:\/\//i.test(dbPath) || /^file:/i.test(dbPath)) return dirname(dbPath);
+  const dir = defaultDataDir(env);
+  Deno.mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -1,7 +1,7 @@
 // The default command: the monitor plus the HTTP API (and the web UI unless --headless).
 // Shutdown on SIGINT/SIGTERM closes WebSockets, stops the server and the engine, and flushes the
 // store before exiting.
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   AlertsConfigError,
   type AlertService,
@@ -25,7 +25,7 @@ import { isLoopback } from "../auth.ts";
 import type { HandlerOptions } from "../handler.ts";
 import { serve } from "../server.ts";
 import { UsageError } from "./command.ts";
-import { databasePath } from "./paths.ts";
+import { databasePath, dataDirFor } from "./paths.ts";
 import { addFlaggedTarget } from "./target_flags.ts";
 import { writeServerFile } from "./server_file.ts";
 import { acquireWriterLock, LockBusyError } from "./writer_lock.ts";
@@ -43,7 +43,14 @@ import {
   withConfigEnv,
 } from "./config/mod.ts";
 
-export const SERVE_EXIT = { ok: 0, usage: 2, noProber: 4, refused: 5, locked: 7 } as const;
+export const SERVE_EXIT = {
+  ok: 0,
+  usage: 2,
+  noProber: 4,
+  refused: 5,
+  noDatabase: 6,
+  locked: 7,
+} as const;
 
 export interface ServeDeps {
   write(text: string): void;
@@ -85,15 +92,24 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     lock = acquireWriterLock(dbPath, "serve");
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
-    deps.writeError(`pingwatcher: ${error.message}
-`);
+    deps.writeError(`pingwatcher: ${error.message}\n`);
     return SERVE_EXIT.locked;
   }
   try {
     const store = openStore(dbPath, { retention: args.retention });
     try {
-      const dataDir = dirname(dbPath);
-      return await runWithStore(args, store, { ...deps, dataDir, dbPath, config });
+      // A database server that is down or refuses the login is said once, plainly (no trace).
+      const reachable = await store.listTargets().then(() => null, (error: Error) => error);
+      if (reachable) {
+        deps.writeError(`pingwatcher: the database cannot be opened: ${reachable.message}\n`);
+        return SERVE_EXIT.noDatabase;
+      }
+      return await runWithStore(args, store, {
+        ...deps,
+        dataDir: dataDirFor(args, deps.env, dbPath),
+        dbPath,
+        config,
+      });
     } finally {
       await store.close();
     }

@@ -52,7 +52,8 @@ Server options (environment variable in brackets):
   --host ADDRESS         listen address (default 127.0.0.1) [PINGWATCHER_HOST]
   --port N               listen port, 0 = any free port (default 8000) [PINGWATCHER_PORT]
   --headless             engine and API only, no web UI [PINGWATCHER_HEADLESS=1]
-  --db PATH              database file [PINGWATCHER_DB]
+  --db PATH|URL          database file, or PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DB
+                         ?sslmode=disable|prefer|require|verify-full [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
   --config PATH          config file (default DATA_DIR/pingwatcher.yaml when it exists; see
                          the README's "Config file"; reloaded on SIGHUP) [PINGWATCHER_CONFIG]

@@ -89,11 +89,11 @@ function checkExport(query: ExportQuery): ExportQuery {
   return query;
 }
 
-function jsonLine(round: Round): string {
+export function jsonLine(round: Round): string {
   return JSON.stringify(round) + "\n";
 }
 
-function csvLines(round: Round): string {
+export function csvLines(round: Round): string {
   const time = new Date(round.startedAt).toISOString();
   const lines = round.hops.map((hop) =>
     [

@@ -2,7 +2,8 @@
 // Deletion runs in bounded steps (a row budget per step, one short transaction each), target by
 // target along the primary keys, so a step costs milliseconds whatever the backlog. A raw row is
 // kept while ts >= cutoff; a bucket while any part of it is (bucket + size > cutoff). Route
-// changes live as long as the longest tier, except that the route in force at that cutoff stays.
+// changes live as long as the longest tier, except that the route in force at that cutoff stays;
+// closed outages as long as route changes.
 // SQLite reuses the freed pages for new rows; `cleanup --vacuum` also shrinks the file.
 import type { DatabaseSync } from "node:sqlite";
 import { cutoffOf, type ResolvedRetention } from "../retention_policy.ts";
@@ -43,6 +44,9 @@ export function createRetention(db: DatabaseSync, retention: ResolvedRetention) 
       "DELETE FROM route_changes WHERE target_id = ? AND at < ? AND id <> coalesce((SELECT id " +
         "FROM route_changes WHERE target_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1), -1)",
     ),
+    outages: db.prepare(
+      "DELETE FROM outages WHERE target_id = ? AND end_at IS NOT NULL AND end_at < ?",
+    ),
   };
   let cursor = 0;
 
@@ -71,6 +75,8 @@ export function createRetention(db: DatabaseSync, retention: ResolvedRetention) 
       // Route history lives as long as the longest tier, whichever that is.
       const routeCutoff = Math.min(...plan.map(([, before]) => before));
       deleted += Number(sql.routes.run(targetId, routeCutoff, targetId, routeCutoff).changes);
+      // Closed outages go with the route history; an open one stays whatever its age.
+      deleted += Number(sql.outages.run(targetId, routeCutoff).changes);
     }
     return deleted;
   }

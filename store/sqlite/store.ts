@@ -235,6 +235,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       run(() => ({
         queuedRounds: rounds.queued,
         ...rounds.writes,
+        droppedRounds: 0,
         failedFlushes: rounds.writes.failedFlushes + interfaceFlushFailures,
         sizeBytes: maintenance.sizeBytes(),
       })),

@@ -2,11 +2,13 @@
 //
 //   deno task bench                       every bench (the scale run takes 10 minutes, root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
-//                                         ws_latency, ui, history, scale)
+//                                         ws_latency, ui, history, stores, scale)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
-// Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history).
+// Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
+// --targets/--repeats (stores: SQLite beside PostgreSQL on the same data).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
+import { runStoresBench } from "./stores.ts";
 import { runInterfacesBench } from "./interfaces.ts";
 import { runProbersLabBench } from "./probers_lab.ts";
 import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
@@ -47,6 +49,16 @@ const BENCHES: { name: string; run: () => Promise<string> }[] = [
         dir: values.dir,
         reseed: values.reseed,
         repeats: Number(values.repeats),
+      }),
+  },
+  {
+    name: "stores",
+    run: () =>
+      runStoresBench({
+        repeats: Number(values.repeats) > 15 ? 15 : Number(values.repeats),
+        targets: Number(values.targets),
+        days: 7,
+        intervalS: 600,
       }),
   },
   {

@@ -141,10 +141,22 @@ Deno.test("cleanup - the command vacuums with the task's permissions, not only -
   }
 });
 
-Deno.test("cleanup - a storage URL it cannot open is refused with exit 2, password unsaid", async () => {
-  const result = await run(["--db", "postgres://u:s3cret@db.test/pw"], "", T0);
+Deno.test("cleanup - a storage URL it cannot use is refused with exit 2, password unsaid", async () => {
+  const result = await run(["--db", "postgres://u:s3cret@db.test/pw?sslmode=often"], "", T0);
   assert.equal(result.code, 2);
-  assert.match(result.err, /--db: PostgreSQL storage is not available yet/);
+  assert.match(result.err, /--db: sslmode must be one of/);
+  assert.doesNotMatch(result.err, /s3cret/);
+  assert.equal(result.out, "");
+});
+
+Deno.test("cleanup - a database server that does not answer fails with exit 1, password unsaid", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close(); // nothing listens there now: the connection is refused
+  const url = `postgres://u:s3cret@127.0.0.1:${port}/pw?sslmode=disable`;
+  const result = await run(["--db", url], "", T0);
+  assert.equal(result.code, 1);
+  assert.match(result.err, /ECONNREFUSED/);
   assert.doesNotMatch(result.err, /s3cret/);
   assert.equal(result.out, "");
 });

@@ -1,6 +1,7 @@
 // The one list of storage backends the shared suites run against. A new backend (PostgreSQL next)
 // is one more entry here; every suite in backends.test.ts then runs on it unchanged.
 import { openStore, type OpenStoreOptions, type Store } from "../../store/mod.ts";
+import { PG_SKIP_REASON, pgServer } from "./pg_server.ts";
 
 /** Opens the same storage place each time it is called (a reopen sees what was written). */
 export type OpenTestStore = (options?: OpenStoreOptions) => Store;
@@ -38,4 +39,23 @@ export const TEST_BACKENDS: readonly TestBackend[] = [
     persistent: false,
     place: () => (options) => openStore(":memory:", options),
   },
+  ...postgresBackends(),
 ];
+
+/** PostgreSQL 15 started by the tests (pg_server.ts) on first use; none without its binaries. */
+function postgresBackends(): TestBackend[] {
+  if (Deno.env.get("PINGWATCHER_TEST_PG") === "0") return [];
+  if (PG_SKIP_REASON) {
+    console.log(`PostgreSQL store suites skipped: ${PG_SKIP_REASON}`);
+    return [];
+  }
+  return [{
+    name: "postgresql",
+    persistent: true,
+    place: () => {
+      const server = pgServer()!;
+      const url = server.url(server.createDatabase());
+      return (options) => openStore(url, options);
+    },
+  }];
+}

@@ -61,6 +61,7 @@ async function storeStats(store: Store): Promise<void> {
     flushMsTotal: 0,
     lastFlushMs: null,
     roundsWritten: 0,
+    droppedRounds: 0,
     sizeBytes: 0,
   });
   assert.ok(fresh.sizeBytes > 0, "the schema takes room");

@@ -16,6 +16,8 @@ export function outageSuite(backend: TestBackend): void {
   test("filters by target, range and state; pages newest first", () => filters(backend));
   test("thresholds per target, cleared back to the default", () => thresholds(backend));
   test("outages and thresholds go with their target", () => removal(backend));
+  test("retention drops closed outages older than the longest tier, never an open one", () =>
+    retention(backend));
   if (backend.persistent) test("an open outage survives a reopen", () => reopen(backend));
 }
 
@@ -161,5 +163,33 @@ async function reopen(backend: TestBackend): Promise<void> {
     assert.equal(await second.outageRounds(target.id), 5);
   } finally {
     await second.close();
+  }
+}
+
+async function retention(backend: TestBackend): Promise<void> {
+  const DAY = 86_400_000;
+  const clock = new ManualClock(T0);
+  const store = backend.place()({ clock, retention: { rawDays: 1, minuteDays: 2, hourDays: 3 } });
+  try {
+    const target = await store.addTarget({ host: "127.0.0.1", options: OPTIONS });
+    const add = async (start: number, end: number | null) => {
+      const o = await store.addOutage({
+        targetId: target.id,
+        start,
+        roundsLost: 3,
+        lastLostAt: start + 1000,
+      });
+      if (end !== null) await store.updateOutage(o.id, { roundsLost: 3, lastLostAt: start, end });
+      return o.id;
+    };
+    await add(T0 - 5 * DAY, T0 - 5 * DAY + MIN); // closed long ago: goes
+    const openOld = await add(T0 - 4 * DAY, null); // still open: stays
+    const recent = await add(T0 - 2 * DAY, T0 - 2 * DAY + MIN); // within 3 days: stays
+    let done = false;
+    for (let i = 0; i < 20 && !done; i++) done = (await store.enforceRetention()).done;
+    const left = (await store.outages({ targetId: target.id })).map((o) => o.id);
+    assert.deepEqual(left.sort((a, b) => a - b), [openOld, recent]);
+  } finally {
+    await store.close();
   }
 }

@@ -1,0 +1,188 @@
+// What the all-targets summary needs, kept in memory as store/sqlite/latest.ts does: per target
+// the final-hop results of its newest rounds and its last hour of 1-minute finals. Targets not
+// loaded yet are loaded together (one query for their newest rounds, one for their minutes), so a
+// cold summary of 1,000 targets is two round trips; each flush then updates what is loaded.
+import { jitterUs } from "../../engine/mod.ts";
+import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import { decodeHops } from "../codec.ts";
+import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
+import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "../rollup_math.ts";
+import { finalHopOf, MAX_FOCUS_ROUNDS, MAX_SPARKLINE_MINUTES } from "../sqlite/mod.ts";
+import type { Sql } from "./connect.ts";
+
+const DEFAULT_DEPTH = 10;
+const MINUTE_MS = TIER_MS["1m"];
+
+interface FinalResult {
+  ts: number;
+  rttUs: number | null;
+}
+
+interface TargetLatest {
+  finals: FinalResult[];
+  exhausted: boolean;
+  depth: number;
+  minutes: Map<number, Map<number, { sent: number; lost: number; sumUs: number }>>;
+}
+
+export type FocusFigures = Omit<TargetSummary, "targetId" | "host" | "label" | "paused">;
+
+function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">) {
+  const last = round.hops.at(-1);
+  if (!last || last.kind === "error") return null;
+  const answered = round.destinationReached && last.rttUs !== null && Number.isFinite(last.rttUs);
+  return { ts: round.ts, rttUs: answered ? last.rttUs : null };
+}
+
+function setMinute(
+  state: TargetLatest,
+  bucket: number,
+  routeId: number,
+  final: Pick<HopAggregate, "sent" | "lost" | "sumUs"> | null,
+): void {
+  if (!final) return;
+  let routes = state.minutes.get(bucket);
+  if (!routes) state.minutes.set(bucket, routes = new Map());
+  routes.set(routeId, { sent: final.sent, lost: final.lost, sumUs: final.sumUs });
+}
+
+export function createPgLatest(sql: Sql) {
+  const targets = new Map<number, TargetLatest>();
+
+  async function loadFinals(ids: number[], depth: number): Promise<Map<number, FinalResult[]>> {
+    const rows = await sql<{ target_id: number; ts: number; data: Uint8Array; hops: string }[]>`
+      SELECT t.id AS target_id, s.ts, s.data, p.hops
+      FROM unnest(${ids}::bigint[]) AS t (id)
+      CROSS JOIN LATERAL (SELECT ts, seq, data, path_id FROM samples
+        WHERE target_id = t.id ORDER BY ts DESC, seq DESC LIMIT ${depth}) s
+      JOIN paths p ON p.id = s.path_id
+      ORDER BY t.id, s.ts, s.seq`;
+    const paths = new Map<string, (string | null)[]>();
+    const byTarget = new Map<number, FinalResult[]>(ids.map((id) => [id, []]));
+    const counts = new Map<number, number>();
+    for (const row of rows) {
+      counts.set(row.target_id, (counts.get(row.target_id) ?? 0) + 1);
+      let ips = paths.get(row.hops);
+      if (!ips) paths.set(row.hops, ips = JSON.parse(row.hops) as (string | null)[]);
+      const final = finalOf({ ts: row.ts, ...decodeHops(row.data, ips) });
+      if (final) byTarget.get(row.target_id)!.push(final);
+    }
+    for (const id of ids) {
+      const state = targets.get(id);
+      if (state) {
+        state.finals = byTarget.get(id)!;
+        state.exhausted = (counts.get(id) ?? 0) < depth;
+        state.depth = depth;
+      }
+    }
+    return byTarget;
+  }
+
+  /** Loads the targets (of `ids`) the summary cannot answer from memory yet. */
+  async function prepare(ids: number[], focusRounds: number, now: number): Promise<void> {
+    const depth = Math.max(focusRounds, DEFAULT_DEPTH);
+    const fresh = ids.filter((id) => !targets.has(id));
+    const shallow = ids.filter((id) => {
+      const state = targets.get(id);
+      return state && state.finals.length < focusRounds && !state.exhausted;
+    });
+    for (const id of fresh) {
+      targets.set(id, { finals: [], exhausted: false, depth, minutes: new Map() });
+    }
+    const load = [...fresh, ...shallow];
+    if (load.length > 0) await loadFinals(load, depth);
+    if (fresh.length === 0) return;
+    const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
+    const rows = await sql<
+      { target_id: number; bucket: number; route_id: number; data: Uint8Array }[]
+    >`
+      SELECT target_id, bucket, route_id, data FROM rollup_1m
+      WHERE target_id = ANY(${fresh}::bigint[]) AND bucket >= ${since}`;
+    for (const row of rows) {
+      setMinute(
+        targets.get(row.target_id)!,
+        row.bucket,
+        row.route_id,
+        finalHopOf(rollupHeads(row.data)),
+      );
+    }
+  }
+
+  function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
+    for (const round of rounds) {
+      const state = targets.get(round.targetId);
+      const final = state && finalOf(round);
+      if (!state || !final) continue;
+      let i = state.finals.length;
+      while (i > 0 && state.finals[i - 1].ts > final.ts) i--;
+      state.finals.splice(i, 0, final);
+      if (state.finals.length > MAX_FOCUS_ROUNDS) state.finals.shift();
+    }
+    for (const minute of minutes) {
+      const state = targets.get(minute.targetId);
+      if (!state) continue;
+      setMinute(state, minute.bucket, minute.routeId, finalHopOf(minute.hops.values()));
+      const oldest = minute.bucket - MAX_SPARKLINE_MINUTES * MINUTE_MS;
+      for (const bucket of state.minutes.keys()) if (bucket < oldest) state.minutes.delete(bucket);
+    }
+  }
+
+  /** A prepared target's figures. */
+  function figures(
+    targetId: number,
+    options: { focusRounds: number; sparklineMinutes: number; now: number },
+  ): FocusFigures {
+    const state = targets.get(targetId)!;
+    const focus = state.finals.slice(-options.focusRounds);
+    let lost = 0, sum = 0, min = Infinity;
+    const answeredUs: number[] = [];
+    for (const { rttUs } of focus) {
+      if (rttUs === null) lost++;
+      else {
+        sum += rttUs;
+        min = Math.min(min, rttUs);
+        answeredUs.push(rttUs);
+      }
+    }
+    const answered = focus.length - lost;
+    return {
+      lastAt: state.finals.at(-1)?.ts ?? null,
+      sent: focus.length,
+      lost,
+      lossPct: focus.length ? (100 * lost) / focus.length : null,
+      avgUs: answered ? sum / answered : null,
+      minUs: answered ? min : null,
+      curUs: focus.at(-1)?.rttUs ?? null,
+      jitterUs: jitterUs(answeredUs),
+      sparkline: sparkline(state, options),
+    };
+  }
+
+  return { prepare, observe, figures, forget: (targetId: number) => targets.delete(targetId) };
+}
+
+function sparkline(
+  state: TargetLatest,
+  options: { sparklineMinutes: number; now: number },
+): SparklinePoint[] {
+  const last = alignDown(options.now, MINUTE_MS);
+  const points: SparklinePoint[] = [];
+  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
+    const t = last - i * MINUTE_MS;
+    let sent = 0, lost = 0, sumUs = 0;
+    for (const m of state.minutes.get(t)?.values() ?? []) {
+      sent += m.sent;
+      lost += m.lost;
+      sumUs += m.sumUs;
+    }
+    const answered = sent - lost;
+    points.push({
+      t,
+      avgUs: answered > 0 ? sumUs / answered : null,
+      lossPct: sent > 0 ? (100 * lost) / sent : null,
+    });
+  }
+  return points;
+}
+
+export type PgLatest = ReturnType<typeof createPgLatest>;

@@ -1,0 +1,69 @@
+// A row of the targets table and the record it holds.
+import type { TargetOptions } from "../../engine/mod.ts";
+import type { TargetRecord } from "../types.ts";
+
+export interface TargetRow {
+  id: number;
+  host: string;
+  label: string | null;
+  protocol: TargetOptions["protocol"];
+  packet_size_bytes: number;
+  timeout_ms: number;
+  max_hops: number;
+  inter_packet_delay_ms: number;
+  interval_ms: number;
+  final_hop_only: boolean;
+  port: number;
+  ip_version: 4 | 6 | null;
+  /** null: a row from before flows (read as the protocol's default). */
+  flow_id: number | null;
+  paused: boolean;
+  created_at: number;
+}
+
+export function targetOf(row: TargetRow): TargetRecord {
+  return {
+    id: row.id,
+    host: row.host,
+    label: row.label,
+    options: {
+      protocol: row.protocol,
+      packetSizeBytes: row.packet_size_bytes,
+      timeoutMs: row.timeout_ms,
+      maxHops: row.max_hops,
+      interPacketDelayMs: row.inter_packet_delay_ms,
+      intervalMs: row.interval_ms,
+      finalHopOnly: row.final_hop_only,
+      port: row.port,
+      ipVersion: row.ip_version,
+      flowId: row.protocol === "udp" ? row.flow_id ?? 1 : 0,
+    },
+    paused: row.paused,
+    createdAt: row.created_at,
+  };
+}
+
+/** The columns a target writes, in TARGET_COLUMNS order. */
+export function targetColumns(target: {
+  host: string;
+  label: string | null;
+  options: TargetOptions;
+  paused: boolean;
+}) {
+  const o = target.options;
+  return {
+    host: target.host,
+    label: target.label,
+    protocol: o.protocol,
+    packet_size_bytes: o.packetSizeBytes,
+    timeout_ms: o.timeoutMs,
+    max_hops: o.maxHops,
+    inter_packet_delay_ms: o.interPacketDelayMs,
+    interval_ms: o.intervalMs,
+    final_hop_only: o.finalHopOnly,
+    port: o.port,
+    ip_version: o.ipVersion,
+    paused: target.paused,
+    flow_id: o.flowId,
+  };
+}
