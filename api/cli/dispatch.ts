@@ -30,7 +30,8 @@ pingwatcher --version prints the version.
 Exit codes: 0 done, 1 some target not ok (check), down (status), a request refused, or the file
 exists (init-config), 2 bad command line or a config file with problems (FILE:LINE:COL FIELD:
 REASON), 3 host cannot be resolved (trace), 4 no working prober, 5 refused to listen without a
-password (serve), 6 the server cannot be reached, 7 the database is written by another
+password (serve), 6 the server cannot be reached (or, for serve, the database cannot be
+opened), 7 the database is written by another
 PingWatcher (serve, monitor, writing commands). Each command's --help lists its own.`;
 }
 
