@@ -8,6 +8,7 @@ export {
   StoreUrlError,
 } from "./open.ts";
 export { fieldsDifferingFrom } from "./explicit_fields.ts";
+export { mosEstimate } from "./history_stats.ts";
 export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
 export type {
   DnsName,

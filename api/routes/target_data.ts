@@ -7,6 +7,7 @@ import type {
   StoredRouteChange,
   TimelineResult,
 } from "../../store/mod.ts";
+import { mosEstimate } from "../../store/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
 import { roundJson } from "../export_format.ts";
 import { type Finding, findingsOf } from "../findings.ts";
@@ -18,8 +19,11 @@ import { ID_PARAM, targetOf } from "./common.ts";
 const TAG = "data";
 const HOUR_MS = 3600_000;
 
-/** One hop of the route in force, with its reverse-DNS name (null: none or not looked up). */
-export type HopReply = HistoryHopStats & { dns: string | null };
+/**
+ * One hop of the route in force, with its reverse-DNS name (null: none or not looked up) and the
+ * E-model MOS estimate of a call to that hop (null: it never answered in the window).
+ */
+export type HopReply = HistoryHopStats & { dns: string | null; mos: number | null };
 
 /** GET /api/targets/{id}/hops */
 export type HopsReply = Omit<HopStatsResult, "hops"> & { hops: HopReply[] };
@@ -95,7 +99,13 @@ export const targetDataRoutes: Route[] = [
       const ips = result.hops.flatMap((hop) => hop.ip ? [hop.ip] : []);
       const names = await ctx.deps.store.dnsNames(ips);
       const dns = (ip: string | null) => ip ? names.get(ip)?.name ?? null : null;
-      const hops = result.hops.map((hop) => ({ ...hop, dns: dns(hop.ip) }));
+      const hops = result.hops.map((hop) => ({
+        ...hop,
+        dns: dns(hop.ip),
+        mos: hop.avgMs === null
+          ? null
+          : mosEstimate(hop.avgMs, hop.jitterMs ?? 0, hop.lossPct ?? 0),
+      }));
       return jsonResponse({ ...result, hops } satisfies HopsReply);
     },
   },

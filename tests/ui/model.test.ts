@@ -26,6 +26,7 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
     ip: "10.0.0.2",
     ips: ["10.0.0.1", "10.0.0.2"],
     dns: null,
+    mos: null,
     sent: 10,
     received: 9,
     errors: 0,

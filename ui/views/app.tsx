@@ -3,6 +3,7 @@
 import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
 import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as gs from "../model/graph_settings.ts";
 import * as history from "../model/history.ts";
 import { connect, connection, retryInS } from "../model/live.ts";
 import * as cm from "../model/comments.ts";
@@ -73,6 +74,10 @@ function TraceView() {
           focusChoices={trace.FOCUS_CHOICES}
           error={trace.hopsError.value}
           alerts={t ? activeByTarget.value.get(t.id) : undefined}
+          scale={gs.graphScale.value}
+          onScale={gs.setGraphScale}
+          graphWidthPx={gs.graphWidthPx.value}
+          onGraphWidth={gs.setGraphWidth}
           onFocus={trace.setFocus}
           timelineRange={tl.range.value}
           onHopTimeline={(hop) => {
