@@ -66,6 +66,7 @@ export type {
   HopReply,
   HopsReply,
   InsightsReply,
+  LogsReply,
   RouteChangesReply,
   SessionReply,
   SessionsReply,

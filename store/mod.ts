@@ -50,6 +50,7 @@ export type {
 export type {
   ExportFormat,
   ExportQuery,
+  HistogramBucket,
   HistoryHopStats,
   HistoryStore,
   HistoryWindow,

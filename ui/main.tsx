@@ -5,6 +5,7 @@ import { effect } from "@preact/signals";
 import { render } from "preact";
 import { initAlerts } from "./model/alerts.ts";
 import { initComments } from "./model/comments.ts";
+import { initDashboard } from "./model/dashboard.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
 import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
@@ -23,6 +24,7 @@ function wire(): void {
   initComments();
   initSummary();
   initHistory();
+  initDashboard();
   initAlerts();
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {

@@ -35,6 +35,7 @@ export type {
   HopReply,
   HopsReply,
   InsightsReply,
+  LogsReply,
   RouteChangesReply,
   TimelineReply,
 } from "./target_data.ts";

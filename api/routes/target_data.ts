@@ -9,7 +9,7 @@ import type {
 } from "../../store/mod.ts";
 import { mosEstimate } from "../../store/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
-import { roundJson } from "../export_format.ts";
+import { type RoundJson, roundJson } from "../export_format.ts";
 import { type Finding, findingsOf } from "../findings.ts";
 import { type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
@@ -35,6 +35,12 @@ export type TimelineReply = InMs<TimelineResult>;
 export interface RouteChangesReply {
   targetId: number;
   routeChanges: Pick<StoredRouteChange, "id" | "at" | "before" | "after">[];
+}
+
+/** GET /api/targets/{id}/logs: the rounds oldest first, each with its hop samples. */
+export interface LogsReply {
+  targetId: number;
+  rounds: RoundJson[];
 }
 
 /** GET /api/targets/{id}/insights */
@@ -70,6 +76,11 @@ const timelineQuery = z.object({
 const logsQuery = z.object({
   limit: positiveInt(10_000).optional().describe("newest N rounds of the range (default 100)"),
   ...range,
+  before: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be epoch milliseconds")
+    .transform(Number).optional().describe(
+      "only rounds started before this time, fractions allowed (a page cursor: the startedAt of " +
+        "the oldest round of the newer page)",
+    ),
 }).strict();
 
 const rangeOnly = z.object(range).strict();
@@ -136,9 +147,16 @@ export const targetDataRoutes: Route[] = [
     handler: async (ctx: RouteContext<z.infer<typeof logsQuery>>) => {
       const target = await targetOf(ctx);
       checkRange(ctx.query);
-      const { start, end, limit } = ctx.query;
-      const rounds = await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
-      return jsonResponse({ targetId: target.id, rounds: rounds.map(roundJson) });
+      const { start, limit, before } = ctx.query;
+      const end = before !== undefined && (ctx.query.end === undefined || before < ctx.query.end)
+        ? before
+        : ctx.query.end;
+      const rounds = start !== undefined && end !== undefined && end <= start
+        ? []
+        : await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
+      return jsonResponse(
+        { targetId: target.id, rounds: rounds.map(roundJson) } satisfies LogsReply,
+      );
     },
   },
   {

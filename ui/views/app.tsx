@@ -3,6 +3,7 @@
 import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
 import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as dash from "../model/dashboard.ts";
 import * as gs from "../model/graph_settings.ts";
 import * as history from "../model/history.ts";
 import { connect, connection, retryInS } from "../model/live.ts";
@@ -13,6 +14,7 @@ import * as tg from "../model/targets.ts";
 import * as tl from "../model/timeline.ts";
 import * as trace from "../model/trace.ts";
 import { AlertsPage } from "./alerts.tsx";
+import { Dashboard } from "./dashboard.tsx";
 import { Insights } from "./insights.tsx";
 import { Login } from "./login.tsx";
 import { RouteChanges } from "./route_changes.tsx";
@@ -114,6 +116,20 @@ function TraceView() {
           onRemoveComment={cm.removeComment}
         />
       </section>
+      <Dashboard
+        theme={theme.value}
+        range={tl.range.value}
+        success={dash.success.value}
+        histogram={history.insights.value?.histogram ?? null}
+        results={dash.results.value}
+        page={dash.resultPages.value.length}
+        hasOlder={dash.resultsHasOlder.value}
+        allHops={dash.resultsAllHops.value}
+        error={dash.successError.value ?? dash.resultsError.value}
+        onOlder={dash.olderResults}
+        onNewer={dash.newerResults}
+        onAllHops={dash.setResultsAllHops}
+      />
     </div>
   );
 }
