@@ -113,6 +113,8 @@ export function stopTarget(id: number): Promise<void> {
   });
 }
 
+export type TargetLike = Target;
+
 export function targetName(t: { host: string; label: string | null }): string {
   return t.label ? `${t.label} (${t.host})` : t.host;
 }

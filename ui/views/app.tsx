@@ -24,6 +24,7 @@ import { Summary } from "./summary.tsx";
 import { Timeline } from "./timeline.tsx";
 import { TargetBar } from "./target_bar.tsx";
 import { TraceGraph } from "./trace_graph.tsx";
+import { Welcome } from "./welcome.tsx";
 
 function ConnectionBadge() {
   const state = connection.value;
@@ -62,6 +63,13 @@ function Nav() {
   );
 }
 
+function noAnswersText(t: tg.TargetLike): string {
+  if (t.replay) return "This replay holds no rounds in the focus.";
+  if (t.paused) return `No answers yet: ${t.host} is paused. Resume it to start tracing.`;
+  if (t.status.lastError) return `No answers yet from ${t.host}: ${t.status.lastError}`;
+  return `No answers yet from ${t.host}: the first round is on its way (every ${t.interval} s).`;
+}
+
 function TraceView() {
   const t = tg.selected.value;
   return (
@@ -82,6 +90,7 @@ function TraceView() {
           onGraphWidth={gs.setGraphWidth}
           onFocus={trace.setFocus}
           timelineRange={tl.range.value}
+          emptyText={t && trace.focus.value.kind !== "range" ? noAnswersText(t) : undefined}
           onHopTimeline={(hop) => {
             if (!tl.shownHops.value.includes(hop)) tl.toggleHop(hop);
           }}
@@ -134,9 +143,17 @@ function TraceView() {
   );
 }
 
+function focusHost(): void {
+  (document.querySelector("input[name=host]") as HTMLInputElement | null)?.focus();
+}
+
 function Main() {
   const v = tg.view.value;
   const t = tg.selected.value;
+  // First run (an empty database): explain what to type instead of empty tables.
+  if (tg.targetsLoaded.value && !tg.targets.value.length && (v === "summary" || v === "trace")) {
+    return <Welcome onFocusHost={focusHost} />;
+  }
   if (v !== "summary" && v !== "settings" && v !== "alerts" && !t) {
     return <p class="empty">Add a target above to see its {v === "trace" ? "trace graph" : v}.</p>;
   }

@@ -269,7 +269,7 @@ export function TraceGraph(props: TraceGraphProps) {
               </th>
               <th scope="col" class="loss-col opt">Loss</th>
               <th scope="col" class="graph-col" style={graphStyle}>
-                <ScaleHead scale={scale} onResize={props.onGraphWidth} />
+                {props.hops.length > 0 && <ScaleHead scale={scale} onResize={props.onGraphWidth} />}
               </th>
             </tr>
           </thead>
