@@ -25,6 +25,10 @@ import { Timeline } from "./timeline.tsx";
 import { TargetBar } from "./target_bar.tsx";
 import { TraceGraph } from "./trace_graph.tsx";
 import { Welcome } from "./welcome.tsx";
+import { saveImage } from "./save_image.ts";
+import { SNAPSHOT_WIDTH, snapshotHeight, traceGraphSvg } from "../model/snapshot.ts";
+import { formatTime, niceCeil } from "../model/format.ts";
+import { useState } from "preact/hooks";
 
 function ConnectionBadge() {
   const state = connection.value;
@@ -70,12 +74,68 @@ function noAnswersText(t: tg.TargetLike): string {
   return `No answers yet from ${t.host}: the first round is on its way (every ${t.interval} s).`;
 }
 
+function SaveImageButton(props: { onSave: () => Promise<void> }) {
+  const [state, setState] = useState<string | null>(null);
+  return (
+    <span class="save-image">
+      <button
+        type="button"
+        data-testid="save-image"
+        disabled={state === "saving"}
+        onClick={() => {
+          setState("saving");
+          props.onSave().then(() => setState(null), (e) => setState(String(e?.message ?? e)));
+        }}
+      >
+        Save image
+      </button>
+      {state && state !== "saving" && <span class="error" role="alert">{state}</span>}
+    </span>
+  );
+}
+
+/** The trace graph as it is now, with the timeline charts below it, saved as a PNG. */
+function saveTraceImage(t: tg.TargetLike): Promise<void> {
+  const scale = gs.graphScale.value;
+  const hops = trace.hops.value;
+  const f = trace.focus.value;
+  const focusText = f.kind === "last"
+    ? `last ${f.n} samples`
+    : f.kind === "all"
+    ? "all samples"
+    : `${new Date(f.start).toLocaleString()} – ${new Date(f.end).toLocaleString()}`;
+  const svg = traceGraphSvg({
+    title: `Trace to ${t.label ?? t.host}`,
+    subtitle: `${focusText} · saved ${new Date().toLocaleString()}`,
+    hops,
+    scaleMs: scale.kind === "fixed" ? scale.ms : niceCeil(Math.max(trace.scaleMaxMs.value, 1)),
+    thresholds: thresholds.value,
+    theme: theme.value,
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return saveImage({
+    svg,
+    width: SNAPSHOT_WIDTH,
+    height: snapshotHeight(hops.length),
+    background: theme.value === "dark" ? "#161b22" : "#ffffff",
+    timeline: document.querySelector(".timeline-panel"),
+    caption: `Timeline ${formatTime(tl.range.value.start)} – ${
+      tl.range.value.preset ? "now" : formatTime(tl.range.value.end)
+    }`,
+    textColor: theme.value === "dark" ? "#e6edf3" : "#1f2328",
+    filename: `pingwatcher-${t.host}-${stamp}.png`,
+  });
+}
+
 function TraceView() {
   const t = tg.selected.value;
   return (
     <div class="trace-layout">
       <section class="panel trace-panel" aria-label="Trace graph">
-        <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+        <div class="panel-head">
+          <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+          {t && <SaveImageButton onSave={() => saveTraceImage(t)} />}
+        </div>
         <TraceGraph
           hops={trace.hops.value}
           scaleMaxMs={trace.scaleMaxMs.value}

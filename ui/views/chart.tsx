@@ -30,6 +30,21 @@ function timeAt(chart: ApexCharts, host: HTMLElement, clientX: number): number |
   return minX + ((clientX - box.left) / box.width) * (maxX - minX);
 }
 
+/** Every chart on the page, by its host element: "save image" asks them for pictures. */
+const instances = new Map<HTMLElement, ApexCharts>();
+
+/** PNG data URLs of the charts inside `root`, in page order (for "save image"). */
+export async function chartPictures(root: ParentNode): Promise<string[]> {
+  const out: string[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>(".chart")) {
+    const chart = instances.get(el);
+    if (!chart) continue;
+    const picture = await chart.dataURI({ scale: 1 });
+    if ("imgURI" in picture) out.push(picture.imgURI);
+  }
+  return out;
+}
+
 interface Pending {
   series?: ChartSeries;
   options?: ChartOptions;
@@ -67,6 +82,7 @@ export function Chart(props: ChartProps) {
       annotations: props.annotations ?? {},
     });
     chart.current = instance;
+    instances.set(el, instance);
     queue.current = instance.render().then(() => performance.mark("pingwatcher:chart-drawn"));
     const onDblClick = (event: MouseEvent) => {
       const at = timeAt(instance, el, event.clientX);
@@ -90,6 +106,7 @@ export function Chart(props: ChartProps) {
       el.removeEventListener("pointerdown", onDown);
       removeEventListener("pointerup", onUp);
       chart.current = null;
+      instances.delete(el);
       instance.destroy();
     };
   }, []);
