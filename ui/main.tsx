@@ -11,7 +11,8 @@ import { checkAuth } from "./model/auth.ts";
 import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
 import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
 import { initSummary, refreshSummarySoon } from "./model/summary.ts";
-import { initNavigation, loadTargets, selectedId, targets } from "./model/targets.ts";
+import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
+import { compareIds, initCompare } from "./model/compare.ts";
 import { throttle } from "./model/throttle.ts";
 import { initTimeline, range } from "./model/timeline.ts";
 import { initTrace } from "./model/trace.ts";
@@ -25,11 +26,15 @@ function wire(): void {
   initSummary();
   initHistory();
   initDashboard();
+  initCompare();
   initAlerts();
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {
-    const id = selectedId.value;
-    subscribe(id === null ? [] : [id], true);
+    const ids = new Set<number>();
+    if (selectedId.value !== null) ids.add(selectedId.value);
+    // The compared targets' rounds too, while their chart is open.
+    if (view.value === "compare") { for (const id of compareIds.value) ids.add(id); }
+    subscribe([...ids], true);
   });
   // Targets came or went: the summary's membership changed.
   effect(() => {

@@ -5,10 +5,18 @@ import { del, describeError, get, post } from "./api.ts";
 import type { Protocol, Target } from "./types.ts";
 import { rememberHost } from "./settings.ts";
 
-export type View = "summary" | "trace" | "routes" | "sessions" | "settings" | "alerts";
+export type View =
+  | "summary"
+  | "trace"
+  | "compare"
+  | "routes"
+  | "sessions"
+  | "settings"
+  | "alerts";
 export const VIEWS: { id: View; label: string; needsTarget: boolean }[] = [
   { id: "summary", label: "Summary", needsTarget: false },
   { id: "trace", label: "Trace graph", needsTarget: true },
+  { id: "compare", label: "Compare", needsTarget: false },
   { id: "routes", label: "Route changes", needsTarget: true },
   { id: "sessions", label: "Sessions", needsTarget: true },
   { id: "settings", label: "Settings", needsTarget: false },
@@ -46,7 +54,9 @@ export function initNavigation(): void {
 
 export function open(next: View, targetId?: number): void {
   if (targetId !== undefined) selectedId.value = targetId;
-  if (next !== "summary" && next !== "settings" && next !== "alerts" && selectedId.value === null) {
+  const free = next === "summary" || next === "settings" || next === "alerts" ||
+    next === "compare";
+  if (!free && selectedId.value === null) {
     selectedId.value = targets.value[0]?.id ?? null;
   }
   view.value = next;

@@ -3,6 +3,7 @@
 import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
 import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as cmp from "../model/compare.ts";
 import * as dash from "../model/dashboard.ts";
 import * as gs from "../model/graph_settings.ts";
 import * as history from "../model/history.ts";
@@ -14,6 +15,7 @@ import * as tg from "../model/targets.ts";
 import * as tl from "../model/timeline.ts";
 import * as trace from "../model/trace.ts";
 import { AlertsPage } from "./alerts.tsx";
+import { Compare } from "./compare.tsx";
 import { Dashboard } from "./dashboard.tsx";
 import { Insights } from "./insights.tsx";
 import { Login } from "./login.tsx";
@@ -214,7 +216,7 @@ function Main() {
   if (tg.targetsLoaded.value && !tg.targets.value.length && (v === "summary" || v === "trace")) {
     return <Welcome onFocusHost={focusHost} />;
   }
-  if (v !== "summary" && v !== "settings" && v !== "alerts" && !t) {
+  if (v !== "summary" && v !== "settings" && v !== "alerts" && v !== "compare" && !t) {
     return <p class="empty">Add a target above to see its {v === "trace" ? "trace graph" : v}.</p>;
   }
   switch (v) {
@@ -232,11 +234,36 @@ function Main() {
             onSort={summary.sortBy}
             alerts={activeByTarget.value}
             onOpen={(id) => tg.open("trace", id)}
+            compared={cmp.compareIds.value}
+            onCompareToggle={cmp.toggleCompare}
+            onCompare={() => tg.open("compare")}
           />
         </section>
       );
     case "trace":
       return <TraceView />;
+    case "compare":
+      return (
+        <section class="panel" aria-label="Compare targets">
+          <h2>Final hop of several targets</h2>
+          <Compare
+            theme={theme.value}
+            range={tl.range.value}
+            presets={tl.PRESETS}
+            targets={cmp.compareIds.value.flatMap((id) => {
+              const found = tg.targets.value.find((x) => x.id === id);
+              return found ? [{ id, name: tg.targetName(found) }] : [];
+            })}
+            series={cmp.compareSeries.value}
+            error={cmp.compareError.value}
+            onPreset={tl.setPreset}
+            onRange={tl.setRange}
+            onPan={tl.pan}
+            onZoom={tl.zoom}
+            onRemove={cmp.toggleCompare}
+          />
+        </section>
+      );
     case "routes":
       return (
         <section class="panel" aria-label="Route changes">
