@@ -1,7 +1,12 @@
 // What the pattern of a trace graph suggests, in words the graph shows beside the hops. Pure
 // functions of the hops the API computed (loss that does not carry is the API's own analysis).
 import type { Hop } from "./types.ts";
-import type { Thresholds } from "./settings.ts";
+
+/** The latency and loss thresholds the notes need (settings.ts's Thresholds fits). */
+export interface NoteThresholds {
+  warnMs: number;
+  warnLossPct: number;
+}
 
 export interface HopNotes {
   /** Hops whose loss does not carry to later hops: a router limiting its own replies. */
@@ -16,12 +21,12 @@ export interface HopNotes {
 /** Intermediate hops at most this share of the final hop's average count as "fast". */
 const FAST_SHARE = 0.5;
 
-export function hopNotes(hops: Hop[], thresholds: Thresholds): HopNotes {
+export function hopNotes(hops: Hop[], thresholds: NoteThresholds): HopNotes {
   const benignLoss = hops.filter((h) => h.lossNotCarried).map((h) => h.hop);
   return { benignLoss, asymmetricReturn: asymmetricReturn(hops, thresholds) };
 }
 
-function asymmetricReturn(hops: Hop[], t: Thresholds): HopNotes["asymmetricReturn"] {
+function asymmetricReturn(hops: Hop[], t: NoteThresholds): HopNotes["asymmetricReturn"] {
   const final = hops.at(-1);
   if (!final || final.avgMs === null || final.avgMs < t.warnMs) return null;
   const before = hops.slice(0, -1).filter((h) => h.avgMs !== null);

@@ -2,7 +2,7 @@
 // region and the VPN end this way): one latency line per target, a legend, loss as columns on
 // the right axis, the same presets, zoom and pan as the timeline.
 import { useMemo } from "preact/hooks";
-import { formatTime } from "../model/format.ts";
+import { formatRange, formatTime } from "../model/format.ts";
 import type { Theme } from "../model/settings.ts";
 import type { TimeRange } from "../model/timeline.ts";
 import type { TimelinePoint } from "../model/types.ts";
@@ -135,8 +135,9 @@ export function Compare(props: CompareProps) {
           −
         </button>
         <span class="range-text" data-testid="compare-range">
-          {formatTime(props.range.start)} –{" "}
-          {props.range.preset ? "now" : formatTime(props.range.end)}
+          {props.range.preset
+            ? `${formatTime(props.range.start)} – now`
+            : formatRange(props.range.start, props.range.end)}
         </span>
       </div>
       {props.error && <p class="error" role="alert">{props.error}</p>}

@@ -72,7 +72,7 @@ function SuccessRate(props: DashboardProps) {
       <h3>
         Success rate{" "}
         <span class="muted" data-testid="success-overall">
-          {sent ? `${formatPct((100 * ok) / sent)} % of ${sent} probes` : "no probes yet"}
+          {sent ? `${formatPct((100 * ok) / sent)} % of ${sent} probes` : "no probes in this range"}
         </span>
       </h3>
       {answered.length === 0 && props.success.length === 0

@@ -3,7 +3,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { Chart, type ChartOptions, type ChartSeries } from "./chart.tsx";
 import { CommentList } from "./comments.tsx";
-import { formatTime } from "../model/format.ts";
+import { formatRange, formatTime } from "../model/format.ts";
 import type { Comment } from "../model/comments.ts";
 import type { Theme } from "../model/settings.ts";
 import type { HopKey, TimeRange } from "../model/timeline.ts";
@@ -223,8 +223,9 @@ export function Timeline(props: TimelineProps) {
           −
         </button>
         <span class="range-text" data-testid="timeline-range">
-          {formatTime(props.range.start)} –{" "}
-          {props.range.preset ? "now" : formatTime(props.range.end)}
+          {props.range.preset
+            ? `${formatTime(props.range.start)} – now`
+            : formatRange(props.range.start, props.range.end)}
         </span>
         <label class="inline">
           Add hop

@@ -8,7 +8,7 @@ import {
   formatMs,
   formatName,
   formatPct,
-  formatTime,
+  formatRange,
   niceCeil,
 } from "../model/format.ts";
 import type { ScaleChoice } from "../model/graph_settings.ts";
@@ -102,7 +102,7 @@ function mosClass(mos: number | null | undefined): string {
 function focusLabel(f: FocusChoice): string {
   if (f.kind === "last") return `last ${f.n} samples`;
   if (f.kind === "all") return "all samples";
-  return `${formatTime(f.start)} – ${formatTime(f.end)}`;
+  return formatRange(f.start, f.end);
 }
 
 function FocusBar(props: TraceGraphProps) {
