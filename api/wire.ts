@@ -28,6 +28,7 @@ import type { ProberCapabilities } from "../engine/mod.ts";
 import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
 import type { TargetView } from "./core/mod.ts";
 import type {
+  AddressChangesReply,
   CommentsReply,
   InsightsReply,
   RouteChangesReply,
@@ -59,6 +60,7 @@ export type {
 // What the routes answer: each is the type the route's handler `satisfies` (api/routes/).
 export type { TargetView };
 export type {
+  AddressChangesReply,
   AuthStatusReply,
   CommentsReply,
   ConfigurationJson,
@@ -83,6 +85,8 @@ export type TimelinePoint = TimelineReply["series"][number]["points"][number];
 export type RouteChange = RouteChangesReply["routeChanges"][number];
 /** A session: a named time range [start, end) of a target. */
 export type Session = SessionsReply["sessions"][number];
+/** A dynamic-DNS address change of a hostname target. */
+export type AddressChangeEntry = AddressChangesReply["addressChanges"][number];
 /** One timeline comment. */
 export type TimelineComment = CommentsReply["comments"][number];
 /** A plain-language finding of the insights. */

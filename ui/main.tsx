@@ -13,6 +13,7 @@ import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/liv
 import { initSummary, refreshSummarySoon } from "./model/summary.ts";
 import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
 import { compareIds, initCompare } from "./model/compare.ts";
+import { initTraceroute } from "./model/traceroute.ts";
 import { throttle } from "./model/throttle.ts";
 import { initTimeline, range } from "./model/timeline.ts";
 import { initTrace } from "./model/trace.ts";
@@ -27,6 +28,7 @@ function wire(): void {
   initHistory();
   initDashboard();
   initCompare();
+  initTraceroute();
   initAlerts();
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {
@@ -56,6 +58,12 @@ function wire(): void {
     range.value;
     selectedId.value;
     insightsSoon();
+  });
+  // A live range keeps its figures and RTT histogram current as rounds arrive.
+  onLive((event) => {
+    if (event.kind === "round" && event.targetId === selectedId.peek() && range.peek().preset) {
+      insightsSoon();
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 // Every API route. A feature adds its routes with one file in this folder and one line below.
 import type { Route } from "../router.ts";
+import { addressChangeRoutes } from "./address_changes.ts";
 import { alertRoutes } from "./alerts.ts";
 import { authRoutes } from "./auth.ts";
 import { commentRoutes } from "./comments.ts";
@@ -17,6 +18,7 @@ export const ROUTES: readonly Route[] = [
   ...authRoutes,
   ...targetRoutes,
   ...targetDataRoutes,
+  ...addressChangeRoutes,
   ...summaryRoutes,
   ...configurationRoutes,
   ...sessionRoutes,
@@ -27,6 +29,7 @@ export const ROUTES: readonly Route[] = [
 ];
 export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";
+export type { AddressChangesReply } from "./address_changes.ts";
 export type { CommentsReply } from "./comments.ts";
 export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
 export type { SessionReply, SessionsReply } from "./sessions.ts";

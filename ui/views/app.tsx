@@ -5,6 +5,7 @@ import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
 import * as cmp from "../model/compare.ts";
 import * as dash from "../model/dashboard.ts";
+import * as trc from "../model/traceroute.ts";
 import * as gs from "../model/graph_settings.ts";
 import * as history from "../model/history.ts";
 import { connect, connection, retryInS } from "../model/live.ts";
@@ -17,6 +18,7 @@ import * as trace from "../model/trace.ts";
 import { AlertsPage } from "./alerts.tsx";
 import { Compare } from "./compare.tsx";
 import { Dashboard } from "./dashboard.tsx";
+import { Traceroute } from "./traceroute.tsx";
 import { Insights } from "./insights.tsx";
 import { Login } from "./login.tsx";
 import { RouteChanges } from "./route_changes.tsx";
@@ -158,6 +160,16 @@ function TraceView() {
           }}
         />
       </section>
+      {t && !t.replay && (
+        <Traceroute
+          targetHost={t.host}
+          result={trc.traceResult.value}
+          running={trc.traceRunning.value}
+          error={trc.traceError.value}
+          roundChoices={trc.ROUND_CHOICES}
+          onRun={trc.runTraceroute}
+        />
+      )}
       <Insights
         insights={history.insights.value}
         error={null}
@@ -173,6 +185,7 @@ function TraceView() {
           hopChoices={Array.from({ length: trace.maxHopSeen.value }, (_, i) => i + 1)}
           series={tl.series.value}
           routeChanges={history.routeChanges.value}
+          addressChanges={history.addressChanges.value}
           comments={cm.comments.value}
           focusRange={trace.focus.value.kind === "range" ? trace.focus.value : null}
           error={tl.timelineError.value ?? cm.commentsError.value}
@@ -270,6 +283,7 @@ function Main() {
           <h2>Route changes — {t!.host}</h2>
           <RouteChanges
             changes={history.routeChanges.value}
+            addressChanges={history.addressChanges.value}
             error={history.routesError.value}
             onShow={(at) => {
               tg.open("trace");

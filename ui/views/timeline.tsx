@@ -8,6 +8,7 @@ import type { Comment } from "../model/comments.ts";
 import type { Theme } from "../model/settings.ts";
 import type { HopKey, TimeRange } from "../model/timeline.ts";
 import type { RouteChangeEntry, TimelinePoint } from "../model/types.ts";
+import type { AddressChangeEntry } from "../../api/wire.ts";
 
 export interface TimelineProps {
   theme: Theme;
@@ -17,6 +18,8 @@ export interface TimelineProps {
   hopChoices: number[];
   series: Record<string, TimelinePoint[]>;
   routeChanges: RouteChangeEntry[];
+  /** Dynamic-DNS address changes: annotated like route changes. */
+  addressChanges?: AddressChangeEntry[];
   comments: Comment[];
   /** The trace graph's focus when it is a time range: shaded on the charts. */
   focusRange: { start: number; end: number } | null;
@@ -55,6 +58,7 @@ function annotationsOf(
   changes: RouteChangeEntry[],
   comments: Comment[],
   focus: { start: number; end: number } | null,
+  moved: AddressChangeEntry[] = [],
 ): ApexAnnotations {
   return {
     xaxis: [
@@ -73,6 +77,12 @@ function annotationsOf(
         borderColor: "#e8a33d",
         strokeDashArray: 4,
         label: { text: "route change", style: { background: "#e8a33d", color: "#111" } },
+      })),
+      ...moved.map((c) => ({
+        x: c.at,
+        borderColor: "#1abc9c",
+        strokeDashArray: 2,
+        label: { text: `address → ${c.after}`, style: { background: "#1abc9c", color: "#111" } },
       })),
       ...comments.map((c) => {
         // An alert's comment is told apart from a person's by its colour.
@@ -164,8 +174,14 @@ function HopChart(props: TimelineProps & { hop: HopKey }) {
     [props.theme, props.range.start, props.range.end, band, hopLabel],
   );
   const annotations = useMemo(
-    () => annotationsOf(props.routeChanges, props.comments, props.focusRange),
-    [props.routeChanges, props.comments, props.focusRange?.start, props.focusRange?.end],
+    () => annotationsOf(props.routeChanges, props.comments, props.focusRange, props.addressChanges),
+    [
+      props.routeChanges,
+      props.comments,
+      props.focusRange?.start,
+      props.focusRange?.end,
+      props.addressChanges,
+    ],
   );
   // Combination charts cannot change their series types in place: a new key re-creates it.
   return (
