@@ -96,10 +96,16 @@ Deno.test({
         (first: string) => document.querySelector("[data-testid=result-row]")?.innerText === first,
         firstPage[0],
       );
-      // Every hop: four samples a round.
+      // Every hop: each of the page's 10 rounds with all its samples, as the API has them.
+      const newest10 = await apiGet<LogsReply>(
+        page,
+        `${server.url}/api/targets/${id}/logs?limit=10`,
+      );
+      const samples = newest10.rounds.reduce((n, r) => n + r.hops.length, 0);
       await page.check(".dash-card input[type=checkbox]");
-      await page.waitForFunction(() =>
-        document.querySelectorAll("[data-testid=result-row]").length === 40
+      await page.waitForFunction(
+        (n: number) => document.querySelectorAll("[data-testid=result-row]").length === n,
+        samples,
       );
       await page.locator(".dashboard").scrollIntoViewIfNeeded();
       await screenshot(page, "dashboard_1280");

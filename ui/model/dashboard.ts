@@ -1,13 +1,13 @@
 // The target page's dashboard (after ace-connection-logger): success rate over time from the
 // final hop's timeline points (rollups beyond the raw window), and the recent raw results, paged
 // newest first. Both follow the timeline's range; the RTT histogram comes with the insights.
-import { effect, signal } from "@preact/signals";
+import { computed, effect, signal } from "@preact/signals";
 import type { InsightsReply, LogsReply, TimelineReply } from "../../api/wire.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
-import { range } from "./timeline.ts";
+import { range, series as timelineSeries } from "./timeline.ts";
 
 export interface SuccessPoint {
   t: number;
@@ -29,9 +29,25 @@ export interface ResultRow {
 }
 
 export const RESULT_PAGE_ROUNDS = 10;
+/** How long a range change's dashboard requests wait for the timeline's. */
+export const YIELD_MS = 400;
 const SUCCESS_POINTS = 240;
 
-export const success = signal<SuccessPoint[]>([]);
+/** Fetched only while the timeline does not show the final hop itself. */
+const ownSuccess = signal<SuccessPoint[]>([]);
+/**
+ * Success rate over time: from the timeline's own final-hop points when it shows them (no second
+ * request for the same range), else from a request of its own.
+ */
+export const success = computed<SuccessPoint[]>(() => {
+  const shown = timelineSeries.value["last"];
+  if (!shown) return ownSuccess.value;
+  return shown.map((p) => ({
+    t: p.t,
+    sent: p.sent,
+    pct: p.sent ? 100 - p.lossPct : null,
+  }));
+});
 export const successError = signal<string | null>(null);
 export const results = signal<ResultRow[]>([]);
 export const resultsError = signal<string | null>(null);
@@ -44,7 +60,7 @@ export const resultsAllHops = signal(false);
 
 export async function refreshSuccess(): Promise<void> {
   const id = selectedId.value;
-  if (id === null) return;
+  if (id === null || timelineSeries.peek()["last"]) return;
   const r = range.value;
   try {
     const q = query({
@@ -55,7 +71,7 @@ export async function refreshSuccess(): Promise<void> {
     });
     const body = await get<TimelineReply>(`/api/targets/${id}/timeline${q}`);
     if (selectedId.value !== id) return;
-    success.value = (body.series[0]?.points ?? []).map((p) => ({
+    ownSuccess.value = (body.series[0]?.points ?? []).map((p) => ({
       t: p.t,
       sent: p.sent,
       pct: p.sent ? (100 * (p.sent - p.lost)) / p.sent : null,
@@ -140,8 +156,12 @@ export function initDashboard(): void {
       shown = key;
       resultPages.value = [undefined];
     }
-    successSoon();
-    resultsSoon();
+    // The timeline's own request goes first: the dashboard below it follows a moment later, so
+    // a range change draws the chart the user is looking at as fast as before.
+    setTimeout(() => {
+      successSoon();
+      resultsSoon();
+    }, YIELD_MS);
   });
   onLive((event) => {
     if (event.kind !== "round" || event.targetId !== selectedId.value || !range.value.preset) {

@@ -83,6 +83,7 @@ function SuccessRate(props: DashboardProps) {
             series={series}
             label="Share of answered probes to the final hop over time"
             testId="success-chart"
+            benchMark={false}
           />
         )}
     </section>
@@ -126,6 +127,7 @@ function Histogram(props: DashboardProps) {
             series={series}
             label="How many replies fell in each RTT bucket"
             testId="histogram-chart"
+            benchMark={false}
           />
         )}
     </section>
