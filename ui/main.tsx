@@ -5,7 +5,7 @@ import { effect } from "@preact/signals";
 import { render } from "preact";
 import { initAlerts } from "./model/alerts.ts";
 import { initComments } from "./model/comments.ts";
-import { initDashboard, YIELD_MS } from "./model/dashboard.ts";
+import { initDashboard } from "./model/dashboard.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
 import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
@@ -57,14 +57,7 @@ function wire(): void {
   effect(() => {
     range.value;
     selectedId.value;
-    // After the timeline's request, like the dashboard (model/dashboard.ts).
-    setTimeout(insightsSoon, YIELD_MS);
-  });
-  // A live range keeps its figures and RTT histogram current as rounds arrive.
-  onLive((event) => {
-    if (event.kind === "round" && event.targetId === selectedId.peek() && range.peek().preset) {
-      insightsSoon();
-    }
+    insightsSoon();
   });
 }
 

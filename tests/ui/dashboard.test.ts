@@ -63,7 +63,7 @@ Deno.test({
       const success = 100 - api.lossPct!;
       const shown = await page.locator("[data-testid=success-overall]").innerText();
       assert.match(shown, new RegExp(`^${success.toFixed(1)} % of ${api.sent} probes$`));
-      await page.waitForSelector("[data-testid=success-chart] .apexcharts-area");
+      await page.waitForSelector("[data-testid=success-chart] path.success-fill");
 
       // Recent results: 10 rounds a page, newest first, final hop by default.
       const rows = page.locator("[data-testid=result-row]");

@@ -1,13 +1,14 @@
 // The target page's dashboard (after ace-connection-logger): success rate over time from the
 // final hop's timeline points (rollups beyond the raw window), and the recent raw results, paged
 // newest first. Both follow the timeline's range; the RTT histogram comes with the insights.
-import { computed, effect, signal } from "@preact/signals";
+import { effect, signal } from "@preact/signals";
 import type { InsightsReply, LogsReply, TimelineReply } from "../../api/wire.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
 import { range, series as timelineSeries } from "./timeline.ts";
+import type { TimelinePoint } from "./types.ts";
 
 export interface SuccessPoint {
   t: number;
@@ -33,21 +34,18 @@ export const RESULT_PAGE_ROUNDS = 10;
 export const YIELD_MS = 400;
 const SUCCESS_POINTS = 240;
 
-/** Fetched only while the timeline does not show the final hop itself. */
-const ownSuccess = signal<SuccessPoint[]>([]);
 /**
  * Success rate over time: from the timeline's own final-hop points when it shows them (no second
- * request for the same range), else from a request of its own.
+ * request for the same range), else from a request of its own. Either way it is set a moment
+ * after the timeline has its data, so the timeline's chart is drawn first.
  */
-export const success = computed<SuccessPoint[]>(() => {
-  const shown = timelineSeries.value["last"];
-  if (!shown) return ownSuccess.value;
-  return shown.map((p) => ({
-    t: p.t,
-    sent: p.sent,
-    pct: p.sent ? 100 - p.lossPct : null,
-  }));
-});
+export const success = signal<SuccessPoint[]>([]);
+/** The range `success` covers: the chart's axis moves with its data, not before it. */
+export const successRange = signal<{ start: number; end: number }>({ start: 0, end: 1 });
+
+function successOf(points: TimelinePoint[]): SuccessPoint[] {
+  return points.map((p) => ({ t: p.t, sent: p.sent, pct: p.sent ? 100 - p.lossPct : null }));
+}
 export const successError = signal<string | null>(null);
 export const results = signal<ResultRow[]>([]);
 export const resultsError = signal<string | null>(null);
@@ -71,7 +69,8 @@ export async function refreshSuccess(): Promise<void> {
     });
     const body = await get<TimelineReply>(`/api/targets/${id}/timeline${q}`);
     if (selectedId.value !== id) return;
-    ownSuccess.value = (body.series[0]?.points ?? []).map((p) => ({
+    successRange.value = { start: r.start, end: r.end };
+    success.value = (body.series[0]?.points ?? []).map((p) => ({
       t: p.t,
       sent: p.sent,
       pct: p.sent ? (100 * (p.sent - p.lost)) / p.sent : null,
@@ -144,6 +143,18 @@ export function setResultsAllHops(all: boolean): void {
 }
 
 export function initDashboard(): void {
+  let pending: ReturnType<typeof setTimeout> | 0 = 0;
+  effect(() => {
+    const shown = timelineSeries.value["last"];
+    if (!shown) return;
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      pending = 0;
+      const r = range.peek();
+      successRange.value = { start: r.start, end: r.end };
+      success.value = successOf(shown);
+    }, YIELD_MS);
+  });
   const successSoon = throttle(refreshSuccess, 2000);
   const resultsSoon = throttle(refreshResults, 1000);
   let shown = "";

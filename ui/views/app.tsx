@@ -202,7 +202,7 @@ function TraceView() {
       </section>
       <Dashboard
         theme={theme.value}
-        range={tl.range.value}
+        range={dash.successRange.value}
         success={dash.success.value}
         histogram={history.insights.value?.histogram ?? null}
         results={dash.results.value}

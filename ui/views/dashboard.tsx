@@ -38,33 +38,61 @@ function base(theme: Theme, height: number): ChartOptions {
   };
 }
 
+const SR = { w: 600, h: 140 };
+
+/**
+ * The success rate as a light SVG area (one path per answered run, no chart library): it redraws
+ * with every timeline update and must not hold up the timeline's own chart. The plot stretches to
+ * the card's width; its labels are HTML so they are never stretched.
+ */
+function SuccessArea(props: { points: SuccessPoint[]; start: number; end: number }) {
+  const span = Math.max(1, props.end - props.start);
+  const x = (t: number) => ((t - props.start) / span) * SR.w;
+  const y = (pct: number) => (1 - pct / 100) * SR.h;
+  const runs: string[] = [];
+  let run: [number, number][] = [];
+  const close = () => {
+    if (run.length) {
+      const pts = run.length === 1 ? [[run[0][0] - 1, run[0][1]], [run[0][0] + 1, run[0][1]]] : run;
+      const line = pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" L");
+      runs.push(
+        `M${pts[0][0].toFixed(1)},${SR.h} L${line} L${pts.at(-1)![0].toFixed(1)},${SR.h} Z`,
+      );
+    }
+    run = [];
+  };
+  for (const p of props.points) {
+    if (p.pct === null) close();
+    else run.push([x(p.t), y(p.pct)]);
+  }
+  close();
+  return (
+    <div class="success-plot" data-testid="success-chart">
+      <div class="y-labels" aria-hidden="true">
+        <span>100 %</span>
+        <span>50 %</span>
+        <span>0 %</span>
+      </div>
+      <svg
+        viewBox={`0 0 ${SR.w} ${SR.h}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label="Share of answered probes to the final hop over time"
+      >
+        {[0, 50, 100].map((pct) => (
+          <line key={pct} x1="0" x2={SR.w} y1={y(pct)} y2={y(pct)} class="grid-line" />
+        ))}
+        {runs.map((d, i) => <path key={i} d={d} class="success-fill" />)}
+      </svg>
+      <div class="x-labels" aria-hidden="true">
+        <span>{formatTime(props.start)}</span>
+        <span>{formatTime(props.end)}</span>
+      </div>
+    </div>
+  );
+}
+
 function SuccessRate(props: DashboardProps) {
-  const answered = props.success.filter((p) => p.pct !== null);
-  const series = useMemo(() => [{
-    name: "success %",
-    data: props.success.map((p) => ({ x: p.t, y: p.pct })) as { x: number; y: number }[],
-  }], [props.success]);
-  const options = useMemo((): ChartOptions => ({
-    ...base(props.theme, 180),
-    chart: { ...base(props.theme, 180).chart, type: "area" },
-    colors: ["#3fb950"],
-    stroke: { width: 1.5, curve: "straight" },
-    fill: { opacity: 0.25 },
-    xaxis: {
-      type: "datetime",
-      min: props.range.start,
-      max: props.range.end,
-      labels: { datetimeUTC: false },
-    },
-    yaxis: {
-      min: 0,
-      max: 100,
-      tickAmount: 4,
-      labels: { formatter: (v: number) => `${Math.round(v)} %` },
-    },
-    tooltip: { x: { format: "yyyy-MM-dd HH:mm:ss" } },
-    noData: { text: "No probes in this range" },
-  }), [props.theme, props.range.start, props.range.end]);
   const sent = props.success.reduce((n, p) => n + p.sent, 0);
   const ok = props.success.reduce((n, p) => n + (p.pct === null ? 0 : p.sent * p.pct / 100), 0);
   return (
@@ -75,17 +103,9 @@ function SuccessRate(props: DashboardProps) {
           {sent ? `${formatPct((100 * ok) / sent)} % of ${sent} probes` : "no probes in this range"}
         </span>
       </h3>
-      {answered.length === 0 && props.success.length === 0
+      {props.success.length === 0
         ? <p class="empty" data-testid="success-empty">No probes in this range yet.</p>
-        : (
-          <Chart
-            options={options}
-            series={series}
-            label="Share of answered probes to the final hop over time"
-            testId="success-chart"
-            benchMark={false}
-          />
-        )}
+        : <SuccessArea points={props.success} start={props.range.start} end={props.range.end} />}
     </section>
   );
 }
