@@ -36,6 +36,7 @@ import type {
   TimelineReply,
 } from "./routes/mod.ts";
 import type { BatchEvent, ServerMessage } from "./ws_protocol.ts";
+import type { TracerouteResult } from "./traceroute.ts";
 
 export type {
   ActionField,
@@ -85,6 +86,11 @@ export type TimelinePoint = TimelineReply["series"][number]["points"][number];
 export type RouteChange = RouteChangesReply["routeChanges"][number];
 /** A session: a named time range [start, end) of a target. */
 export type Session = SessionsReply["sessions"][number];
+/** POST /api/traceroute, POST /api/targets/{id}/traceroute: a one-shot trace (nothing stored). */
+export interface TracerouteReply {
+  traceroute: TracerouteResult;
+}
+
 /** A dynamic-DNS address change of a hostname target. */
 export type AddressChangeEntry = AddressChangesReply["addressChanges"][number];
 /** One timeline comment. */

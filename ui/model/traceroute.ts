@@ -2,23 +2,12 @@
 // host, run by the server (POST /api/targets/{id}/traceroute, POST /api/traceroute). Nothing is
 // stored; the result stays here until the next run or another target is picked.
 import { effect, signal } from "@preact/signals";
+import type { TracerouteReply } from "../../api/wire.ts";
 import { describeError, post } from "./api.ts";
 import { selectedId } from "./targets.ts";
-import type { Hop } from "./types.ts";
 
-export interface TracerouteShown {
-  host: string;
-  address: string;
-  prober: string;
-  protocol: string;
-  rounds: number;
-  hops: Hop[];
-  at: number;
-}
-
-interface Reply {
-  traceroute: Omit<TracerouteShown, "hops" | "at"> & { hops: Omit<Hop, "dns" | "mos">[] };
-}
+/** The trace as the server answered it, and when it ran. */
+export type TracerouteShown = TracerouteReply["traceroute"] & { at: number };
 
 export const ROUND_CHOICES = [1, 3, 5, 10] as const;
 export const traceResult = signal<TracerouteShown | null>(null);
@@ -32,14 +21,9 @@ export async function runTraceroute(host: string, rounds: number): Promise<void>
   traceRunning.value = true;
   try {
     const body = host.trim()
-      ? await post<Reply>("/api/traceroute", { host: host.trim(), rounds })
-      : await post<Reply>(`/api/targets/${id}/traceroute`, { rounds });
-    const t = body.traceroute;
-    traceResult.value = {
-      ...t,
-      at: Date.now(),
-      hops: t.hops.map((h) => ({ ...h, dns: null, mos: null }) as Hop),
-    };
+      ? await post<TracerouteReply>("/api/traceroute", { host: host.trim(), rounds })
+      : await post<TracerouteReply>(`/api/targets/${id}/traceroute`, { rounds });
+    traceResult.value = { ...body.traceroute, at: Date.now() };
   } catch (error) {
     traceError.value = describeError(error);
   } finally {
