@@ -40,6 +40,12 @@ Deno.test({
       }
       const paused = await page.request.post(`${server.url}/api/targets/${id}/pause`);
       assert.equal(paused.status(), 200);
+      // Probes sent before the pause still finish (up to their 3 s timeout): wait for none in
+      // flight, so the stored rounds hold still while the page and the API are both read.
+      for (let i = 0; i < 200 && server.prober.inFlight() > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(server.prober.inFlight(), 0);
       // The 1 h preset: the page asks for insights of that range; read the same range from the API.
       const asked = page.waitForResponse((r) => r.url().includes(`/api/targets/${id}/insights`));
       await page.goto(`${server.url}/#/trace/${id}`);
