@@ -8,7 +8,7 @@ import { initComments } from "./model/comments.ts";
 import { initDashboard } from "./model/dashboard.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
-import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
+import { initHistory, insights, refreshConfigurations, refreshInsights } from "./model/history.ts";
 import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
 import { initSummary, refreshSummarySoon } from "./model/summary.ts";
 import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
@@ -58,6 +58,12 @@ function wire(): void {
     range.value;
     selectedId.value;
     insightsSoon();
+  });
+  // Figures that were empty (a new target) fill in as its first rounds arrive; after that they
+  // follow range changes (a live preset moves every few seconds).
+  onLive((event) => {
+    if (event.kind !== "round" || event.targetId !== selectedId.peek()) return;
+    if ((insights.peek()?.received ?? 0) === 0) insightsSoon();
   });
 }
 

@@ -179,4 +179,7 @@ Deno.test("ui hop notes - asymmetric return path and benign intermediate loss", 
   assert.equal(hopNotes(lossy, DEFAULT_THRESHOLDS).asymmetricReturn, null);
   const fast = [hopOf(1, 1), hopOf(2, 3), hopOf(3, 4), hopOf(4, 20)];
   assert.equal(hopNotes(fast, DEFAULT_THRESHOLDS).asymmetricReturn, null);
+  // With a low warn threshold, a gentle rise (6 ms to 12 ms) is still not the pattern.
+  const gentle = [hopOf(1, 1), hopOf(2, 6), hopOf(3, 12)];
+  assert.equal(hopNotes(gentle, { warnMs: 5, warnLossPct: 1 }).asymmetricReturn, null);
 });

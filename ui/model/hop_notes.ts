@@ -20,6 +20,8 @@ export interface HopNotes {
 
 /** Intermediate hops at most this share of the final hop's average count as "fast". */
 const FAST_SHARE = 0.5;
+/** ...and the final hop must be this much slower than all of them: not a gentle rise. */
+const MIN_RISE_MS = 30;
 
 export function hopNotes(hops: Hop[], thresholds: NoteThresholds): HopNotes {
   const benignLoss = hops.filter((h) => h.lossNotCarried).map((h) => h.hop);
@@ -33,6 +35,8 @@ function asymmetricReturn(hops: Hop[], t: NoteThresholds): HopNotes["asymmetricR
   if (before.length < 2) return null;
   const clean = before.every((h) => (h.lossPct ?? 0) < t.warnLossPct || h.lossNotCarried);
   const slowest = Math.max(...before.map((h) => h.avgMs!));
-  if (!clean || slowest > final.avgMs * FAST_SHARE) return null;
+  if (!clean || slowest > final.avgMs * FAST_SHARE || final.avgMs - slowest < MIN_RISE_MS) {
+    return null;
+  }
   return { hop: final.hop, finalMs: final.avgMs, beforeMs: slowest };
 }
