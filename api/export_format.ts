@@ -8,6 +8,9 @@ import { apiFieldsOf } from "./schemas.ts";
 export const EXPORT_FORMAT = "pingwatcher-export";
 const PAGE_ROUNDS = 2000;
 
+/** A stored round as the API shows it (RTTs in ms). */
+export type RoundJson = ReturnType<typeof roundJson>;
+
 export function roundJson(round: Round) {
   return {
     seq: round.seq,
@@ -18,8 +21,20 @@ export function roundJson(round: Round) {
   };
 }
 
-function hopJson(hop: HopSample) {
-  const out: Record<string, unknown> = {
+/** One hop sample as the API shows it: `code` only for errors and unreachables. */
+export interface HopSampleJson {
+  ttl: number;
+  kind: HopSample["kind"];
+  ip: string | null;
+  rttMs: number | null;
+  approximate: boolean;
+  code?: string;
+  /** The MPLS label stack the router quoted (absent when none). */
+  mpls?: HopSample["mpls"];
+}
+
+function hopJson(hop: HopSample): HopSampleJson {
+  const out: HopSampleJson = {
     ttl: hop.ttl,
     kind: hop.kind,
     ip: hop.ip,

@@ -28,6 +28,7 @@ import type { ProberCapabilities } from "../engine/mod.ts";
 import type { configurationOptions, targetCreate, targetPatch } from "./schemas.ts";
 import type { TargetView } from "./core/mod.ts";
 import type {
+  AddressChangesReply,
   CommentsReply,
   EventLogReply,
   InsightsReply,
@@ -38,6 +39,7 @@ import type {
   TimelineReply,
 } from "./routes/mod.ts";
 import type { BatchEvent, ServerMessage } from "./ws_protocol.ts";
+import type { TracerouteResult } from "./traceroute.ts";
 
 export type {
   ActionField,
@@ -62,6 +64,7 @@ export type {
 // What the routes answer: each is the type the route's handler `satisfies` (api/routes/).
 export type { TargetView };
 export type {
+  AddressChangesReply,
   AuthStatusReply,
   CommentsReply,
   ConfigurationJson,
@@ -70,6 +73,7 @@ export type {
   HopReply,
   HopsReply,
   InsightsReply,
+  LogsReply,
   OutageSettingsReply,
   OutagesReply,
   RouteChangesReply,
@@ -88,6 +92,13 @@ export type TimelinePoint = TimelineReply["series"][number]["points"][number];
 export type RouteChange = RouteChangesReply["routeChanges"][number];
 /** A session: a named time range [start, end) of a target. */
 export type Session = SessionsReply["sessions"][number];
+/** POST /api/traceroute, POST /api/targets/{id}/traceroute: a one-shot trace (nothing stored). */
+export interface TracerouteReply {
+  traceroute: TracerouteResult;
+}
+
+/** A dynamic-DNS address change of a hostname target. */
+export type AddressChangeEntry = AddressChangesReply["addressChanges"][number];
 /** One timeline comment. */
 export type TimelineComment = CommentsReply["comments"][number];
 /** A plain-language finding of the insights. */

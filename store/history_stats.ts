@@ -1,8 +1,8 @@
 // Turning aggregates into the figures the queries return: hop stats (from raw rounds through
 // engine/stats.ts, or from rollup aggregates), percentiles, and the insights' MOS estimate.
 import { hopStats, markLossNotCarried, type Round, type RoutePath } from "../engine/mod.ts";
-import { exactPercentile, percentileUs } from "./histogram.ts";
-import type { HistoryHopStats, Insights, Resolution } from "./history_types.ts";
+import { BUCKET_LOWER_US, exactPercentile, percentileUs } from "./histogram.ts";
+import type { HistogramBucket, HistoryHopStats, Insights, Resolution } from "./history_types.ts";
 import { type HopAggregate, received } from "./rollup_codec.ts";
 
 const US_PER_MS = 1000;
@@ -141,7 +141,22 @@ export function insightFigures(
     hopCount: context.hop,
     routeChanges: context.changes,
     mos: avgUs === null ? null : mosEstimate(avgUs / 1000, (jitterUs ?? 0) / 1000, lossPct ?? 0),
+    histogram: histogramBuckets(final.histogram),
   };
+}
+
+function histogramBuckets(counts: Uint32Array): HistogramBucket[] {
+  const out: HistogramBucket[] = [];
+  counts.forEach((count, i) => {
+    if (count === 0) return;
+    const upper = BUCKET_LOWER_US[i + 1];
+    out.push({
+      lowerUs: BUCKET_LOWER_US[i],
+      upperUs: Number.isFinite(upper) ? upper : null,
+      count,
+    });
+  });
+  return out;
 }
 
 export function checkLast(last: number): { last: number } {

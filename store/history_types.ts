@@ -153,6 +153,18 @@ export interface Insights {
   routeChanges: number;
   /** ITU-T G.107 E-model estimate, 1 (bad) to 4.5 (excellent); null without answers. */
   mos: number | null;
+  /**
+   * The final hop's RTTs over the window in the rollups' fixed 64-bucket histogram (raw rounds
+   * are counted into the same buckets): non-empty buckets only, lowest first. `upperUs` is the
+   * exclusive upper bound, null for the open top bucket. The counts add up to `received`.
+   */
+  histogram: HistogramBucket[];
+}
+
+export interface HistogramBucket {
+  lowerUs: number;
+  upperUs: number | null;
+  count: number;
 }
 
 export type ExportFormat = "csv" | "jsonl";

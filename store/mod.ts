@@ -8,6 +8,7 @@ export {
   StoreUrlError,
 } from "./open.ts";
 export { fieldsDifferingFrom } from "./explicit_fields.ts";
+export { mosEstimate } from "./history_stats.ts";
 export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./postgres/mod.ts";
 export type {
@@ -58,6 +59,7 @@ export {
 export type {
   ExportFormat,
   ExportQuery,
+  HistogramBucket,
   HistoryHopStats,
   HistoryStore,
   HistoryWindow,

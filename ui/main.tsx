@@ -7,12 +7,15 @@ import { initAlerts } from "./model/alerts.ts";
 import { initInterfaces } from "./model/interfaces.ts";
 import { initComments } from "./model/comments.ts";
 import { initOutages } from "./model/outages.ts";
+import { initDashboard } from "./model/dashboard.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
-import { initHistory, refreshConfigurations, refreshInsights } from "./model/history.ts";
+import { initHistory, insights, refreshConfigurations, refreshInsights } from "./model/history.ts";
 import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
 import { initSummary, refreshSummarySoon } from "./model/summary.ts";
-import { initNavigation, loadTargets, selectedId, targets } from "./model/targets.ts";
+import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
+import { compareIds, initCompare } from "./model/compare.ts";
+import { initTraceroute } from "./model/traceroute.ts";
 import { throttle } from "./model/throttle.ts";
 import { initTimeline, range } from "./model/timeline.ts";
 import { initTrace } from "./model/trace.ts";
@@ -26,12 +29,18 @@ function wire(): void {
   initOutages();
   initSummary();
   initHistory();
+  initDashboard();
+  initCompare();
+  initTraceroute();
   initAlerts();
   initInterfaces();
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {
-    const id = selectedId.value;
-    subscribe(id === null ? [] : [id], true);
+    const ids = new Set<number>();
+    if (selectedId.value !== null) ids.add(selectedId.value);
+    // The compared targets' rounds too, while their chart is open.
+    if (view.value === "compare") { for (const id of compareIds.value) ids.add(id); }
+    subscribe([...ids], true);
   });
   // Targets came or went: the summary's membership changed.
   effect(() => {
@@ -53,6 +62,12 @@ function wire(): void {
     range.value;
     selectedId.value;
     insightsSoon();
+  });
+  // Figures that were empty (a new target) fill in as its first rounds arrive; after that they
+  // follow range changes (a live preset moves every few seconds).
+  onLive((event) => {
+    if (event.kind !== "round" || event.targetId !== selectedId.peek()) return;
+    if ((insights.peek()?.received ?? 0) === 0) insightsSoon();
   });
 }
 

@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { SmtpConfig } from "../config.ts";
 import type { AlertEvent } from "../types.ts";
 import { commonActionFields, defineAction, evidenceField, headline } from "./types.ts";
-import { evidenceFiles } from "./evidence.ts";
+import { escapeXml } from "../render_svg.ts";
+import { type EvidenceFile, evidenceFiles, IMAGE_FORMATS, TIMELINE_CID } from "./evidence.ts";
 
 const address = z.string().trim().min(3).max(320).regex(/^[^\s<>@]+@[^\s<>@]+$/, "not an address");
 
@@ -15,8 +16,10 @@ export const emailSchema = z.strictObject({
   to: z.array(address).min(1).max(50),
   cc: z.array(address).max(50).default([]),
   subjectPrefix: z.string().max(100).default("[PingWatcher]"),
-  /** Attach the hop table, timeline SVG and CSV of the window. */
+  /** Attach the hop table, timeline picture and CSV of the window. */
   evidence: z.boolean().default(true),
+  /** The timeline picture: PNG (shown inline in the mail) or SVG (attached only). */
+  image: z.enum(IMAGE_FORMATS).default("png"),
   ...commonActionFields,
   timeoutMs: commonActionFields.timeoutMs.default(30_000),
 });
@@ -82,17 +85,34 @@ export const emailAction = defineAction({
     { name: "cc", label: "Cc", kind: "text", format: "list" },
     { name: "subjectPrefix", label: "Subject prefix", kind: "text", placeholder: "[PingWatcher]" },
     evidenceField(true),
+    {
+      name: "image",
+      label: "Timeline picture",
+      kind: "select",
+      options: [
+        { id: "png", label: "PNG, shown in the mail" },
+        { id: "svg", label: "SVG, attached" },
+      ],
+    },
   ],
   async run(action, event, ctx) {
     const smtp = ctx.config.smtp;
     if (!smtp) throw new Error("no smtp server in the alerts config");
     let text = emailBody(event);
-    let attachments: { filename: string; content: string; contentType: string }[] = [];
+    let attachments: EvidenceFile[] = [];
+    let html: string | undefined;
     if (action.evidence) {
       const evidence = await ctx.evidence();
       text += `\nHop table (${evidence.rounds} rounds before the event):\n\n` +
         evidence.hopTableText;
-      attachments = evidenceFiles(event, evidence);
+      attachments = await evidenceFiles(event, evidence, action.image);
+      if (action.image === "png") {
+        // Most mail clients show a PNG referenced from the HTML part inline; SVG they do not.
+        html = `<pre style="font: 13px monospace">${escapeXml(text)}</pre>` +
+          `<p><img src="cid:${TIMELINE_CID}" alt="Timeline of the alerting hop"></p>`;
+      } else {
+        for (const file of attachments) delete file.cid;
+      }
     }
     const transport = await transportFor(smtp, action.timeoutMs);
     try {
@@ -102,6 +122,7 @@ export const emailAction = defineAction({
         cc: action.cc.length ? action.cc : undefined,
         subject: `${action.subjectPrefix} ${headline(event)}`.trim(),
         text,
+        html,
         attachments,
       });
       return `sent to ${action.to.join(", ")}: ${info.response ?? "ok"}`;

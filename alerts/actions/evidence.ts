@@ -1,7 +1,9 @@
 // The evidence bundle: what the person alerted needs to see at once. The hop table over the
-// window, the alerting hop's timeline as SVG, and every sample of the window as CSV. Attached to
-// email (as files) and webhook (inline) when the action asks for it.
+// window, the alerting hop's timeline as a picture (PNG by default, which mail clients show
+// inline and chat webhooks display; SVG on request), and every sample of the window as CSV.
+// Attached to email (as files) and webhook (inline) when the action asks for it.
 import { type HopStats, hopStats, type Round } from "../../engine/mod.ts";
+import { svgToPng } from "../png/render.ts";
 import { hopTableText, renderAlertSvg } from "../render_svg.ts";
 import type { AlertEvent } from "../types.ts";
 
@@ -20,7 +22,25 @@ export interface Evidence {
 export interface EvidenceFile {
   filename: string;
   contentType: string;
-  content: string;
+  content: string | Uint8Array;
+  /** Content-ID for an inline image (the mail's HTML shows it as cid:...). */
+  cid?: string;
+}
+
+/** The picture's format: PNG (default) or SVG. */
+export type ImageFormat = "png" | "svg";
+export const IMAGE_FORMATS = ["png", "svg"] as const;
+export const TIMELINE_CID = "timeline@pingwatcher";
+
+/** The timeline picture of the bundle in the chosen format. */
+export async function evidenceImage(
+  evidence: Evidence,
+  format: ImageFormat,
+): Promise<{ content: string | Uint8Array; contentType: string; ext: string }> {
+  if (format === "svg") {
+    return { content: evidence.timelineSvg, contentType: "image/svg+xml", ext: "svg" };
+  }
+  return { content: await svgToPng(evidence.timelineSvg), contentType: "image/png", ext: "png" };
 }
 
 const CSV_HEADER = "time,ts_ms,seq,hop,ip,kind,rtt_ms,approximate";
@@ -84,15 +104,21 @@ export function buildEvidence(
 }
 
 /** The bundle as files, named after the target and time (for mail attachments). */
-export function evidenceFiles(event: AlertEvent, evidence: Evidence): EvidenceFile[] {
+export async function evidenceFiles(
+  event: AlertEvent,
+  evidence: Evidence,
+  format: ImageFormat = "png",
+): Promise<EvidenceFile[]> {
   const stamp = new Date(event.at).toISOString().replace(/[:.]/g, "-");
   const base = `target-${event.targetId}-${stamp}`;
+  const image = await evidenceImage(evidence, format);
   return [
     { filename: `${base}-hops.txt`, contentType: "text/plain", content: evidence.hopTableText },
     {
-      filename: `${base}-timeline.svg`,
-      contentType: "image/svg+xml",
-      content: evidence.timelineSvg,
+      filename: `${base}-timeline.${image.ext}`,
+      contentType: image.contentType,
+      content: image.content,
+      cid: TIMELINE_CID,
     },
     { filename: `${base}-samples.csv`, contentType: "text/csv", content: evidence.csv },
   ];

@@ -1,12 +1,14 @@
-// Save image: the alerting hop's timeline and the hop table as an SVG file in the image
-// directory (DATA_DIR/alert-images by default). SVG only: the maintained renderers (resvg-js,
-// sharp) are native Node add-ons, and resvg-wasm would need fonts shipped with the binary.
+// Save image: the alerting hop's timeline and the hop table as a PNG (or, on request, SVG) file
+// in the image directory (DATA_DIR/alert-images by default). PNGs come from resvg's WebAssembly
+// build with an embedded font (alerts/png/), so the binary needs nothing else.
 import { join } from "node:path";
 import { z } from "zod";
 import { commonActionFields, defineAction } from "./types.ts";
+import { evidenceImage, IMAGE_FORMATS } from "./evidence.ts";
 
 export const saveImageSchema = z.strictObject({
   type: z.literal("saveImage"),
+  format: z.enum(IMAGE_FORMATS).default("png"),
   ...commonActionFields,
 });
 
@@ -14,15 +16,24 @@ export const saveImageAction = defineAction({
   type: "saveImage",
   label: "Save image",
   schema: saveImageSchema,
-  fields: [],
-  note: "Writes the hop's timeline and the hop table as SVG.",
-  async run(_action, event, ctx) {
+  fields: [{
+    name: "format",
+    label: "Format",
+    kind: "select",
+    options: [{ id: "png", label: "PNG" }, { id: "svg", label: "SVG" }],
+  }],
+  note: "Writes the hop's timeline and the hop table as a PNG or SVG file.",
+  async run(action, event, ctx) {
     const evidence = await ctx.evidence();
     await Deno.mkdir(ctx.config.imageDir, { recursive: true });
     const stamp = new Date(event.at).toISOString().replace(/[:.]/g, "-");
-    const name = `target-${event.targetId}-${stamp}-${event.kind}-${event.id || "test"}.svg`;
+    const image = await evidenceImage(evidence, action.format);
+    const name = `target-${event.targetId}-${stamp}-${event.kind}-${
+      event.id || "test"
+    }.${image.ext}`;
     const path = join(ctx.config.imageDir, name);
-    await Deno.writeTextFile(path, evidence.timelineSvg);
+    if (typeof image.content === "string") await Deno.writeTextFile(path, image.content);
+    else await Deno.writeFile(path, image.content);
     return `saved ${path}`;
   },
 });

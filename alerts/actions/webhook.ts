@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AlertEvent } from "../types.ts";
 import { commonActionFields, defineAction, evidenceField, truncate } from "./types.ts";
 import type { Evidence } from "./evidence.ts";
+import { svgToPng } from "../png/render.ts";
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "not a header name");
 
@@ -27,8 +28,18 @@ export interface WebhookPayload {
     hop: number | null;
     hopTable: Evidence["hopTable"];
     timelineSvg: string;
+    /** The same picture as PNG, base64: what chat services can display. */
+    timelinePngBase64: string;
     csv: string;
   };
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
 }
 
 export const webhookAction = defineAction({
@@ -70,6 +81,7 @@ export const webhookAction = defineAction({
         hop: e.hop,
         hopTable: e.hopTable,
         timelineSvg: e.timelineSvg,
+        timelinePngBase64: base64(await svgToPng(e.timelineSvg)),
         csv: e.csv,
       };
     }

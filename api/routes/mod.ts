@@ -1,5 +1,6 @@
 // Every API route. A feature adds its routes with one file in this folder and one line below.
 import type { Route } from "../router.ts";
+import { addressChangeRoutes } from "./address_changes.ts";
 import { alertRoutes } from "./alerts.ts";
 import { authRoutes } from "./auth.ts";
 import { commentRoutes } from "./comments.ts";
@@ -20,6 +21,7 @@ export const ROUTES: readonly Route[] = [
   ...authRoutes,
   ...targetRoutes,
   ...targetDataRoutes,
+  ...addressChangeRoutes,
   ...summaryRoutes,
   ...configurationRoutes,
   ...sessionRoutes,
@@ -34,6 +36,7 @@ export const ROUTES: readonly Route[] = [
 export type { InterfaceSettingsReply } from "./interfaces.ts";
 export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";
+export type { AddressChangesReply } from "./address_changes.ts";
 export type { CommentsReply } from "./comments.ts";
 export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
 export type { EventLogReply, OutageSettingsReply, OutagesReply } from "./outages.ts";
@@ -43,6 +46,7 @@ export type {
   HopReply,
   HopsReply,
   InsightsReply,
+  LogsReply,
   RouteChangesReply,
   TimelineReply,
 } from "./target_data.ts";

@@ -8,8 +8,9 @@ import type {
   TimelineResult,
 } from "../../store/mod.ts";
 import type { AsInfo } from "../../engine/mod.ts";
+import { mosEstimate } from "../../store/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
-import { roundJson } from "../export_format.ts";
+import { type RoundJson, roundJson } from "../export_format.ts";
 import { type Finding, findingsOf } from "../findings.ts";
 import { type CheckFiguresJson, checkFiguresOf } from "../check_figures.ts";
 import { downtimeMs, uptimePct } from "../outage_figures.ts";
@@ -21,9 +22,16 @@ import { ID_PARAM, targetOf } from "./common.ts";
 const TAG = "data";
 const HOUR_MS = 3600_000;
 
-/** One hop of the route in force, with its reverse-DNS name (null: none or not looked up). */
-/** `as` only when the server runs with --as-lookup (null: no record, or not known yet). */
-export type HopReply = HistoryHopStats & { dns: string | null; as?: AsInfo | null };
+/**
+ * One hop of the route in force, with its reverse-DNS name (null: none or not looked up) and the
+ * E-model MOS estimate of a call to that hop (null: it never answered in the window). `as` only
+ * when the server runs with --as-lookup (null: no record, or not known yet).
+ */
+export type HopReply = HistoryHopStats & {
+  dns: string | null;
+  mos: number | null;
+  as?: AsInfo | null;
+};
 
 /** GET /api/targets/{id}/hops */
 export type HopsReply = Omit<HopStatsResult, "hops"> & { hops: HopReply[] };
@@ -35,6 +43,12 @@ export type TimelineReply = InMs<TimelineResult>;
 export interface RouteChangesReply {
   targetId: number;
   routeChanges: Pick<StoredRouteChange, "id" | "at" | "before" | "after">[];
+}
+
+/** GET /api/targets/{id}/logs: the rounds oldest first, each with its hop samples. */
+export interface LogsReply {
+  targetId: number;
+  rounds: RoundJson[];
 }
 
 /** GET /api/targets/{id}/insights */
@@ -76,6 +90,11 @@ const timelineQuery = z.object({
 const logsQuery = z.object({
   limit: positiveInt(10_000).optional().describe("newest N rounds of the range (default 100)"),
   ...range,
+  before: z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "must be epoch milliseconds")
+    .transform(Number).optional().describe(
+      "only rounds started before this time, fractions allowed (a page cursor: the startedAt of " +
+        "the oldest round of the newer page)",
+    ),
 }).strict();
 
 const rangeOnly = z.object(range).strict();
@@ -109,6 +128,9 @@ export const targetDataRoutes: Route[] = [
       const hops = result.hops.map((hop) => ({
         ...hop,
         dns: dns(hop.ip),
+        mos: hop.avgMs === null
+          ? null
+          : mosEstimate(hop.avgMs, hop.jitterMs ?? 0, hop.lossPct ?? 0),
         ...(asOf ? { as: hop.ip ? asOf.get(hop.ip) ?? null : null } : {}),
       }));
       return jsonResponse({ ...result, hops } satisfies HopsReply);
@@ -141,9 +163,16 @@ export const targetDataRoutes: Route[] = [
     handler: async (ctx: RouteContext<z.infer<typeof logsQuery>>) => {
       const target = await targetOf(ctx);
       checkRange(ctx.query);
-      const { start, end, limit } = ctx.query;
-      const rounds = await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
-      return jsonResponse({ targetId: target.id, rounds: rounds.map(roundJson) });
+      const { start, limit, before } = ctx.query;
+      const end = before !== undefined && (ctx.query.end === undefined || before < ctx.query.end)
+        ? before
+        : ctx.query.end;
+      const rounds = start !== undefined && end !== undefined && end <= start
+        ? []
+        : await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
+      return jsonResponse(
+        { targetId: target.id, rounds: rounds.map(roundJson) } satisfies LogsReply,
+      );
     },
   },
   {

@@ -1,5 +1,6 @@
 // Actions against real local peers: a Deno.serve webhook receiver, real programs, real files.
 import assert from "node:assert/strict";
+import { pngSize } from "../../alerts/png/render.ts";
 import { join } from "node:path";
 import { buildEvidence, roundsCsv } from "../../alerts/actions/evidence.ts";
 import { ACTIONS, actionSchema, type ActionSpecInput } from "../../alerts/actions/registry.ts";
@@ -189,9 +190,22 @@ Deno.test("comment - annotates the target's timeline at the event's moment", asy
   assert.equal(h.comments[0].text, `[netops] ${event().message}`);
 });
 
-Deno.test("save image - writes the timeline and hop table as SVG into the data directory", async () => {
+Deno.test("save image - a PNG by default: the rendered timeline and hop table", async () => {
   const h = harness();
   const result = await h.run({ type: "saveImage" });
+  assert.equal(result.ok, true, result.error ?? "");
+  const path = result.output!.replace(/^saved /, "");
+  assert.match(path, /\.png$/);
+  const png = Deno.readFileSync(path);
+  const size = pngSize(png);
+  assert.ok(size, "a PNG file");
+  assert.equal(size.width, 900);
+  assert.ok(size.height > 300, `height ${size.height}`);
+});
+
+Deno.test("save image - SVG on request, with the timeline and hop table", async () => {
+  const h = harness();
+  const result = await h.run({ type: "saveImage", format: "svg" });
   assert.equal(result.ok, true, result.error ?? "");
   const path = result.output!.replace(/^saved /, "");
   assert.ok(path.startsWith(join(h.dataDir, "alert-images")));

@@ -7,6 +7,7 @@ import { buildEvidence } from "../../alerts/actions/evidence.ts";
 import { ACTIONS } from "../../alerts/actions/registry.ts";
 import { resolveAlertsConfig } from "../../alerts/config.ts";
 import { runAction } from "../../alerts/runner.ts";
+import { pngSize } from "../../alerts/png/render.ts";
 import { systemClock } from "../../engine/clock.ts";
 import { rounds } from "../engine/helpers.ts";
 import { event, tempDir } from "./helpers.ts";
@@ -76,29 +77,30 @@ async function startSmtp(tls: boolean): Promise<SmtpPeer> {
   };
 }
 
-/** The parts of a MIME message, bodies decoded (base64 and quoted-printable). */
-function mimeParts(raw: string): { headers: string; body: string }[] {
+/** The leaf parts of a MIME message (nested multiparts opened), bodies decoded. */
+function mimeParts(raw: string): { headers: string; body: string; bytes: Uint8Array }[] {
   const boundary = raw.match(/boundary="?([^";\r\n]+)"?/)?.[1];
   assert.ok(boundary, "a multipart message");
-  return raw.split(`--${boundary}`).slice(1, -1).map((part) => {
+  return raw.split(`--${boundary}`).slice(1, -1).flatMap((part) => {
     const split = part.indexOf("\r\n\r\n");
     const headers = part.slice(0, split), encoded = part.slice(split + 4).trim();
+    if (/content-type: multipart\//i.test(headers)) return mimeParts(part);
     let body = encoded;
+    let bytes = new TextEncoder().encode(encoded);
     if (/content-transfer-encoding: base64/i.test(headers)) {
-      body = new TextDecoder().decode(
-        Uint8Array.from(atob(encoded.replace(/\s/g, "")), (c) => c.charCodeAt(0)),
-      );
+      bytes = Uint8Array.from(atob(encoded.replace(/\s/g, "")), (c) => c.charCodeAt(0));
+      body = new TextDecoder().decode(bytes);
     } else if (/content-transfer-encoding: quoted-printable/i.test(headers)) {
       body = encoded.replace(/=\r\n/g, "").replace(
         /=([0-9A-F]{2})/g,
         (_, h) => String.fromCharCode(parseInt(h, 16)),
       );
     }
-    return { headers, body };
+    return [{ headers, body, bytes }];
   });
 }
 
-function send(peer: SmtpPeer, smtp: Record<string, unknown>) {
+function send(peer: SmtpPeer, smtp: Record<string, unknown>, image?: "png" | "svg") {
   const dataDir = tempDir();
   const config = resolveAlertsConfig({
     smtp: { host: "127.0.0.1", port: peer.port, from: "pingwatcher@lab.test", ...smtp },
@@ -108,6 +110,7 @@ function send(peer: SmtpPeer, smtp: Record<string, unknown>) {
   const action = emailSchema.parse({
     type: "email",
     to: ["noc@lab.test"],
+    ...(image ? { image } : {}),
     retries: 0,
     timeoutMs: 20_000,
   });
@@ -151,19 +154,50 @@ Deno.test({
       const text = parts.find((p) => /text\/plain/.test(p.headers) && !/filename/.test(p.headers))!;
       assert.match(text.body, /lossPct 60\.0 % >= 50 at hop 3 \(10\.0\.0\.9\)/);
       assert.match(text.body, /Target: +10\.0\.0\.9 \(lab target\)/);
-      const files = Object.fromEntries(
-        parts.filter((p) => /filename=/.test(p.headers))
-          .map((
-            p,
-          ) => [
-            p.headers.match(/filename="?([^";\r\n]+)/)![1].replace(/^target-1-[\dTZ-]+-/, ""),
-            p.body,
-          ]),
-      );
+      const files = filesOf(parts);
+      assert.deepEqual(Object.keys(files).sort(), ["hops.txt", "samples.csv", "timeline.png"]);
+      assert.equal(files["samples.csv"].body.trim(), evidence.csv.trim());
+      assert.match(files["hops.txt"].body, /^Hop +Address +Loss %/);
+      // The picture is a real PNG of the SVG's size, shown inline by the HTML part.
+      const png = files["timeline.png"];
+      assert.match(png.headers, /content-type: image\/png/i);
+      assert.match(png.headers, /content-id: <timeline@pingwatcher>/i);
+      const svgSize = evidence.timelineSvg.match(/width="(\d+)" height="(\d+)"/)!;
+      assert.deepEqual(pngSize(png.bytes), {
+        width: Number(svgSize[1]),
+        height: Number(svgSize[2]),
+      });
+      const html = parts.find((p) => /text\/html/.test(p.headers))!;
+      assert.match(html.body, /<img src="cid:timeline@pingwatcher"/);
+      assert.match(html.body, /lossPct 60\.0 %/);
+    } finally {
+      await peer.stop();
+    }
+  },
+});
+
+function filesOf(parts: ReturnType<typeof mimeParts>) {
+  return Object.fromEntries(
+    parts.filter((p) => /filename=/.test(p.headers)).map((p) => [
+      p.headers.match(/filename="?([^";\r\n]+)/)![1].replace(/^target-1-[\dTZ-]+-/, ""),
+      p,
+    ]),
+  );
+}
+
+Deno.test({
+  name: "email - the timeline as SVG on request: attached, no HTML part",
+  ignore: skip !== null,
+  async fn() {
+    const peer = await startSmtp(false);
+    try {
+      const sent = await send(peer, { starttls: "off" }, "svg").run;
+      assert.equal(sent.ok, true, sent.error ?? "");
+      const parts = mimeParts(Deno.readTextFileSync(join(peer.outDir, "1.eml")));
+      const files = filesOf(parts);
       assert.deepEqual(Object.keys(files).sort(), ["hops.txt", "samples.csv", "timeline.svg"]);
-      assert.equal(files["samples.csv"].trim(), evidence.csv.trim());
-      assert.match(files["timeline.svg"], /^<svg /);
-      assert.match(files["hops.txt"], /^Hop +Address +Loss %/);
+      assert.match(files["timeline.svg"].body, /^<svg /);
+      assert.equal(parts.some((p) => /text\/html/.test(p.headers)), false);
     } finally {
       await peer.stop();
     }

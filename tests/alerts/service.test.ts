@@ -229,7 +229,10 @@ Deno.test("alert service - the saved image shows the stored rounds of the window
     clock: t.clock,
     dataDir: t.dataDir,
   });
-  await createRule(service, { ...LOSS_RULE, actions: [{ type: "saveImage", on: ["firing"] }] });
+  await createRule(service, {
+    ...LOSS_RULE,
+    actions: [{ type: "saveImage", format: "svg", on: ["firing"] }],
+  });
   t.engine.setTarget(t.target);
   await advance(t, service, 30_000);
   t.fake.setRoute(DEST, LOSSY);

@@ -87,15 +87,18 @@ Deno.test("api meta - probers and alert action types come from the registries", 
     assert.deepEqual(email.defaults, { timeoutMs: 30_000, retries: 2, retryBackoffMs: 1000 });
     assert.deepEqual(
       email.fields.map((f) => [f.name, f.kind, f.required ?? false]),
-      [["to", "text", true], ["cc", "text", false], ["subjectPrefix", "text", false], [
-        "evidence",
-        "checkbox",
-        false,
-      ]],
+      [
+        ["to", "text", true],
+        ["cc", "text", false],
+        ["subjectPrefix", "text", false],
+        ["evidence", "checkbox", false],
+        ["image", "select", false],
+      ],
     );
     const command = types.find((a) => a.type === "command")!;
     assert.equal(command.defaults.retries, 0, "each action's own defaults, from its schema");
-    assert.equal(types.find((a) => a.type === "saveImage")!.fields.length, 0);
+    const saveImage = types.find((a) => a.type === "saveImage")!;
+    assert.deepEqual(saveImage.fields.map((f) => [f.name, f.kind]), [["format", "select"]]);
   } finally {
     await t.close();
   }

@@ -2,7 +2,17 @@
 // per-row signals (a live update touches only the rows that changed).
 import assert from "node:assert/strict";
 import { effect } from "@preact/signals";
-import { formatCurrent, formatMs, formatName, formatPct, niceCeil } from "../../ui/model/format.ts";
+import {
+  dayRange,
+  formatCurrent,
+  formatMs,
+  formatName,
+  formatPct,
+  formatRange,
+  niceCeil,
+} from "../../ui/model/format.ts";
+import { hopNotes } from "../../ui/model/hop_notes.ts";
+import type { Hop } from "../../ui/model/types.ts";
 import { applySummary, rowIds, rowSignals } from "../../ui/model/summary.ts";
 import { toHop, toSummaryRow, toTimelinePoint } from "../../ui/model/types.ts";
 import { hostProblem } from "../../ui/model/host.ts";
@@ -26,6 +36,7 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
     ip: "10.0.0.2",
     ips: ["10.0.0.1", "10.0.0.2"],
     dns: null,
+    mos: null,
     sent: 10,
     received: 9,
     errors: 0,
@@ -109,4 +120,66 @@ Deno.test("ui summary - a live update re-renders only the rows that changed", ()
   applySummary([row(1, 5), row(3, 7)]); // target 2 was deleted
   assert.deepEqual(rowIds.value, [1, 3]);
   for (const stop of stops) stop();
+});
+
+Deno.test("ui format - a range that spans days names the end's date too", () => {
+  const start = new Date(2026, 10, 21, 22, 2, 0).getTime();
+  const end = new Date(2026, 10, 28, 22, 2, 0).getTime();
+  // "Now" on the end's day: the end still carries its date.
+  assert.equal(
+    formatRange(start, end, end + 60_000),
+    "2026-11-21 22:02:00 – 2026-11-28 22:02:00",
+  );
+  const sameDay = new Date(2026, 10, 21, 23, 0, 0).getTime();
+  assert.equal(formatRange(start, sameDay, end), "2026-11-21 22:02:00 – 23:00:00");
+  assert.deepEqual(dayRange("2026-11-21"), {
+    start: new Date(2026, 10, 21).getTime(),
+    end: new Date(2026, 10, 22).getTime(),
+  });
+  assert.equal(dayRange("21.11.2026"), null);
+});
+
+// The defaults of ui/model/settings.ts (which needs a DOM to import).
+const DEFAULT_THRESHOLDS = { warnMs: 100, badMs: 200, warnLossPct: 1, badLossPct: 10 };
+
+function hopOf(hop: number, avgMs: number | null, lossPct = 0, lossNotCarried = false): Hop {
+  return toHop({
+    hop,
+    ip: `10.0.0.${hop}`,
+    ips: [],
+    dns: null,
+    mos: null,
+    sent: 10,
+    received: 10,
+    errors: 0,
+    lossPct,
+    avgMs,
+    minMs: avgMs,
+    maxMs: avgMs,
+    curMs: avgMs,
+    stdevMs: 0,
+    jitterMs: 0,
+    p50Ms: avgMs,
+    p95Ms: avgMs,
+    p99Ms: avgMs,
+    approximate: false,
+    lossNotCarried,
+  });
+}
+
+Deno.test("ui hop notes - asymmetric return path and benign intermediate loss", () => {
+  const clean = [hopOf(1, 1), hopOf(2, 3), hopOf(3, 4, 30, true), hopOf(4, 180)];
+  const notes = hopNotes(clean, DEFAULT_THRESHOLDS);
+  assert.deepEqual(notes.benignLoss, [3]);
+  assert.deepEqual(notes.asymmetricReturn, { hop: 4, finalMs: 180, beforeMs: 4 });
+  // Latency that builds up along the path, real loss before the end, or a fast end: no note.
+  const rising = [hopOf(1, 1), hopOf(2, 90), hopOf(3, 120), hopOf(4, 130)];
+  assert.equal(hopNotes(rising, DEFAULT_THRESHOLDS).asymmetricReturn, null);
+  const lossy = [hopOf(1, 1), hopOf(2, 3, 20), hopOf(3, 4), hopOf(4, 180)];
+  assert.equal(hopNotes(lossy, DEFAULT_THRESHOLDS).asymmetricReturn, null);
+  const fast = [hopOf(1, 1), hopOf(2, 3), hopOf(3, 4), hopOf(4, 20)];
+  assert.equal(hopNotes(fast, DEFAULT_THRESHOLDS).asymmetricReturn, null);
+  // With a low warn threshold, a gentle rise (6 ms to 12 ms) is still not the pattern.
+  const gentle = [hopOf(1, 1), hopOf(2, 6), hopOf(3, 12)];
+  assert.equal(hopNotes(gentle, { warnMs: 5, warnLossPct: 1 }).asymmetricReturn, null);
 });

@@ -61,7 +61,13 @@ Deno.test("ui wire - the bundle carries no server code", async () => {
 Deno.test("ui action draft - a new action starts from its descriptor", () => {
   const forms = actionForms();
   const email = newActionDraft(formFor(forms, "email"));
-  assert.deepEqual(email.values, { to: "", cc: "", subjectPrefix: "", evidence: true });
+  assert.deepEqual(email.values, {
+    to: "",
+    cc: "",
+    subjectPrefix: "",
+    evidence: true,
+    image: "png",
+  });
   const hook = newActionDraft(formFor(forms, "webhook"));
   assert.deepEqual([hook.values.method, hook.values.evidence], ["POST", false]);
   const r = new Reader();

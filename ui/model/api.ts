@@ -66,7 +66,10 @@ export function describeError(error: unknown): string {
   if (Array.isArray(details) && details.length) {
     const parts = details.map((d: { path?: unknown; field?: unknown; message?: string }) => {
       const field = Array.isArray(d.path) ? d.path.join(".") : d.field ?? d.path;
-      return field ? `${field}: ${d.message}` : d.message;
+      // Some messages already name their field ("host: ... is not an IP address").
+      return field && !String(d.message).startsWith(`${field}:`)
+        ? `${field}: ${d.message}`
+        : d.message;
     });
     const more = parts.length > 3 ? ` (and ${parts.length - 3} more)` : "";
     return parts.slice(0, 3).join("; ") + more;

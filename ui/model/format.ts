@@ -41,6 +41,30 @@ export function formatTime(epochMs: number, now = Date.now()): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
+/**
+ * A time range that always says both ends: the end gets its date whenever it is not on the
+ * start's day (a 7-day session must not read "22:02:00 – 22:02:00").
+ */
+export function formatRange(startMs: number, endMs: number, now = Date.now()): string {
+  const start = formatTime(startMs, now);
+  const sameDay = new Date(startMs).toDateString() === new Date(endMs).toDateString();
+  if (sameDay) {
+    const end = formatTime(endMs, now);
+    return `${start} – ${end.includes(" ") ? end.slice(end.indexOf(" ") + 1) : end}`;
+  }
+  // Different days: the end with its date, even when that day is today.
+  return `${start} – ${formatTime(endMs, endMs + 2 * 86_400_000)}`;
+}
+
+/** A local calendar day ("2026-11-21") as the epoch ms range [start, end) of that day. */
+export function dayRange(day: string): { start: number; end: number } | null {
+  const m = day.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (!m) return null;
+  const start = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+  const end = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1).getTime();
+  return Number.isFinite(start) ? { start, end } : null;
+}
+
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;

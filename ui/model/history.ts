@@ -1,6 +1,8 @@
 // Route changes, sessions, insights and named configurations of the selected target.
 import { effect, type Signal, signal } from "@preact/signals";
 import type {
+  AddressChangeEntry,
+  AddressChangesReply,
   ConfigurationOptions,
   ConfigurationsReply,
   InsightsReply,
@@ -17,6 +19,8 @@ import { throttle } from "./throttle.ts";
 import type { Configuration, RouteChangeEntry, Session } from "./types.ts";
 
 export const routeChanges = signal<RouteChangeEntry[]>([]);
+/** Dynamic-DNS address changes of the selected target, newest first. */
+export const addressChanges = signal<AddressChangeEntry[]>([]);
 export const sessions = signal<Session[]>([]);
 export const insights = signal<InsightsReply | null>(null);
 export const configurations = signal<Configuration[]>([]);
@@ -45,9 +49,14 @@ export function refreshRouteChanges(): Promise<boolean> {
   const id = selectedId.value;
   if (id === null) return Promise.resolve(false);
   return guarded(routesError, async () => {
-    const body = await get<RouteChangesReply>(`/api/targets/${id}/route_changes`);
+    const [body, moved] = await Promise.all([
+      get<RouteChangesReply>(`/api/targets/${id}/route_changes`),
+      get<AddressChangesReply>(`/api/targets/${id}/address_changes`),
+    ]);
     const changes = body.routeChanges.sort((a, b) => b.at - a.at);
-    if (selectedId.value === id) routeChanges.value = changes;
+    if (selectedId.value !== id) return;
+    routeChanges.value = changes;
+    addressChanges.value = moved.addressChanges.sort((a, b) => b.at - a.at);
   });
 }
 
@@ -172,6 +181,7 @@ export function initHistory(): void {
   effect(() => {
     selectedId.value;
     routeChanges.value = [];
+    addressChanges.value = [];
     sessions.value = [];
     insights.value = null;
     routesSoon();

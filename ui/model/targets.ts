@@ -8,6 +8,7 @@ import { rememberHost } from "./settings.ts";
 export type View =
   | "summary"
   | "trace"
+  | "compare"
   | "routes"
   | "sessions"
   | "settings"
@@ -16,6 +17,7 @@ export type View =
 export const VIEWS: { id: View; label: string; needsTarget: boolean }[] = [
   { id: "summary", label: "Summary", needsTarget: false },
   { id: "trace", label: "Trace graph", needsTarget: true },
+  { id: "compare", label: "Compare", needsTarget: false },
   { id: "routes", label: "Route changes", needsTarget: true },
   { id: "sessions", label: "Sessions", needsTarget: true },
   { id: "settings", label: "Settings", needsTarget: false },
@@ -120,6 +122,8 @@ export function stopTarget(id: number): Promise<void> {
     if (selectedId.value === id) selectedId.value = null;
   });
 }
+
+export type TargetLike = Target;
 
 export function targetName(t: { host: string; label: string | null }): string {
   return t.label ? `${t.label} (${t.host})` : t.host;

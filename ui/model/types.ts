@@ -24,6 +24,8 @@ export type Configuration = ConfigurationJson;
 
 export interface TimelinePoint {
   t: number;
+  /** Probes in this point (0: nothing was sent, e.g. only prober errors). */
+  sent: number;
   avgMs: number | null;
   lossPct: number;
   lowMs: number | null;
@@ -60,6 +62,7 @@ export function toHop(o: HopReply): Hop {
 export function toTimelinePoint(o: WireTimelinePoint): TimelinePoint {
   return {
     t: o.t,
+    sent: o.sent ?? 0,
     avgMs: o.avgMs ?? o.p50Ms ?? null,
     lossPct: o.lossPct ?? 0,
     // The band comes from rollup percentiles only: raw points have none.

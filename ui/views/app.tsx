@@ -3,6 +3,10 @@
 import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
 import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as cmp from "../model/compare.ts";
+import * as dash from "../model/dashboard.ts";
+import * as trc from "../model/traceroute.ts";
+import * as gs from "../model/graph_settings.ts";
 import * as history from "../model/history.ts";
 import { connect, connection, retryInS } from "../model/live.ts";
 import * as cm from "../model/comments.ts";
@@ -16,6 +20,9 @@ import { interfacesPageProps, overlayProps } from "../model/interfaces.ts";
 import { InterfacesPage } from "./interfaces.tsx";
 import { ThroughputOverlay } from "./throughput_overlay.tsx";
 import { AlertsPage } from "./alerts.tsx";
+import { Compare } from "./compare.tsx";
+import { Dashboard } from "./dashboard.tsx";
+import { Traceroute } from "./traceroute.tsx";
 import { Insights } from "./insights.tsx";
 import { Login } from "./login.tsx";
 import { RouteChanges } from "./route_changes.tsx";
@@ -25,6 +32,11 @@ import { Summary } from "./summary.tsx";
 import { Timeline } from "./timeline.tsx";
 import { TargetBar } from "./target_bar.tsx";
 import { TraceGraph } from "./trace_graph.tsx";
+import { Welcome } from "./welcome.tsx";
+import { saveImage } from "./save_image.ts";
+import { SNAPSHOT_WIDTH, snapshotHeight, traceGraphSvg } from "../model/snapshot.ts";
+import { formatTime, niceCeil } from "../model/format.ts";
+import { useState } from "preact/hooks";
 
 function ConnectionBadge() {
   const state = connection.value;
@@ -63,12 +75,75 @@ function Nav() {
   );
 }
 
+function noAnswersText(t: tg.TargetLike): string {
+  if (t.replay) return "This replay holds no rounds in the focus.";
+  if (t.paused) return `No answers yet: ${t.host} is paused. Resume it to start tracing.`;
+  if (t.status.lastError) return `No answers yet from ${t.host}: ${t.status.lastError}`;
+  return `No answers yet from ${t.host}: the first round is on its way (every ${t.interval} s).`;
+}
+
+function SaveImageButton(props: { onSave: () => Promise<void> }) {
+  const [state, setState] = useState<string | null>(null);
+  return (
+    <span class="save-image">
+      <button
+        type="button"
+        data-testid="save-image"
+        disabled={state === "saving"}
+        onClick={() => {
+          setState("saving");
+          props.onSave().then(() => setState(null), (e) => setState(String(e?.message ?? e)));
+        }}
+      >
+        Save image
+      </button>
+      {state && state !== "saving" && <span class="error" role="alert">{state}</span>}
+    </span>
+  );
+}
+
+/** The trace graph as it is now, with the timeline charts below it, saved as a PNG. */
+function saveTraceImage(t: tg.TargetLike): Promise<void> {
+  const scale = gs.graphScale.value;
+  const hops = trace.hops.value;
+  const f = trace.focus.value;
+  const focusText = f.kind === "last"
+    ? `last ${f.n} samples`
+    : f.kind === "all"
+    ? "all samples"
+    : `${new Date(f.start).toLocaleString()} – ${new Date(f.end).toLocaleString()}`;
+  const svg = traceGraphSvg({
+    title: `Trace to ${t.label ?? t.host}`,
+    subtitle: `${focusText} · saved ${new Date().toLocaleString()}`,
+    hops,
+    scaleMs: scale.kind === "fixed" ? scale.ms : niceCeil(Math.max(trace.scaleMaxMs.value, 1)),
+    thresholds: thresholds.value,
+    theme: theme.value,
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return saveImage({
+    svg,
+    width: SNAPSHOT_WIDTH,
+    height: snapshotHeight(hops.length),
+    background: theme.value === "dark" ? "#161b22" : "#ffffff",
+    timeline: document.querySelector(".timeline-panel"),
+    caption: `Timeline ${formatTime(tl.range.value.start)} – ${
+      tl.range.value.preset ? "now" : formatTime(tl.range.value.end)
+    }`,
+    textColor: theme.value === "dark" ? "#e6edf3" : "#1f2328",
+    filename: `pingwatcher-${t.host}-${stamp}.png`,
+  });
+}
+
 function TraceView() {
   const t = tg.selected.value;
   return (
     <div class="trace-layout">
       <section class="panel trace-panel" aria-label="Trace graph">
-        <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+        <div class="panel-head">
+          <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+          {t && <SaveImageButton onSave={() => saveTraceImage(t)} />}
+        </div>
         <TraceGraph
           hops={trace.hops.value}
           scaleMaxMs={trace.scaleMaxMs.value}
@@ -77,13 +152,28 @@ function TraceView() {
           focusChoices={trace.FOCUS_CHOICES}
           error={trace.hopsError.value}
           alerts={t ? activeByTarget.value.get(t.id) : undefined}
+          scale={gs.graphScale.value}
+          onScale={gs.setGraphScale}
+          graphWidthPx={gs.graphWidthPx.value}
+          onGraphWidth={gs.setGraphWidth}
           onFocus={trace.setFocus}
           timelineRange={tl.range.value}
+          emptyText={t && trace.focus.value.kind !== "range" ? noAnswersText(t) : undefined}
           onHopTimeline={(hop) => {
             if (!tl.shownHops.value.includes(hop)) tl.toggleHop(hop);
           }}
         />
       </section>
+      {t && !t.replay && (
+        <Traceroute
+          targetHost={t.host}
+          result={trc.traceResult.value}
+          running={trc.traceRunning.value}
+          error={trc.traceError.value}
+          roundChoices={trc.ROUND_CHOICES}
+          onRun={trc.runTraceroute}
+        />
+      )}
       <Insights
         insights={history.insights.value}
         error={null}
@@ -99,6 +189,7 @@ function TraceView() {
           hopChoices={Array.from({ length: trace.maxHopSeen.value }, (_, i) => i + 1)}
           series={tl.series.value}
           routeChanges={history.routeChanges.value}
+          addressChanges={history.addressChanges.value}
           comments={cm.comments.value}
           outages={outages.value}
           focusRange={trace.focus.value.kind === "range" ? trace.focus.value : null}
@@ -115,14 +206,36 @@ function TraceView() {
         />
         <ThroughputOverlay {...overlayProps(tl.series.value.last ?? [])} />
       </section>
+      <Dashboard
+        theme={theme.value}
+        range={dash.successRange.value}
+        success={dash.success.value}
+        histogram={history.insights.value?.histogram ?? null}
+        results={dash.results.value}
+        page={dash.resultPages.value.length}
+        hasOlder={dash.resultsHasOlder.value}
+        allHops={dash.resultsAllHops.value}
+        error={dash.successError.value ?? dash.resultsError.value}
+        onOlder={dash.olderResults}
+        onNewer={dash.newerResults}
+        onAllHops={dash.setResultsAllHops}
+      />
     </div>
   );
+}
+
+function focusHost(): void {
+  (document.querySelector("input[name=host]") as HTMLInputElement | null)?.focus();
 }
 
 function Main() {
   const v = tg.view.value;
   const t = tg.selected.value;
-  if (v !== "summary" && v !== "settings" && v !== "alerts" && v !== "interfaces" && !t) {
+  // First run (an empty database): explain what to type instead of empty tables.
+  if (tg.targetsLoaded.value && !tg.targets.value.length && (v === "summary" || v === "trace")) {
+    return <Welcome onFocusHost={focusHost} />;
+  }
+  if (!t && tg.VIEWS.find((entry) => entry.id === v)?.needsTarget) {
     return <p class="empty">Add a target above to see its {v === "trace" ? "trace graph" : v}.</p>;
   }
   switch (v) {
@@ -140,17 +253,43 @@ function Main() {
             onSort={summary.sortBy}
             alerts={activeByTarget.value}
             onOpen={(id) => tg.open("trace", id)}
+            compared={cmp.compareIds.value}
+            onCompareToggle={cmp.toggleCompare}
+            onCompare={() => tg.open("compare")}
           />
         </section>
       );
     case "trace":
       return <TraceView />;
+    case "compare":
+      return (
+        <section class="panel" aria-label="Compare targets">
+          <h2>Final hop of several targets</h2>
+          <Compare
+            theme={theme.value}
+            range={tl.range.value}
+            presets={tl.PRESETS}
+            targets={cmp.compareIds.value.flatMap((id) => {
+              const found = tg.targets.value.find((x) => x.id === id);
+              return found ? [{ id, name: tg.targetName(found) }] : [];
+            })}
+            series={cmp.compareSeries.value}
+            error={cmp.compareError.value}
+            onPreset={tl.setPreset}
+            onRange={tl.setRange}
+            onPan={tl.pan}
+            onZoom={tl.zoom}
+            onRemove={cmp.toggleCompare}
+          />
+        </section>
+      );
     case "routes":
       return (
         <section class="panel" aria-label="Route changes">
           <h2>Route changes — {t!.host}</h2>
           <RouteChanges
             changes={history.routeChanges.value}
+            addressChanges={history.addressChanges.value}
             error={history.routesError.value}
             onShow={(at) => {
               tg.open("trace");

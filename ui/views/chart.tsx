@@ -16,6 +16,11 @@ export interface ChartProps {
   onPickTime?: (atMs: number) => void;
   label: string;
   testId?: string;
+  /**
+   * Marks "pingwatcher:chart-drawn" when drawn (the UI bench times the timeline by it); charts
+   * that are not the timeline pass false so they cannot stand in for it.
+   */
+  benchMark?: boolean;
 }
 
 /** The x value under a client X coordinate, from the plot area's geometry. */
@@ -28,6 +33,21 @@ function timeAt(chart: ApexCharts, host: HTMLElement, clientX: number): number |
   if (box.width <= 0 || clientX < box.left || clientX > box.right) return null;
   const { minX, maxX } = globals as { minX: number; maxX: number };
   return minX + ((clientX - box.left) / box.width) * (maxX - minX);
+}
+
+/** Every chart on the page, by its host element: "save image" asks them for pictures. */
+const instances = new Map<HTMLElement, ApexCharts>();
+
+/** PNG data URLs of the charts inside `root`, in page order (for "save image"). */
+export async function chartPictures(root: ParentNode): Promise<string[]> {
+  const out: string[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>(".chart")) {
+    const chart = instances.get(el);
+    if (!chart) continue;
+    const picture = await chart.dataURI({ scale: 1 });
+    if ("imgURI" in picture) out.push(picture.imgURI);
+  }
+  return out;
 }
 
 interface Pending {
@@ -55,7 +75,7 @@ export function Chart(props: ChartProps) {
       if (work.options) await instance.updateOptions(work.options, false, false);
       if (work.series) await instance.updateSeries(work.series, false);
       // For benchmarks: when the newest data was on screen.
-      performance.mark("pingwatcher:chart-drawn");
+      if (latest.current.benchMark !== false) performance.mark("pingwatcher:chart-drawn");
     }).catch(() => {});
   };
 
@@ -67,7 +87,10 @@ export function Chart(props: ChartProps) {
       annotations: props.annotations ?? {},
     });
     chart.current = instance;
-    queue.current = instance.render().then(() => performance.mark("pingwatcher:chart-drawn"));
+    instances.set(el, instance);
+    queue.current = instance.render().then(() => {
+      if (latest.current.benchMark !== false) performance.mark("pingwatcher:chart-drawn");
+    });
     const onDblClick = (event: MouseEvent) => {
       const at = timeAt(instance, el, event.clientX);
       if (at !== null) latest.current.onPickTime?.(at);
@@ -90,6 +113,7 @@ export function Chart(props: ChartProps) {
       el.removeEventListener("pointerdown", onDown);
       removeEventListener("pointerup", onUp);
       chart.current = null;
+      instances.delete(el);
       instance.destroy();
     };
   }, []);

@@ -1,7 +1,7 @@
 // Sessions: named time ranges of a target. Create from the timeline's range, rename, delete,
 // export, import an export as a replay target, replay one in the trace graph.
 import { useState } from "preact/hooks";
-import { formatDuration, formatTime } from "../model/format.ts";
+import { dayRange, formatDuration, formatRange } from "../model/format.ts";
 import type { Session } from "../model/types.ts";
 
 export interface SessionsProps {
@@ -47,7 +47,7 @@ function SessionRow(props: SessionsProps & { s: Session }) {
           )
           : s.name}
       </td>
-      <td>{formatTime(s.start)}</td>
+      <td>{formatRange(s.start, s.end)}</td>
       <td>{formatDuration(s.end - s.start)}</td>
       <td>
         <div class="actions">
@@ -62,8 +62,55 @@ function SessionRow(props: SessionsProps & { s: Session }) {
   );
 }
 
+/** Sessions that overlap the chosen days (either end may be left open). */
+function filterByDays(sessions: Session[], from: string, to: string): Session[] {
+  const lo = from ? dayRange(from)?.start ?? -Infinity : -Infinity;
+  const hi = to ? dayRange(to)?.end ?? Infinity : Infinity;
+  return sessions.filter((s) => s.end > lo && s.start < hi);
+}
+
+function DateFilter(
+  props: { from: string; to: string; onChange: (from: string, to: string) => void },
+) {
+  return (
+    <div class="toolbar" role="group" aria-label="Date filter">
+      <span class="toolbar-label">Show sessions</span>
+      <label class="inline">
+        from
+        <input
+          type="date"
+          name="sessions-from"
+          value={props.from}
+          onInput={(e) => props.onChange((e.target as HTMLInputElement).value, props.to)}
+        />
+      </label>
+      <label class="inline">
+        to
+        <input
+          type="date"
+          name="sessions-to"
+          value={props.to}
+          onInput={(e) => props.onChange(props.from, (e.target as HTMLInputElement).value)}
+        />
+      </label>
+      {(props.from || props.to) && (
+        <button
+          type="button"
+          class="link"
+          onClick={() => props.onChange("", "")}
+        >
+          all dates
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function Sessions(props: SessionsProps) {
   const [name, setName] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const shown = filterByDays(props.sessions, from, to);
   return (
     <div class="sessions">
       <form
@@ -74,7 +121,7 @@ export function Sessions(props: SessionsProps) {
         }}
       >
         <label class="inline">
-          New session from {formatTime(props.rangeStart)} – {formatTime(props.rangeEnd)}
+          New session from {formatRange(props.rangeStart, props.rangeEnd)}
           <input
             name="session-name"
             value={name}
@@ -105,22 +152,32 @@ export function Sessions(props: SessionsProps) {
       </form>
       {props.error && <p class="error" role="alert">{props.error}</p>}
       {props.notice && <p class="notice" role="status">{props.notice}</p>}
+      <DateFilter
+        from={from}
+        to={to}
+        onChange={(f, t) => {
+          setFrom(f);
+          setTo(t);
+        }}
+      />
       <table class="session-table" aria-label="Sessions">
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Start</th>
+            <th scope="col">Range</th>
             <th scope="col">Length</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
-          {props.sessions.length === 0 && (
+          {shown.length === 0 && (
             <tr>
-              <td colSpan={4} class="empty">No sessions yet.</td>
+              <td colSpan={4} class="empty">
+                {props.sessions.length ? "No sessions on these dates." : "No sessions yet."}
+              </td>
             </tr>
           )}
-          {props.sessions.map((s) => <SessionRow key={s.id} {...props} s={s} />)}
+          {shown.map((s) => <SessionRow key={s.id} {...props} s={s} />)}
         </tbody>
       </table>
     </div>

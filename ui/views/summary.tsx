@@ -22,6 +22,10 @@ export interface SummaryProps {
   alerts?: Map<number, ActiveAlert[]>;
   onSort: (key: SortKey) => void;
   onOpen: (id: number) => void;
+  /** Targets ticked for the overlaid timeline. */
+  compared?: number[];
+  onCompareToggle?: (id: number) => void;
+  onCompare?: () => void;
 }
 
 // `opt` columns give way on a phone-width screen.
@@ -40,6 +44,8 @@ const Row = memo(function Row(
     thresholds: Thresholds;
     alerts?: ActiveAlert[];
     onOpen: (id: number) => void;
+    ticked: boolean;
+    onTick?: (id: number) => void;
   },
 ) {
   const r = props.row.value;
@@ -54,6 +60,17 @@ const Row = memo(function Row(
       onKeyDown={(e) => e.key === "Enter" && open()}
     >
       <td class="target-name">
+        {props.onTick && (
+          <input
+            type="checkbox"
+            class="compare-tick"
+            aria-label={`Compare ${r.label ?? r.host}`}
+            checked={props.ticked}
+            onClick={(e) => e.stopPropagation()}
+            onKeyDown={(e) => e.stopPropagation()}
+            onChange={() => props.onTick!(r.id)}
+          />
+        )}
         <span class={`dot grade-${g}`} aria-hidden="true" />
         {r.label ?? r.host}
         {r.label && <span class="muted">{r.host}</span>}
@@ -79,6 +96,13 @@ export function Summary(props: SummaryProps) {
   return (
     <div class="summary">
       {props.error && <p class="error" role="alert">{props.error}</p>}
+      {props.onCompare && (props.compared?.length ?? 0) > 0 && (
+        <div class="toolbar">
+          <button type="button" data-testid="compare-open" onClick={props.onCompare}>
+            Compare selected ({props.compared!.length}) on one timeline
+          </button>
+        </div>
+      )}
       <div class="table-scroll">
         <table class="summary-table" aria-label="Summary of all targets">
           <thead>
@@ -121,6 +145,8 @@ export function Summary(props: SummaryProps) {
                   thresholds={props.thresholds}
                   alerts={props.alerts?.get(id)}
                   onOpen={props.onOpen}
+                  ticked={props.compared?.includes(id) ?? false}
+                  onTick={props.onCompareToggle}
                 />
               );
             })}

@@ -3,13 +3,14 @@
 import { useMemo, useState } from "preact/hooks";
 import { Chart, type ChartOptions, type ChartSeries } from "./chart.tsx";
 import { CommentList } from "./comments.tsx";
-import { formatTime } from "../model/format.ts";
+import { formatRange, formatTime } from "../model/format.ts";
 import type { Comment } from "../model/comments.ts";
 import type { Theme } from "../model/settings.ts";
 import type { HopKey, TimeRange } from "../model/timeline.ts";
 import type { RouteChangeEntry, TimelinePoint } from "../model/types.ts";
 import type { Outage } from "../model/outages.ts";
 import { outageAnnotations } from "./outage_spans.ts";
+import type { AddressChangeEntry } from "../../api/wire.ts";
 
 export interface TimelineProps {
   theme: Theme;
@@ -19,6 +20,8 @@ export interface TimelineProps {
   hopChoices: number[];
   series: Record<string, TimelinePoint[]>;
   routeChanges: RouteChangeEntry[];
+  /** Dynamic-DNS address changes: annotated like route changes. */
+  addressChanges?: AddressChangeEntry[];
   comments: Comment[];
   /** Outages in the range: shaded spans. */
   outages?: Outage[];
@@ -60,6 +63,7 @@ function annotationsOf(
   comments: Comment[],
   focus: { start: number; end: number } | null,
   outages: Outage[] = [],
+  moved: AddressChangeEntry[] = [],
 ): ApexAnnotations {
   return {
     xaxis: [
@@ -79,6 +83,12 @@ function annotationsOf(
         borderColor: "#e8a33d",
         strokeDashArray: 4,
         label: { text: "route change", style: { background: "#e8a33d", color: "#111" } },
+      })),
+      ...moved.map((c) => ({
+        x: c.at,
+        borderColor: "#1abc9c",
+        strokeDashArray: 2,
+        label: { text: `address → ${c.after}`, style: { background: "#1abc9c", color: "#111" } },
       })),
       ...comments.map((c) => {
         // An alert's comment is told apart from a person's by its colour.
@@ -170,13 +180,21 @@ function HopChart(props: TimelineProps & { hop: HopKey }) {
     [props.theme, props.range.start, props.range.end, band, hopLabel],
   );
   const annotations = useMemo(
-    () => annotationsOf(props.routeChanges, props.comments, props.focusRange, props.outages),
+    () =>
+      annotationsOf(
+        props.routeChanges,
+        props.comments,
+        props.focusRange,
+        props.outages,
+        props.addressChanges,
+      ),
     [
       props.routeChanges,
       props.comments,
       props.focusRange?.start,
       props.focusRange?.end,
       props.outages,
+      props.addressChanges,
     ],
   );
   // Combination charts cannot change their series types in place: a new key re-creates it.
@@ -235,8 +253,9 @@ export function Timeline(props: TimelineProps) {
           −
         </button>
         <span class="range-text" data-testid="timeline-range">
-          {formatTime(props.range.start)} –{" "}
-          {props.range.preset ? "now" : formatTime(props.range.end)}
+          {props.range.preset
+            ? `${formatTime(props.range.start)} – now`
+            : formatRange(props.range.start, props.range.end)}
         </span>
         <label class="inline">
           Add hop

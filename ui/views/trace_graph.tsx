@@ -1,19 +1,25 @@
-// The trace graph: one row per hop with its numbers and a PingPlotter-style latency glyph
-// (min–max line, avg marker, current marker, loss bar) on a scale shared by every row.
+// The trace graph: one row per hop with its numbers (loss, address, name, avg/min/cur, jitter,
+// MOS) and a wide PingPlotter-style latency graph on a scale shared by every row: threshold
+// bands, min–max line, avg and current marks, a red loss bar, the final hop emphasised. Notes
+// below say what the pattern suggests (benign intermediate loss, an asymmetric return path).
+import { useState } from "preact/hooks";
 import {
   formatCurrent,
   formatMs,
   formatName,
   formatPct,
-  formatTime,
+  formatRange,
   niceCeil,
 } from "../model/format.ts";
+import type { ScaleChoice } from "../model/graph_settings.ts";
+import { type HopNotes, hopNotes } from "../model/hop_notes.ts";
 import { grade, type Thresholds } from "../model/settings.ts";
 import type { FocusChoice } from "../model/trace.ts";
 import type { Hop } from "../model/types.ts";
 import type { ActiveAlert } from "../model/alerts.ts";
 import { AlertBadge, AlertBanner, alertsAtHop } from "./alerts_badge.tsx";
 import { HopMarks } from "./hop_marks.tsx";
+import { LatencyRow, LossBar, ScaleHead } from "./latency_graph.tsx";
 
 export interface TraceGraphProps {
   hops: Hop[];
@@ -22,86 +28,82 @@ export interface TraceGraphProps {
   focus: FocusChoice;
   focusChoices: readonly number[];
   error: string | null;
+  /** Automatic or fixed scale, shared by every hop's row. */
+  scale: ScaleChoice;
+  onScale: (next: ScaleChoice) => string | null;
+  /** The latency column's width in px (null: what the table leaves). */
+  graphWidthPx: number | null;
+  onGraphWidth: (px: number | null) => void;
   /** Alerts firing now on this target: their hops are marked. */
   alerts?: ActiveAlert[];
   onFocus: (focus: FocusChoice) => void;
   /** The timeline's current range, offered as a focus. */
   timelineRange?: { start: number; end: number };
   onHopTimeline: (hop: number) => void;
+  /** Shown instead of the rows when the target has no rounds yet. */
+  emptyText?: string;
 }
 
-const GLYPH_W = 260;
-const LOSS_W = 50; // loss bar area: 0–100 %
-const PLOT_X = LOSS_W + 8;
-
-function x(ms: number, scale: number): number {
-  return PLOT_X + Math.min(1, ms / scale) * (GLYPH_W - PLOT_X - 4);
-}
-
-function Glyph(props: { hop: Hop; scale: number; gradeClass: string }) {
-  const { hop, scale } = props;
-  const loss = hop.lossPct ?? 0;
+function ScaleControl(props: { scale: ScaleChoice; onScale: TraceGraphProps["onScale"] }) {
+  const [text, setText] = useState(props.scale.kind === "fixed" ? String(props.scale.ms) : "");
+  const [error, setError] = useState<string | null>(null);
   return (
-    <svg
-      class={`glyph ${props.gradeClass}`}
-      viewBox={`0 0 ${GLYPH_W} 20`}
-      preserveAspectRatio="none"
-      aria-hidden="true"
-    >
-      <rect x="0" y="4" width={LOSS_W} height="12" class="loss-track" />
-      {loss > 0 && <rect x="0" y="4" width={(loss / 100) * LOSS_W} height="12" class="loss-bar" />}
-      {hop.minMs !== null && hop.maxMs !== null && (
-        <line
-          x1={x(hop.minMs, scale)}
-          x2={x(hop.maxMs, scale)}
-          y1="10"
-          y2="10"
-          class="range-line"
+    <span class="scale-control">
+      <span class="toolbar-label">Scale</span>
+      <button
+        type="button"
+        class={props.scale.kind === "auto" ? "chip active" : "chip"}
+        aria-pressed={props.scale.kind === "auto"}
+        onClick={() => {
+          setError(null);
+          props.onScale({ kind: "auto" });
+        }}
+      >
+        auto
+      </button>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(props.onScale({ kind: "fixed", ms: Number(text) }));
+        }}
+      >
+        <input
+          name="scaleMs"
+          type="number"
+          step="any"
+          inputMode="decimal"
+          aria-label="Fixed scale in ms"
+          placeholder="ms"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
         />
-      )}
-      {hop.avgMs !== null && (
-        <rect x={x(hop.avgMs, scale) - 2} y="3" width="4" height="14" class="avg-mark" />
-      )}
-      {hop.curMs !== null && (
-        <path
-          d={`M${x(hop.curMs, scale)} 10 l4 -6 h-8 z`}
-          class="cur-mark"
-          transform="translate(0 8)"
-        />
-      )}
-    </svg>
-  );
-}
-
-function ScaleHeader(props: { scale: number }) {
-  const ticks = [0, 0.5, 1];
-  return (
-    <svg
-      class="glyph scale"
-      viewBox={`0 0 ${GLYPH_W} 20`}
-      preserveAspectRatio="none"
-      aria-hidden="true"
-    >
-      <text x="2" y="14" class="tick">loss</text>
-      {ticks.map((f) => (
-        <text
-          key={f}
-          x={x(f * props.scale, props.scale)}
-          y="14"
-          class="tick"
-          text-anchor={f === 1 ? "end" : "middle"}
+        <button
+          type="submit"
+          class={props.scale.kind === "fixed" ? "chip active" : "chip"}
+          aria-pressed={props.scale.kind === "fixed"}
         >
-          {f === 0 ? "0" : formatMs(f * props.scale)}
-        </text>
-      ))}
-    </svg>
+          fixed
+        </button>
+      </form>
+      {error && <span class="error" role="alert">{error}</span>}
+    </span>
   );
+}
+
+function formatMos(mos: number | null | undefined): string {
+  return mos === null || mos === undefined ? "-" : mos.toFixed(2);
+}
+
+function mosClass(mos: number | null | undefined): string {
+  if (mos === null || mos === undefined) return "num opt";
+  return mos < 3.1 ? "num opt err" : mos < 3.6 ? "num opt warn-text" : "num opt";
 }
 
 function focusLabel(f: FocusChoice): string {
   if (f.kind === "last") return `last ${f.n} samples`;
   if (f.kind === "all") return "all samples";
-  return `${formatTime(f.start)} – ${formatTime(f.end)}`;
+  return formatRange(f.start, f.end);
 }
 
 function FocusBar(props: TraceGraphProps) {
@@ -160,16 +162,98 @@ function FocusBar(props: TraceGraphProps) {
   );
 }
 
+function HopRow(
+  props: TraceGraphProps & { hop: Hop; scaleMs: number; final: boolean; asym: boolean },
+) {
+  const { hop, final } = props;
+  const g = grade(hop.avgMs, hop.lossPct, props.thresholds);
+  const hopAlerts = alertsAtHop(props.alerts, hop);
+  const graphStyle = props.graphWidthPx === null ? undefined : { width: `${props.graphWidthPx}px` };
+  return (
+    <tr
+      class={`grade-${g}${hopAlerts.length ? " alerting" : ""}${final ? " final" : ""}`}
+      data-testid="hop-row"
+      onDblClick={() => props.onHopTimeline(hop.hop)}
+    >
+      <td>
+        <button
+          type="button"
+          class="link"
+          title="Show this hop in the timeline"
+          onClick={() => props.onHopTimeline(hop.hop)}
+        >
+          {hop.hop}
+        </button>
+        <AlertBadge alerts={hopAlerts} compact />
+      </td>
+      <td class="num">
+        {formatPct(hop.lossPct)}
+        {hop.lossNotCarried && (
+          <span class="note-mark" title="Loss not carried to later hops">!</span>
+        )}
+      </td>
+      <td class="ip">
+        {hop.ip ?? "*"}
+        <HopMarks hop={hop} />
+        {hop.ips.length > 1 && (
+          <span class="ecmp" title={`ECMP: ${hop.ips.join(", ")}`}>
+            {" "}
+            {hop.ips.filter((a) => a !== hop.ip).join(", ")}
+          </span>
+        )}
+      </td>
+      <td class="opt dns">{formatName(hop.dns)}</td>
+      <td class="num">
+        {hop.approximate ? "~" : ""}
+        {formatMs(hop.avgMs)}
+        {props.asym && <span class="note-mark" title="Possibly an asymmetric return path">↩</span>}
+      </td>
+      <td class="num opt">{formatMs(hop.minMs)}</td>
+      <td class={hop.curMs === null && hop.sent ? "num err" : "num"}>
+        {formatCurrent(hop.curMs, hop.sent)}
+      </td>
+      <td class="num opt">{formatMs(hop.jitterMs)}</td>
+      <td class={mosClass(hop.mos)}>{formatMos(hop.mos)}</td>
+      <td class="loss-col opt">
+        <LossBar lossPct={hop.lossPct} final={final} />
+      </td>
+      <td class="graph-col" style={graphStyle}>
+        <LatencyRow
+          hop={hop}
+          scale={props.scaleMs}
+          thresholds={props.thresholds}
+          final={final}
+          grade={g}
+        />
+      </td>
+    </tr>
+  );
+}
+
 export function TraceGraph(props: TraceGraphProps) {
-  const scale = niceCeil(Math.max(props.scaleMaxMs, 1));
-  const rateLimited = props.hops.filter((h) => h.lossNotCarried);
+  const scale = props.scale.kind === "fixed"
+    ? props.scale.ms
+    : niceCeil(Math.max(props.scaleMaxMs, 1));
+  const notes = hopNotes(props.hops, props.thresholds);
+  const finalHop = props.hops.at(-1)?.hop;
+  const graphStyle = props.graphWidthPx === null ? undefined : { width: `${props.graphWidthPx}px` };
   return (
     <div class="trace-graph">
       <FocusBar {...props} />
+      <div class="toolbar" role="toolbar" aria-label="Graph">
+        <ScaleControl scale={props.scale} onScale={props.onScale} />
+        <span class="legend" aria-hidden="true">
+          <span class="lg lg-range" />min–max <span class="lg lg-avg" />avg{" "}
+          <span class="lg lg-cur" />current <span class="lg lg-loss" />loss
+        </span>
+      </div>
       <AlertBanner alerts={props.alerts} />
       {props.error && <p class="error" role="alert">{props.error}</p>}
       <div class="table-scroll">
-        <table class="hops" aria-label="Trace graph">
+        <table
+          class={props.graphWidthPx === null ? "hops" : "hops sized"}
+          aria-label="Trace graph"
+        >
           <thead>
             <tr>
               <th scope="col">Hop</th>
@@ -179,80 +263,67 @@ export function TraceGraph(props: TraceGraphProps) {
               <th scope="col" class="num">Avg</th>
               <th scope="col" class="num opt">Min</th>
               <th scope="col" class="num">Cur</th>
-              <th scope="col" class="glyph-col">
-                <ScaleHeader scale={scale} />
+              <th scope="col" class="num opt" title="Mean difference of consecutive RTTs">
+                Jitter
+              </th>
+              <th scope="col" class="num opt" title="Estimated call quality, 1–4.5 (E-model)">
+                MOS
+              </th>
+              <th scope="col" class="loss-col opt">Loss</th>
+              <th scope="col" class="graph-col" style={graphStyle}>
+                {props.hops.length > 0 && <ScaleHead scale={scale} onResize={props.onGraphWidth} />}
               </th>
             </tr>
           </thead>
           <tbody>
             {props.hops.length === 0 && (
               <tr>
-                <td colSpan={8} class="empty">
-                  {props.focus.kind === "range"
-                    ? "No rounds in this range."
-                    : "Waiting for the first round…"}
+                <td colSpan={11} class="empty" data-testid="trace-empty">
+                  {props.emptyText ??
+                    (props.focus.kind === "range"
+                      ? "No rounds in this range."
+                      : "Waiting for the first round…")}
                 </td>
               </tr>
             )}
-            {props.hops.map((hop) => {
-              const g = grade(hop.avgMs, hop.lossPct, props.thresholds);
-              const hopAlerts = alertsAtHop(props.alerts, hop);
-              return (
-                <tr
-                  key={hop.hop}
-                  class={`grade-${g}${hopAlerts.length ? " alerting" : ""}`}
-                  data-testid="hop-row"
-                  onDblClick={() => props.onHopTimeline(hop.hop)}
-                >
-                  <td>
-                    <button
-                      type="button"
-                      class="link"
-                      title="Show this hop in the timeline"
-                      onClick={() => props.onHopTimeline(hop.hop)}
-                    >
-                      {hop.hop}
-                    </button>
-                    <AlertBadge alerts={hopAlerts} compact />
-                  </td>
-                  <td class="num">
-                    {formatPct(hop.lossPct)}
-                    {hop.lossNotCarried && (
-                      <span class="note-mark" title="Loss not carried to later hops">!</span>
-                    )}
-                  </td>
-                  <td class="ip">
-                    {hop.ip ?? "*"}
-                    <HopMarks hop={hop} />
-                    {hop.ips.length > 1 && (
-                      <span class="ecmp" title={`ECMP: ${hop.ips.join(", ")}`}>
-                        {" "}
-                        {hop.ips.filter((a) => a !== hop.ip).join(", ")}
-                      </span>
-                    )}
-                  </td>
-                  <td class="opt dns">{formatName(hop.dns)}</td>
-                  <td class="num">{hop.approximate ? "~" : ""}{formatMs(hop.avgMs)}</td>
-                  <td class="num opt">{formatMs(hop.minMs)}</td>
-                  <td class={hop.curMs === null && hop.sent ? "num err" : "num"}>
-                    {formatCurrent(hop.curMs, hop.sent)}
-                  </td>
-                  <td class="glyph-col">
-                    <Glyph hop={hop} scale={scale} gradeClass={`grade-${g}`} />
-                  </td>
-                </tr>
-              );
-            })}
+            {props.hops.map((hop) => (
+              <HopRow
+                key={hop.hop}
+                {...props}
+                hop={hop}
+                scaleMs={scale}
+                final={hop.hop === finalHop}
+                asym={hop.hop === finalHop && notes.asymmetricReturn !== null}
+              />
+            ))}
           </tbody>
         </table>
       </div>
-      {rateLimited.length > 0 && (
-        <p class="note" role="note">
-          ! Hop{" "}
-          {rateLimited.map((h) => h.hop).join(", ")}: loss here does not carry to later hops. The
-          router is probably rate-limiting its own replies; this is usually not real packet loss.
+      <HopNotesView notes={notes} />
+    </div>
+  );
+}
+
+function HopNotesView(props: { notes: HopNotes }) {
+  const { benignLoss, asymmetricReturn: asym } = props.notes;
+  return (
+    <>
+      {asym && (
+        <p class="note" role="note" data-testid="note-asymmetric">
+          ↩ Hop {asym.hop} averages {formatMs(asym.finalMs)} ms while no hop before it exceeds{" "}
+          {formatMs(asym.beforeMs)}{" "}
+          ms and none loses packets: the replies probably come back by another path (an asymmetric
+          return route), which the forward hops cannot show. Test from the other end before blaming
+          a router on this path.
         </p>
       )}
-    </div>
+      {benignLoss.length > 0 && (
+        <p class="note" role="note" data-testid="note-benign-loss">
+          ! Hop{benignLoss.length > 1 ? "s" : ""}{" "}
+          {benignLoss.join(", ")}: loss here does not carry to later hops. The router is probably
+          rate-limiting its own replies; this is usually not real packet loss.
+        </p>
+      )}
+    </>
   );
 }
