@@ -122,7 +122,16 @@ export function TargetBar(props: TargetBarProps) {
         {sel && !sel.replay && (sel.paused
           ? <button type="button" onClick={() => props.onResume(sel.id)}>Resume</button>
           : <button type="button" onClick={() => props.onPause(sel.id)}>Pause</button>)}
-        {sel && (confirmStop
+        {sel?.declared && (
+          <span
+            class="badge"
+            data-testid="declared-badge"
+            title="Declared in the config file: change or remove it there (the server reloads it)"
+          >
+            config file
+          </span>
+        )}
+        {sel && !sel.declared && (confirmStop
           ? (
             <>
               <button
