@@ -2,9 +2,8 @@
 // written by the writer loop's flush, each into the raw table and (by upsert) into its 1-minute and
 // 1-hour buckets; reads pick the finest tier still covering the start; retention trims each tier
 // in bounded steps (the tables are small: one row per interface and interval).
-import { type Clock, COUNTER_NAMES, type InterfaceCounters } from "../../engine/mod.ts";
+import { type Clock, COUNTER_NAMES } from "../../engine/mod.ts";
 import type {
-  InterfaceFigures,
   InterfaceHistory,
   InterfaceHistoryQuery,
   InterfacePoint,
@@ -17,24 +16,16 @@ import { cutoffOf, type ResolvedRetention } from "../retention_policy.ts";
 import { TIER_MS } from "../rollup_math.ts";
 import type { Db, Sql } from "./connect.ts";
 import type { PgMigrationSet } from "./schema.ts";
+import {
+  COLUMNS,
+  countersOf,
+  DEFAULT_MAX_POINTS,
+  figuresOf,
+  type Row,
+  TABLE,
+  TIME,
+} from "../interface_rows.ts";
 
-const COLUMNS = [
-  "rx_bytes",
-  "rx_packets",
-  "rx_errors",
-  "rx_drops",
-  "tx_bytes",
-  "tx_packets",
-  "tx_errors",
-  "tx_drops",
-] as const;
-const TABLE: Record<InterfaceResolution, string> = {
-  raw: "if_samples",
-  "1m": "if_rollup_1m",
-  "1h": "if_rollup_1h",
-};
-const TIME: Record<InterfaceResolution, string> = { raw: "ts", "1m": "bucket", "1h": "bucket" };
-const DEFAULT_MAX_POINTS = 500;
 const COUNTER_COLUMNS = COLUMNS.map((c) => `${c} bigint NOT NULL`).join(", ");
 
 function rollupTable(name: string): string {
@@ -75,38 +66,6 @@ export const INTERFACE_MIGRATIONS: PgMigrationSet = {
     `,
   ],
 };
-
-type Row = Record<string, number>;
-
-function countersOf(row: Row): InterfaceCounters {
-  const out = {} as InterfaceCounters;
-  COUNTER_NAMES.forEach((key, i) => out[key] = Number(row[COLUMNS[i]] ?? 0));
-  return out;
-}
-
-function figuresOf(rows: Row[], raw: boolean): InterfaceFigures {
-  const deltas = countersOf({});
-  let elapsedMs = 0, samples = 0, rxPeak = 0, txPeak = 0;
-  for (const row of rows) {
-    const c = countersOf(row);
-    for (const key of COUNTER_NAMES) deltas[key] += c[key];
-    elapsedMs += row.elapsed_ms;
-    samples += raw ? 1 : row.samples;
-    const perS = (n: number) => row.elapsed_ms > 0 ? n * 1000 / row.elapsed_ms : 0;
-    rxPeak = Math.max(rxPeak, raw ? perS(c.rxBytes) : row.rx_peak);
-    txPeak = Math.max(txPeak, raw ? perS(c.txBytes) : row.tx_peak);
-  }
-  const avg = (n: number) => elapsedMs > 0 ? n * 1000 / elapsedMs : 0;
-  return {
-    samples,
-    elapsedMs,
-    deltas,
-    rxBytesPerS: avg(deltas.rxBytes),
-    txBytesPerS: avg(deltas.txBytes),
-    rxPeakBytesPerS: rxPeak,
-    txPeakBytesPerS: txPeak,
-  };
-}
 
 export function createPgInterfaceStore(sql: Sql, deps: {
   clock: Clock;

@@ -3,9 +3,8 @@
 // keep the maximum. Reads pick the finest tier that still covers the start of the range; history
 // merges consecutive rows down to maxPoints. Retention trims each tier in bounded steps.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { type Clock, COUNTER_NAMES, type InterfaceCounters } from "../../engine/mod.ts";
+import { type Clock, COUNTER_NAMES } from "../../engine/mod.ts";
 import type {
-  InterfaceFigures,
   InterfaceHistory,
   InterfaceHistoryQuery,
   InterfacePoint,
@@ -17,58 +16,17 @@ import type {
 import { cutoffOf, type ResolvedRetention } from "../retention_policy.ts";
 import { TIER_MS } from "../rollup_math.ts";
 import { inTransaction } from "./schema.ts";
+import {
+  COLUMNS,
+  countersOf,
+  DEFAULT_MAX_POINTS,
+  figuresOf,
+  type Row,
+  TABLE,
+  TIME,
+} from "../interface_rows.ts";
 
 type Run = <T>(work: () => T) => Promise<T>;
-
-const COLUMNS = [
-  "rx_bytes",
-  "rx_packets",
-  "rx_errors",
-  "rx_drops",
-  "tx_bytes",
-  "tx_packets",
-  "tx_errors",
-  "tx_drops",
-] as const;
-const TABLE: Record<InterfaceResolution, string> = {
-  raw: "if_samples",
-  "1m": "if_rollup_1m",
-  "1h": "if_rollup_1h",
-};
-const TIME: Record<InterfaceResolution, string> = { raw: "ts", "1m": "bucket", "1h": "bucket" };
-export const DEFAULT_MAX_POINTS = 500;
-
-type Row = Record<string, number>;
-
-function countersOf(row: Row): InterfaceCounters {
-  const out = {} as InterfaceCounters;
-  COUNTER_NAMES.forEach((key, i) => out[key] = Number(row[COLUMNS[i]] ?? 0));
-  return out;
-}
-
-function figuresOf(rows: Row[], raw: boolean): InterfaceFigures {
-  const deltas = countersOf({});
-  let elapsedMs = 0, samples = 0, rxPeak = 0, txPeak = 0;
-  for (const row of rows) {
-    const c = countersOf(row);
-    for (const key of COUNTER_NAMES) deltas[key] += c[key];
-    elapsedMs += row.elapsed_ms;
-    samples += raw ? 1 : row.samples;
-    const perS = (n: number) => row.elapsed_ms > 0 ? n * 1000 / row.elapsed_ms : 0;
-    rxPeak = Math.max(rxPeak, raw ? perS(c.rxBytes) : row.rx_peak);
-    txPeak = Math.max(txPeak, raw ? perS(c.txBytes) : row.tx_peak);
-  }
-  const avg = (n: number) => elapsedMs > 0 ? n * 1000 / elapsedMs : 0;
-  return {
-    samples,
-    elapsedMs,
-    deltas,
-    rxBytesPerS: avg(deltas.rxBytes),
-    txBytesPerS: avg(deltas.txBytes),
-    rxPeakBytesPerS: rxPeak,
-    txPeakBytesPerS: txPeak,
-  };
-}
 
 export function createSqliteInterfaceStore(
   db: DatabaseSync,
