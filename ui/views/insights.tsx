@@ -1,7 +1,7 @@
 // Insights for the timeline's range: uptime, percentiles, jitter, MOS. Shows whatever numbers
 // the server computed, labelled and formatted.
 import type { InsightsReply } from "../../api/wire.ts";
-import { formatMs, formatPct } from "../model/format.ts";
+import { formatDuration, formatMs, formatPct } from "../model/format.ts";
 
 const LABELS: Record<string, string> = {
   sent: "Probes sent",
@@ -24,7 +24,7 @@ const LABELS: Record<string, string> = {
   // Nested figures (api/check_figures.ts, api/outage_figures.ts) by their full key.
   "checks.successRatePct": "Success rate %",
   "outages.count": "Outages",
-  "outages.downtimeMs": "Downtime ms",
+  "outages.downtimeMs": "Downtime",
   "outages.uptimePct": "Uptime (outages) %",
 };
 
@@ -44,6 +44,7 @@ function flatten(value: object, prefix = ""): [string, number][] {
 
 function show(key: string, v: number): string {
   const base = key.split(".").pop()!;
+  if (key === "outages.downtimeMs") return formatDuration(v);
   if (/Pct$/.test(base)) return formatPct(v, 2);
   if (/Ms$/.test(base)) return formatMs(v);
   if (base === "mos") return v.toFixed(2);

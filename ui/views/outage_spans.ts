@@ -1,7 +1,7 @@
 // Outages as shaded spans on a timeline chart (ApexCharts x-axis annotations); an open outage
 // reaches to now.
 import type { Outage } from "../model/outages.ts";
-import { formatDuration } from "./outage_text.ts";
+import { formatDuration } from "../model/format.ts";
 
 export function outageAnnotations(outages: readonly Outage[], now = Date.now()) {
   return outages.map((o) => ({
