@@ -16,6 +16,7 @@ import type { Hop } from "../../ui/model/types.ts";
 import { applySummary, rowIds, rowSignals } from "../../ui/model/summary.ts";
 import { toHop, toSummaryRow, toTimelinePoint } from "../../ui/model/types.ts";
 import { hostProblem } from "../../ui/model/host.ts";
+import { MIN_ZOOM_MS, zoomWindow } from "../../ui/model/zoom.ts";
 
 Deno.test("ui format - lost samples are ERR, missing names are dashes, precision fits", () => {
   assert.equal(formatCurrent(null, 10), "ERR");
@@ -182,4 +183,15 @@ Deno.test("ui hop notes - asymmetric return path and benign intermediate loss", 
   // With a low warn threshold, a gentle rise (6 ms to 12 ms) is still not the pattern.
   const gentle = [hopOf(1, 1), hopOf(2, 6), hopOf(3, 12)];
   assert.equal(hopNotes(gentle, { warnMs: 5, warnLossPct: 1 }).asymmetricReturn, null);
+});
+
+Deno.test("ui timeline - a drag narrower than a minute opens a minute around its middle", () => {
+  const mid = Date.UTC(2026, 10, 29, 3, 0);
+  // A 1 s sliver, as a drag cut short by a redraw reports it.
+  assert.deepEqual(zoomWindow(mid - 500, mid + 500), {
+    start: mid - MIN_ZOOM_MS / 2,
+    end: mid + MIN_ZOOM_MS / 2,
+  });
+  // Wide enough: taken as dragged.
+  assert.deepEqual(zoomWindow(mid - 120_000, mid), { start: mid - 120_000, end: mid });
 });

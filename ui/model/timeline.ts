@@ -5,6 +5,7 @@ import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
 import { throttle } from "./throttle.ts";
+import { zoomWindow } from "./zoom.ts";
 import { type TimelinePoint, toTimelinePoint } from "./types.ts";
 
 export const PRESETS = [
@@ -99,6 +100,12 @@ export function setRange(start: number, end: number): void {
   if (!(end > start)) return;
   range.value = { preset: null, start, end };
   refreshSoon();
+}
+
+/** A window dragged on the chart (at least a minute wide: see zoom.ts). */
+export function zoomTo(start: number, end: number): void {
+  const w = zoomWindow(start, end);
+  setRange(w.start, w.end);
 }
 
 /** Moves the window by `fraction` of its width (negative = back in time). */

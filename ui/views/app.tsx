@@ -195,7 +195,7 @@ function TraceView() {
           focusRange={trace.focus.value.kind === "range" ? trace.focus.value : null}
           error={tl.timelineError.value ?? cm.commentsError.value}
           onPreset={tl.setPreset}
-          onRange={tl.setRange}
+          onRange={tl.zoomTo}
           onPan={tl.pan}
           onZoom={tl.zoom}
           onToggleHop={tl.toggleHop}
@@ -276,7 +276,7 @@ function Main() {
             series={cmp.compareSeries.value}
             error={cmp.compareError.value}
             onPreset={tl.setPreset}
-            onRange={tl.setRange}
+            onRange={tl.zoomTo}
             onPan={tl.pan}
             onZoom={tl.zoom}
             onRemove={cmp.toggleCompare}
