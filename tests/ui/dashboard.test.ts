@@ -46,6 +46,18 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.equal(server.prober.inFlight(), 0);
+      // And written: the last rounds are recorded just after their probes end and reach the
+      // database at the next flush (every second); until then a page could see one appear between
+      // two reads. Wait until two reads a flush interval apart hold the same newest round.
+      let newestSeq = -1;
+      for (let i = 0; i < 20; i++) {
+        await server.store.flush();
+        const last = await apiGet<LogsReply>(page, `${server.url}/api/targets/${id}/logs?limit=1`);
+        const seq = last.rounds.at(-1)?.seq ?? -1;
+        if (seq === newestSeq) break;
+        newestSeq = seq;
+        await new Promise((r) => setTimeout(r, 1_500));
+      }
       // The 1 h preset: the page asks for insights of that range; read the same range from the API.
       const asked = page.waitForResponse((r) => r.url().includes(`/api/targets/${id}/insights`));
       await page.goto(`${server.url}/#/trace/${id}`);
