@@ -2,7 +2,7 @@
 // the final-hop results of its newest rounds and its last hour of 1-minute finals. Targets not
 // loaded yet are loaded together (one query for their newest rounds, one for their minutes), so a
 // cold summary of 1,000 targets is two round trips; each flush then updates what is loaded.
-import { jitterUs } from "../../engine/mod.ts";
+import { foldFocus } from "../focus_figures.ts";
 import type { SparklinePoint, TargetSummary } from "../history_types.ts";
 import { decodeHops } from "../codec.ts";
 import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
@@ -133,27 +133,8 @@ export function createPgLatest(sql: Sql) {
     options: { focusRounds: number; sparklineMinutes: number; now: number },
   ): FocusFigures {
     const state = targets.get(targetId)!;
-    const focus = state.finals.slice(-options.focusRounds);
-    let lost = 0, sum = 0, min = Infinity;
-    const answeredUs: number[] = [];
-    for (const { rttUs } of focus) {
-      if (rttUs === null) lost++;
-      else {
-        sum += rttUs;
-        min = Math.min(min, rttUs);
-        answeredUs.push(rttUs);
-      }
-    }
-    const answered = focus.length - lost;
     return {
-      lastAt: state.finals.at(-1)?.ts ?? null,
-      sent: focus.length,
-      lost,
-      lossPct: focus.length ? (100 * lost) / focus.length : null,
-      avgUs: answered ? sum / answered : null,
-      minUs: answered ? min : null,
-      curUs: focus.at(-1)?.rttUs ?? null,
-      jitterUs: jitterUs(answeredUs),
+      ...foldFocus(state.finals, options.focusRounds),
       sparkline: sparkline(state, options),
     };
   }

@@ -3,7 +3,7 @@
 // 1-minute buckets. A target is loaded from the database the first time the summary asks for it;
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
-import { jitterUs } from "../../engine/mod.ts";
+import { foldFocus } from "../focus_figures.ts";
 import type { SparklinePoint, TargetSummary } from "../history_types.ts";
 import { decodeHops } from "../codec.ts";
 import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
@@ -143,27 +143,8 @@ export function createLatestState(db: DatabaseSync) {
     else if (state.finals.length < options.focusRounds && !state.exhausted) {
       loadFinals(state, targetId, depth);
     }
-    const focus = state.finals.slice(-options.focusRounds);
-    let lost = 0, sum = 0, min = Infinity;
-    const answeredUs: number[] = [];
-    for (const { rttUs } of focus) {
-      if (rttUs === null) lost++;
-      else {
-        sum += rttUs;
-        min = Math.min(min, rttUs);
-        answeredUs.push(rttUs);
-      }
-    }
-    const answered = focus.length - lost;
     return {
-      lastAt: state.finals.at(-1)?.ts ?? null,
-      sent: focus.length,
-      lost,
-      lossPct: focus.length ? (100 * lost) / focus.length : null,
-      avgUs: answered ? sum / answered : null,
-      minUs: answered ? min : null,
-      curUs: focus.at(-1)?.rttUs ?? null,
-      jitterUs: jitterUs(answeredUs),
+      ...foldFocus(state.finals, options.focusRounds),
       sparkline: sparkline(state, options),
     };
   }
