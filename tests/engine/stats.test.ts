@@ -85,6 +85,19 @@ Deno.test("stats - loss attribution: equal loss along the path is real loss", ()
   assert.equal(b.lossNotCarried, false);
 });
 
+Deno.test("stats - loss attribution: one real loss rate sampled apart by chance is not flagged", () => {
+  // 20 % real loss at router 2 carries to hop 3; over 300 rounds the two hops' samples came out
+  // at 25 % and 17 % (z = 2.4, which the z-test alone called "does not carry").
+  const lines = Array.from({ length: 300 }, (_, i) => {
+    const b = i % 4 === 0 ? "*" : "b:2"; // 75 of 300 lost
+    const c = i % 6 === 1 || i === 299 ? "*" : "c:3"; // 51 of 300 lost
+    return `a:1 ${b} ${c}`;
+  });
+  const [, b, c] = hopStats(rounds(lines));
+  assert.deepEqual([b.lossPct, c.lossPct], [25, 17]);
+  assert.equal(b.lossNotCarried, false);
+});
+
 Deno.test("stats - loss attribution: too few samples to tell is not flagged", () => {
   const [, b] = hopStats(rounds(["a:1 * c:3", "a:1 b:2 c:3", "a:1 b:2 c:3"]));
   assert.equal(b.lossNotCarried, false);

@@ -45,6 +45,8 @@ Deno.test({
       assert.match(page.url(), /#\/summary$/);
       await page.click("[data-testid=compare-open]:has-text('Compare selected (3)')");
       await page.waitForURL(/#\/compare$/);
+      // Every ticked target is in the legend at once, even one the target list has not reloaded.
+      await page.waitForSelector("[data-testid=compare-target]");
       const legend = await page.locator("[data-testid=compare-target]").allInnerTexts();
       assert.deepEqual(legend.map((l) => l.replace(/\s*remove$/, "")), HOSTS);
       // One line per target, each with points.

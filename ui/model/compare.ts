@@ -1,10 +1,11 @@
 // Several targets on one timeline: the final hop of each target picked in the summary, over the
 // timeline's range (same presets, zoom and pan as the single-target timeline).
-import { effect, signal } from "@preact/signals";
+import { computed, effect, signal } from "@preact/signals";
 import type { TimelineReply } from "../../api/wire.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
-import { targets, view } from "./targets.ts";
+import { rowIds, rowSignals } from "./summary.ts";
+import { targetName, targets, view } from "./targets.ts";
 import { throttle } from "./throttle.ts";
 import { MAX_POINTS, presetRange, range } from "./timeline.ts";
 import { type TimelinePoint, toTimelinePoint } from "./types.ts";
@@ -15,6 +16,19 @@ export const MAX_COMPARED = 8;
 export const compareIds = signal<number[]>([]);
 export const compareSeries = signal<Record<number, TimelinePoint[]>>({});
 export const compareError = signal<string | null>(null);
+
+/**
+ * The compared targets and their names: from the target list, or from the summary row of a target
+ * the list has not caught up with yet (added through the API or another browser a moment ago, and
+ * already ticked in the summary), so a ticked target is never silently left out of the chart.
+ */
+export const comparedTargets = computed(() => {
+  rowIds.value;
+  return compareIds.value.flatMap((id) => {
+    const known = targets.value.find((t) => t.id === id) ?? rowSignals.get(id)?.value;
+    return known ? [{ id, name: targetName(known) }] : [];
+  });
+});
 
 export function toggleCompare(id: number): void {
   const has = compareIds.value.includes(id);
@@ -27,7 +41,7 @@ export function toggleCompare(id: number): void {
 }
 
 export async function refreshCompare(): Promise<void> {
-  const ids = compareIds.value.filter((id) => targets.value.some((t) => t.id === id));
+  const ids = comparedTargets.value.map((t) => t.id);
   let r = range.value;
   if (r.preset) {
     const next = presetRange(r.preset);
@@ -56,7 +70,7 @@ export async function refreshCompare(): Promise<void> {
 export function initCompare(): void {
   const soon = throttle(refreshCompare, 1000);
   effect(() => {
-    compareIds.value;
+    comparedTargets.value;
     range.value;
     if (view.value === "compare") soon();
   });

@@ -269,10 +269,7 @@ function Main() {
             theme={theme.value}
             range={tl.range.value}
             presets={tl.PRESETS}
-            targets={cmp.compareIds.value.flatMap((id) => {
-              const found = tg.targets.value.find((x) => x.id === id);
-              return found ? [{ id, name: tg.targetName(found) }] : [];
-            })}
+            targets={cmp.comparedTargets.value}
             series={cmp.compareSeries.value}
             error={cmp.compareError.value}
             onPreset={tl.setPreset}

@@ -203,6 +203,7 @@ function RecentResults(props: DashboardProps) {
               <tr
                 key={`${r.seq}-${r.hop}`}
                 data-testid="result-row"
+                data-seq={r.seq}
                 class={r.rttMs === null ? "lost" : ""}
               >
                 <td>{formatTime(r.at)}</td>
