@@ -22,8 +22,9 @@ export interface MetricsQuery {
 
 const MS_PER_S = 1000;
 
-function targetLabels(t: TargetView): Labels {
-  return { target_id: String(t.id), host: t.host, label: t.label ?? "" };
+/** A target as this process's agent measures it (several agents may share one database). */
+function targetLabels(t: TargetView, agent: string): Labels {
+  return { target_id: String(t.id), host: t.host, label: t.label ?? "", agent };
 }
 
 /** The RTT figures, loss and counters of one hop, declared once for the target and hop scopes. */
@@ -90,10 +91,13 @@ async function targetMetrics(
   const perHop = options.allHops
     ? hopFamilies(set, "pingwatcher_hop", "the hop", options.focus)
     : null;
+  // The figures are this agent's own: the counters are, and so are the stored rounds read here.
+  const agent = deps.service.agent;
+  const own = await deps.store.agentReads(agent) ?? deps.history;
   for (const target of targets) {
-    const labels = targetLabels(target);
+    const labels = targetLabels(target, agent);
     const counts = deps.service.counters.counts(target.id);
-    const { hops } = await deps.history.hopStats(target.id, { last: options.focus });
+    const { hops } = await own.hopStats(target.id, { last: options.focus });
     probing(labels, target.status.probing ? 1 : 0);
     addHop(final, labels, hops.at(-1) ?? null, counts.final);
     routeChanges(labels, counts.routeChanges);
@@ -119,7 +123,11 @@ function alertMetrics(set: FamilySet, deps: ApiDeps, targets: TargetView[]): voi
     if (!rule.enabled) continue;
     for (const target of targets) {
       if (!ruleAppliesTo(rule, target.id)) continue;
-      const labels = { rule_id: String(rule.id), rule: rule.name, ...targetLabels(target) };
+      const labels = {
+        rule_id: String(rule.id),
+        rule: rule.name,
+        ...targetLabels(target, deps.service.agent),
+      };
       firing(labels, now.has(`${rule.id}:${target.id}`) ? 1 : 0);
     }
   }

@@ -45,11 +45,21 @@ const configurationName = z.string().min(1).max(100).nullable().optional().descr
 export const groupName = z.string().trim().min(1).max(100);
 const groups = z.array(groupName).max(100).optional().describe("group names (for filtering)");
 
+/** An agent (vantage point) name: letters, digits, dot, dash and underscore, like a host name. */
+export const agentName = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+  "must be 1-63 letters, digits, '.', '-' or '_', starting with a letter or digit",
+);
+const agents = z.array(agentName).min(1).max(100).nullable().optional().describe(
+  "the agents (vantage points) that probe the target; null or absent = every agent",
+);
+
 export const targetCreate = z.object({
   host: z.string().min(1).max(253).describe("IP literal or RFC 1123 host name"),
   label,
   configuration: configurationName,
   groups,
+  agents,
   ...optionFields,
 }).strict();
 
@@ -57,6 +67,7 @@ export const targetPatch = z.object({
   label,
   configuration: configurationName,
   groups,
+  agents,
   ...optionFields,
 }).strict();
 

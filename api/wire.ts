@@ -65,6 +65,7 @@ export type {
 export type { TargetView };
 export type {
   AddressChangesReply,
+  AgentsReply,
   AuthStatusReply,
   CommentsReply,
   ConfigurationJson,

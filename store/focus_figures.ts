@@ -5,7 +5,7 @@ import type { TargetSummary } from "./history_types.ts";
 
 export type FocusFold = Omit<
   TargetSummary,
-  "targetId" | "host" | "label" | "paused" | "sparkline"
+  "targetId" | "agent" | "host" | "label" | "paused" | "sparkline"
 >;
 
 export function foldFocus(

@@ -92,6 +92,8 @@ export interface SummaryQuery {
   focusRounds?: number;
   /** Minutes of sparkline ending at the current minute. Default 60, at most 60. */
   sparklineMinutes?: number;
+  /** Only this agent's measurements (one row per target); default: a row per target and agent. */
+  agent?: string;
 }
 
 export interface SparklinePoint {
@@ -103,6 +105,8 @@ export interface SparklinePoint {
 
 export interface TargetSummary {
   targetId: number;
+  /** The agent whose measurements the row shows (null: no agent has measured the target). */
+  agent: string | null;
   host: string;
   label: string | null;
   paused: boolean;

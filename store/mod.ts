@@ -12,6 +12,9 @@ export { mosEstimate } from "./history_stats.ts";
 export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
 export { openPostgresStore, type PostgresStoreOptions } from "./postgres/mod.ts";
 export type {
+  AgentReads,
+  AgentRecord,
+  AgentStore,
   DnsName,
   IntegrityReport,
   MaintenanceStore,

@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   clock?: Clock;
   /** Days each history tier is kept (defaults: raw 3, 1-minute 30, 1-hour 1825). */
   retention?: RetentionOptions;
+  /** The agent (vantage point) the rounds written are marked with. Default "local". */
+  agent?: string;
 }
 
 export interface StoreBackend {

@@ -51,6 +51,11 @@ export interface TargetMeta {
   declared?: boolean;
   /** Group names the target belongs to (from the config file). Read back always set; absent = []. */
   groups?: string[];
+  /**
+   * The agents (vantage points, see AgentStore) that probe the target; null = every agent. Read
+   * back always set; absent on write = null.
+   */
+  agents?: string[] | null;
 }
 
 export interface ApiTokenRecord {

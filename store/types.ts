@@ -140,9 +140,47 @@ export interface MaintenanceStore {
   close(): Promise<void>;
 }
 
+/** A vantage point that wrote rounds into the store (see AgentStore). */
+export interface AgentRecord {
+  name: string;
+  /** Epoch ms of its first and newest write. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Targets it has measured (rounds or route records stored under its name). */
+  targetCount: number;
+}
+
+/** The per-target measurement reads, as one agent measured the target. */
+export type AgentReads = Pick<
+  RoundStore,
+  | "rounds"
+  | "roundPage"
+  | "routeChanges"
+  | "addressChanges"
+  | "hopStats"
+  | "timeline"
+  | "insights"
+  | "exportRounds"
+>;
+
+/**
+ * Vantage points: every round a store writes is marked with the agent it was opened as. The
+ * other ports read, for a target, the opener's own measurements when it has any, else those of
+ * the agent seen most recently; `agentReads(name)` reads one agent's.
+ */
+export interface AgentStore {
+  /** The agent this store writes as. */
+  readonly agent: string;
+  /** Agents that have written rounds, by name. */
+  listAgents(): Promise<AgentRecord[]>;
+  /** One agent's measurements, or null when no agent of that name ever wrote here. */
+  agentReads(name: string): Promise<AgentReads | null>;
+}
+
 /** Every port together: what a backend implements and what openStore returns. */
 export interface Store
   extends
+    AgentStore,
     TargetStore,
     RoundStore,
     ServerRecordStore,

@@ -5,6 +5,7 @@
 
 /** Every variable the program reads (the service unit's --allow-env list comes from here). */
 export const ENV_NAMES: readonly string[] = [
+  "PINGWATCHER_AGENT",
   "PINGWATCHER_ALERTS_CONFIG",
   "PINGWATCHER_CONFIG",
   "PINGWATCHER_CORS_ORIGINS",

@@ -96,7 +96,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.locked;
   }
   try {
-    const store = openStore(dbPath, { retention: args.retention });
+    const store = openStore(dbPath, { retention: args.retention, agent: args.agent });
     try {
       // A database server that is down or refuses the login is said once, plainly (no trace).
       const reachable = await store.listTargets().then(() => null, (error: Error) => error);
@@ -162,6 +162,7 @@ async function runWithStore(
     asLookup: args.asLookup ? new AsLookup({ clock: systemClock }) : undefined,
   });
   let reloader = null;
+  let stopSync: (() => void) | null = null;
   try {
     const declared = await prepareDeclared(deps.config, store, selected.prober);
     if (args.generateToken) {
@@ -177,6 +178,8 @@ async function runWithStore(
       return SERVE_EXIT.refused;
     }
     await app.start();
+    // Other processes on the database (agents) add, change and remove targets: follow them.
+    stopSync = app.service.startTargetSync();
     reloader = await startDeclared(deps.config, declared, {
       service: app.service,
       prober: selected.prober,
@@ -211,6 +214,7 @@ async function runWithStore(
     deps.writeError(configErrorText(error));
     return SERVE_EXIT.usage;
   } finally {
+    stopSync?.();
     reloader?.stop();
     await selected.prober.close();
   }

@@ -15,7 +15,8 @@ import {
 } from "../../engine/mod.ts";
 import type { RetentionOptions } from "../../store/mod.ts";
 import { UsageError } from "./command.ts";
-import { setting } from "./settings.ts";
+import { defaultAgentName, setting } from "./settings.ts";
+import { agentName } from "../schemas.ts";
 import { TARGET_FLAG_SPEC, TARGET_FLAGS_USAGE, targetOptionsOf } from "./target_flags.ts";
 
 export interface ServeArgs {
@@ -42,6 +43,8 @@ export interface ServeArgs {
   interfaces: { enabled: boolean; flags: Partial<InterfaceSettings> };
   /** AS number and prefix per hop in the trace graph (DNS TXT to a third party; off). */
   asLookup: boolean;
+  /** The agent (vantage point) this process probes as and marks its rounds with. */
+  agent: string;
 }
 
 export const SERVE_USAGE = `Usage:
@@ -55,6 +58,10 @@ Server options (environment variable in brackets):
   --db PATH|URL          database file, or PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DB
                          ?sslmode=disable|prefer|require|verify-full [PINGWATCHER_DB]
   --data-dir DIR         data directory (default ~/.local/share/pingwatcher) [PINGWATCHER_DATA_DIR]
+  --agent NAME           the vantage point this process probes as: it probes the targets
+                         assigned to NAME (or to every agent) and marks its rounds with NAME;
+                         several agents may share one PostgreSQL database (default: the host
+                         name) [PINGWATCHER_AGENT]
   --config PATH          config file (default DATA_DIR/pingwatcher.yaml when it exists; see
                          the README's "Config file"; reloaded on SIGHUP) [PINGWATCHER_CONFIG]
   --prober ${proberChoicesText()}   probing backend (default auto) [PINGWATCHER_PROBER]
@@ -109,6 +116,12 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
   if (proberProblem) {
     throw new OptionsError("prober", proberProblem);
   }
+  const agent = setting(values.agent, { env, name: "PINGWATCHER_AGENT", fallback: null }) ??
+    defaultAgentName();
+  const agentProblem = agentName.safeParse(agent);
+  if (!agentProblem.success) {
+    throw new OptionsError("agent", `"${agent}" ${agentProblem.error.issues[0].message}`);
+  }
   const cors = values["cors-origin"] ??
     (env.PINGWATCHER_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   for (const origin of cors) checkOrigin(origin);
@@ -141,6 +154,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string> = {})
     config: values.config ?? null,
     interfaces: interfaceArgs(values, env),
     asLookup: values["as-lookup"] ?? false,
+    agent,
   };
 }
 
@@ -230,6 +244,7 @@ export function parseFlags(argv: string[]) {
         "interfaces-primary": { type: "string" },
         "interfaces-off": { type: "boolean" },
         "as-lookup": { type: "boolean" },
+        agent: { type: "string" },
       },
     });
   } catch (error) {

@@ -15,6 +15,23 @@ export function setting<T extends string | null>(
   return fromEnv !== undefined && fromEnv !== "" ? fromEnv : options.fallback;
 }
 
+/**
+ * The agent name when none is given: the host name where the permissions grant it (the service
+ * unit's do not, and nothing should prompt), else "local"; a host name that is not a valid agent
+ * name (see api/schemas.ts agentName) keeps its valid characters.
+ */
+export function defaultAgentName(): string {
+  if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
+    return "local";
+  }
+  try {
+    const name = Deno.hostname().replace(/[^A-Za-z0-9._-]/g, "").replace(/^[._-]+/, "");
+    return name.slice(0, 63) || "local";
+  } catch {
+    return "local";
+  }
+}
+
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
 
 /**

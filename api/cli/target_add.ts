@@ -9,6 +9,7 @@ export const ADD_FLAGS = {
   label: { type: "string" },
   configuration: { type: "string" },
   group: { type: "string", multiple: true },
+  agent: { type: "string", multiple: true },
 } as const;
 
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -23,6 +24,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   label: "--label",
   configuration: "--configuration",
   groups: "--group",
+  agents: "--agent",
 };
 
 function number(flag: string, text: string | undefined): number | undefined {
@@ -42,6 +44,7 @@ export function addBody(host: string, values: Record<string, unknown>): TargetCr
     label: text("label"),
     configuration: text("configuration"),
     groups: values.group as string[] | undefined,
+    agents: values.agent as string[] | undefined,
     interval: number("--interval", text("interval")),
     protocol: text("protocol"),
     port: number("--probe-port", text("probe-port")),

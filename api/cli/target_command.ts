@@ -17,6 +17,8 @@ export const TARGET_USAGE = `Usage: pingwatcher target SUBCOMMAND [options]
       --label TEXT               a name to show instead of the host
       --configuration NAME       follow a named configuration (flags given here win)
       --group NAME               put it in a group (repeat for several)
+      --agent NAME               probe it only from this agent (repeat for several; default:
+                                 every agent probes it)
 ${TARGET_FLAGS_USAGE.split("\n").map((line) => "  " + line).join("\n")}
   target list                   every target
   target show ID                one target's settings and state

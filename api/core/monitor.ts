@@ -12,6 +12,7 @@ import {
   proberLimitation,
   recordEngineEvent,
   resolveTargetOptions,
+  type RoutePath,
   type TargetOptions,
   type TargetOptionsInput,
 } from "../../engine/mod.ts";
@@ -40,6 +41,8 @@ export interface TargetView extends ReturnType<typeof apiFieldsOf> {
   /** Declared in the config file: edit the file, not the target (PATCH and DELETE refuse). */
   declared: boolean;
   groups: string[];
+  /** The agents (vantage points) that probe it; null = every agent. */
+  agents: string[] | null;
   createdAt: number;
   status: { address: string | null; probing: boolean; lastError: string | null };
 }
@@ -53,6 +56,9 @@ export interface ChangeOptions {
    */
   fromConfig?: { declared: boolean; groups: string[] };
 }
+
+/** How often syncTargets runs on its own (see startTargetSync). */
+export const TARGET_SYNC_MS = 10_000;
 
 export interface MonitorServiceOptions {
   store: Store;
@@ -70,13 +76,19 @@ export class MonitorService {
   readonly outages: OutageTracker;
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   readonly #lastError = new Map<number, string>();
+  /** What was handed to the engine per target (so a sync sees what changed in the store). */
+  readonly #running = new Map<number, TargetRecord>();
+  /** The agent this process probes as (targets assigned to others are left to them). */
+  readonly agent: string;
   #unsubscribe: (() => void) | null = null;
+  #stopSync: (() => void) | null = null;
 
   constructor(options: MonitorServiceOptions) {
     this.store = options.store;
     this.engine = options.engine;
     this.prober = options.prober;
     this.outages = new OutageTracker(options.store);
+    this.agent = options.store.agent;
   }
 
   /** Subscribes to the engine and starts every target that is neither paused nor a replay. */
@@ -84,17 +96,75 @@ export class MonitorService {
     await this.outages.load();
     this.subscribe((event) => this.outages.onEvent(event));
     this.#unsubscribe = this.engine.subscribe((event) => this.#onEvent(event));
+    await this.syncTargets();
+  }
+
+  /**
+   * Brings the engine in step with the store: starts the targets this agent probes (not paused,
+   * not a replay, assigned to it) that are not running, restarts those whose options changed and
+   * stops the rest. Other processes on the same database add, change and remove targets; a timer
+   * (startTargetSync) calls this so each agent follows them.
+   */
+  async syncTargets(): Promise<void> {
     const meta = await this.store.allTargetMeta();
+    const wanted = new Map<number, TargetRecord>();
     for (const target of await this.store.listTargets()) {
-      if (target.paused || meta.get(target.id)?.replay) continue;
+      const m = meta.get(target.id);
+      if (target.paused || m?.replay || !this.#assigned(m)) continue;
       const limitation = proberLimitation(this.prober, target.options);
       if (limitation) {
+        if (!this.#lastError.has(target.id)) {
+          log.warn(`${target.host} is not probed: ${limitation}`);
+        }
         this.#lastError.set(target.id, limitation);
-        log.warn(`${target.host} is not probed: ${limitation}`);
         continue;
       }
-      this.engine.setTarget(target, { route: await this.store.lastRoute(target.id) });
+      wanted.set(target.id, target);
     }
+    for (const id of [...this.#running.keys()]) {
+      if (!wanted.has(id)) await this.#halt(id);
+    }
+    for (const target of wanted.values()) {
+      const running = this.#running.get(target.id);
+      if (!running) this.#run(target, { route: await this.store.lastRoute(target.id) });
+      else if (!sameOptions(running.options, target.options) || running.host !== target.host) {
+        this.#run(target);
+      }
+    }
+  }
+
+  /** Runs syncTargets every `everyMs` until the returned function is called. */
+  startTargetSync(everyMs = TARGET_SYNC_MS): () => void {
+    this.#stopSync?.();
+    let busy = false;
+    const timer = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        await this.syncTargets();
+      } catch (error) {
+        log.warn("target sync failed", { error: String(error) });
+      } finally {
+        busy = false;
+      }
+    }, everyMs);
+    this.#stopSync = () => clearInterval(timer);
+    return this.#stopSync;
+  }
+
+  #assigned(meta: TargetMeta | undefined): boolean {
+    const agents = meta?.agents ?? null;
+    return agents === null || agents.includes(this.agent);
+  }
+
+  #run(target: TargetRecord, init?: { route: RoutePath | null }): void {
+    this.#running.set(target.id, target);
+    this.engine.setTarget(target, init);
+  }
+
+  async #halt(id: number): Promise<void> {
+    this.#running.delete(id);
+    await this.engine.removeTarget(id);
   }
 
   /** Engine events after they were recorded (the WebSocket hub and the alerts listen here). */
@@ -129,10 +199,11 @@ export class MonitorService {
       replay: false,
       explicit,
       groups: input.groups ?? [],
+      agents: input.agents ?? null,
       ...change.fromConfig,
     };
     await this.store.setTargetMeta(meta);
-    this.engine.setTarget(record);
+    if (this.#assigned(meta)) this.#run(record);
     return this.#view(record, meta);
   }
 
@@ -160,13 +231,20 @@ export class MonitorService {
     if (!updated) throw targetNotFound(id);
     const configuration = preset?.name ?? null;
     const groups = patch.groups ?? meta.groups;
-    const nextMeta = { ...meta, configuration, explicit, groups, ...change.fromConfig };
+    const agents = patch.agents !== undefined ? patch.agents : meta.agents ?? null;
+    const nextMeta = { ...meta, configuration, explicit, groups, agents, ...change.fromConfig };
     await this.store.setTargetMeta(nextMeta);
     // A new label or group alone leaves the running schedule (and its round sequence) alone.
     const restart = !sameOptions(updated.options, record.options);
-    if (!updated.paused && (restart || !this.engine.targetStatus(id))) {
-      this.engine.setTarget(updated);
-    }
+    if (!this.#assigned(nextMeta)) await this.#halt(id);
+    else if (!updated.paused && (restart || !this.engine.targetStatus(id))) {
+      this.#run(
+        updated,
+        this.#running.has(id) ? undefined : {
+          route: await this.store.lastRoute(id),
+        },
+      );
+    } else if (this.#running.has(id)) this.#running.set(id, updated);
     return this.#view(updated, nextMeta);
   }
 
@@ -175,15 +253,15 @@ export class MonitorService {
     if (meta.replay) throw readOnly("a replay target is never probed");
     if (!paused) this.#checkProber(record.options);
     const updated = (await this.store.updateTarget(id, { paused }))!;
-    if (paused) await this.engine.removeTarget(id);
-    else this.engine.setTarget(updated, { route: await this.store.lastRoute(id) });
+    if (paused || !this.#assigned(meta)) await this.#halt(id);
+    else this.#run(updated, { route: await this.store.lastRoute(id) });
     return this.#view(updated, meta);
   }
 
   async remove(id: number): Promise<void> {
     const { record, meta } = await this.#load(id);
     if (meta.declared) throw declaredTarget(record);
-    await this.engine.removeTarget(id);
+    await this.#halt(id);
     await this.store.removeTarget(id);
     this.#lastError.delete(id);
     this.counters.forget(id);
@@ -213,7 +291,7 @@ export class MonitorService {
       const before = await this.store.getTarget(meta.targetId);
       if (before && sameOptions(before.options, options)) continue;
       const updated = await this.store.updateTarget(meta.targetId, { options });
-      if (updated && !updated.paused) this.engine.setTarget(updated);
+      if (updated && !updated.paused && this.#assigned(meta)) this.#run(updated);
     }
     return followers.length;
   }
@@ -249,6 +327,7 @@ export class MonitorService {
 
   /** Stops probing and writes what is queued. */
   async stop(): Promise<void> {
+    this.#stopSync?.();
     await this.engine.stop();
     this.#unsubscribe?.();
     await this.outages.settled();
@@ -314,6 +393,7 @@ export class MonitorService {
       replay: meta?.replay ?? false,
       declared: meta?.declared ?? false,
       groups: meta?.groups ?? [],
+      agents: meta?.agents ?? null,
       createdAt: record.createdAt,
       status: {
         address: status?.address ?? null,

@@ -38,6 +38,7 @@ export class OfflineTargets {
       replay: false,
       explicit,
       groups: input.groups ?? [],
+      agents: input.agents ?? null,
     };
     await this.store.setTargetMeta(meta);
     return viewOf(record, meta);
@@ -91,6 +92,7 @@ function viewOf(record: TargetRecord, meta: TargetMeta | undefined): TargetView 
     replay: meta?.replay ?? false,
     declared: meta?.declared ?? false,
     groups: meta?.groups ?? [],
+    agents: meta?.agents ?? null,
     createdAt: record.createdAt,
     status: { address: null, probing: false, lastError: null },
   };

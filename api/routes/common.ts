@@ -1,6 +1,7 @@
 // Helpers shared by route modules.
-import type { TargetRecord } from "../../store/mod.ts";
-import { notFound, validationError } from "../errors.ts";
+import type { AgentReads, TargetRecord } from "../../store/mod.ts";
+import { ApiError, notFound, validationError } from "../errors.ts";
+import type { HistoryQueries } from "../history.ts";
 import type { RouteContext } from "../router.ts";
 import { idParam } from "../schemas.ts";
 
@@ -20,3 +21,23 @@ export async function targetOf(ctx: RouteContext): Promise<TargetRecord> {
 }
 
 export const ID_PARAM = { id: "numeric id" };
+
+/** The measurement reads of one agent (`?agent=NAME`), or the default ones; an unknown agent is a 404. */
+export async function readsOf(
+  ctx: RouteContext,
+  agent: string | undefined,
+): Promise<Omit<HistoryQueries, "summary"> & Pick<AgentReads, "rounds" | "routeChanges">> {
+  if (agent === undefined) {
+    const { history, store } = ctx.deps;
+    return {
+      hopStats: (id, window) => history.hopStats(id, window),
+      timeline: (id, query) => history.timeline(id, query),
+      insights: (id, query) => history.insights(id, query),
+      rounds: (id, query) => store.rounds(id, query),
+      routeChanges: (id, query) => store.routeChanges(id, query),
+    };
+  }
+  const reads = await ctx.deps.store.agentReads(agent);
+  if (!reads) throw new ApiError(404, "unknown_agent", `agent "${agent}" has not measured here`);
+  return reads;
+}

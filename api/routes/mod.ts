@@ -1,6 +1,7 @@
 // Every API route. A feature adds its routes with one file in this folder and one line below.
 import type { Route } from "../router.ts";
 import { addressChangeRoutes } from "./address_changes.ts";
+import { agentRoutes } from "./agents.ts";
 import { alertRoutes } from "./alerts.ts";
 import { authRoutes } from "./auth.ts";
 import { commentRoutes } from "./comments.ts";
@@ -23,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   ...targetDataRoutes,
   ...addressChangeRoutes,
   ...summaryRoutes,
+  ...agentRoutes,
   ...configurationRoutes,
   ...sessionRoutes,
   ...tracerouteRoutes,
@@ -37,6 +39,7 @@ export type { InterfaceSettingsReply } from "./interfaces.ts";
 export { summaryRows } from "./summary.ts";
 export type { AuthStatusReply } from "./auth.ts";
 export type { AddressChangesReply } from "./address_changes.ts";
+export type { AgentsReply } from "./agents.ts";
 export type { CommentsReply } from "./comments.ts";
 export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
 export type { EventLogReply, OutageSettingsReply, OutagesReply } from "./outages.ts";

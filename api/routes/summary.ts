@@ -1,15 +1,16 @@
 // The summary of all targets: each target's final hop over its last `focus` rounds, sortable.
 import { z } from "zod";
-import { jsonResponse } from "../errors.ts";
+import { ApiError, jsonResponse } from "../errors.ts";
 import type { OutageStore, TargetSummary } from "../../store/mod.ts";
 import { type OutageJson, type UptimeFigures, uptimeOf } from "../outage_figures.ts";
 import { type HistoryQueries, type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import type { TargetView } from "../core/mod.ts";
-import { positiveInt } from "../schemas.ts";
+import { agentName, positiveInt } from "../schemas.ts";
 
 const SORT_KEYS = [
   "id",
+  "agent",
   "host",
   "label",
   "lossPct",
@@ -25,15 +26,22 @@ const summaryQuery = z.object({
   focus: positiveInt(100).optional().describe("rounds per target (default 10, at most 100)"),
   sort: z.enum(SORT_KEYS).optional().describe("default id"),
   order: z.enum(["asc", "desc"]).optional().describe("default asc; nulls always last"),
+  agent: agentName.optional().describe(
+    "one agent's measurements, a row per target (default: a row per target and agent)",
+  ),
 }).strict();
 
 /** A target's figures in ms (absent while it has no stored round yet). */
-type SummaryFigures = Omit<InMs<TargetSummary>, "targetId">;
+type SummaryFigures = Omit<InMs<TargetSummary>, "targetId" | "agent">;
 
 /** One row of GET /api/summary and of the WebSocket's summary events. */
 export type SummaryRow =
   & Pick<TargetView, "id" | "host" | "label" | "paused" | "replay">
   & { address: TargetView["status"]["address"]; lastAt: TargetSummary["lastAt"] }
+  & {
+    /** The agent (vantage point) whose measurements the row shows; null: none measured yet. */
+    agent: string | null;
+  }
   & Partial<SummaryFigures>
   & {
     /** Uptime from outages over 24 h, 7 d and 30 d (see api/outage_figures.ts); always sent. */
@@ -56,32 +64,40 @@ export async function summaryRows(
     focus: number;
     outages: Pick<OutageStore, "outages">;
     now: number;
+    /** Only this agent's measurements (else a row per target and agent). */
+    agent?: string;
   },
 ): Promise<SummaryRow[]> {
-  const { history, focus } = options;
-  const rows = new Map((await history.summary({ focusRounds: focus })).map((r) => [r.targetId, r]));
+  const { history, focus, agent } = options;
+  const rows = new Map<number, TargetSummary[]>();
+  for (const row of await history.summary({ focusRounds: focus, agent })) {
+    rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
+  }
   const uptimes = await Promise.all(targets.map((t) => uptimeOf(options.outages, t, options.now)));
-  return targets.map((t, i) => {
-    const row = rows.get(t.id);
-    const figures: Partial<SummaryFigures> = row ? withoutTargetId(inMs(row)) : {};
-    return {
-      id: t.id,
-      host: t.host,
-      label: t.label,
-      paused: t.paused,
-      replay: t.replay,
-      address: t.status.address,
-      ...figures,
-      lastAt: row?.lastAt ?? null,
-      // Without a single stored round there is nothing to call up or down yet.
-      uptime: row ? uptimes[i].uptime : { day: null, week: null, month: null },
-      outage: uptimes[i].outage,
-    } satisfies SummaryRow;
+  return targets.flatMap((t, i) => {
+    const list: (TargetSummary | undefined)[] = rows.get(t.id) ?? [undefined];
+    return list.map((row) => {
+      const figures: Partial<SummaryFigures> = row ? withoutIds(inMs(row)) : {};
+      return {
+        id: t.id,
+        agent: row?.agent ?? agent ?? null,
+        host: t.host,
+        label: t.label,
+        paused: t.paused,
+        replay: t.replay,
+        address: t.status.address,
+        ...figures,
+        lastAt: row?.lastAt ?? null,
+        // Without a single stored round there is nothing to call up or down yet.
+        uptime: row ? uptimes[i].uptime : { day: null, week: null, month: null },
+        outage: uptimes[i].outage,
+      } satisfies SummaryRow;
+    });
   });
 }
 
-function withoutTargetId(row: InMs<TargetSummary>): SummaryFigures {
-  const { targetId: _targetId, ...figures } = row;
+function withoutIds(row: InMs<TargetSummary>): SummaryFigures {
+  const { targetId: _targetId, agent: _agent, ...figures } = row;
   return figures;
 }
 
@@ -89,11 +105,12 @@ export function sortRows(rows: SummaryRow[], key: SortKey, order: "asc" | "desc"
   const sign = order === "asc" ? 1 : -1;
   return [...rows].sort((a, b) => {
     const x = a[key] ?? null, y = b[key] ?? null;
-    if (x === y) return a.id - b.id;
+    const tie = a.id - b.id || (a.agent ?? "").localeCompare(b.agent ?? "");
+    if (x === y) return tie;
     if (x === null) return 1;
     if (y === null) return -1;
     const cmp = typeof x === "string" ? x.localeCompare(String(y)) : Number(x) - Number(y);
-    return sign * cmp || a.id - b.id;
+    return sign * cmp || tie;
   });
 }
 
@@ -107,11 +124,16 @@ export const summaryRoutes: Route[] = [
     query: summaryQuery,
     handler: async (ctx: RouteContext<z.infer<typeof summaryQuery>>) => {
       const focus = ctx.query.focus ?? 10;
+      const agent = ctx.query.agent;
+      if (agent !== undefined && !await ctx.deps.store.agentReads(agent)) {
+        throw new ApiError(404, "unknown_agent", `agent "${agent}" has not measured here`);
+      }
       const rows = await summaryRows(await ctx.deps.service.list(), {
         history: ctx.deps.history,
         focus,
         outages: ctx.deps.store,
         now: (ctx.deps.now ?? Date.now)(),
+        agent,
       });
       const sorted = sortRows(rows, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
       return jsonResponse({ focus, targets: sorted } satisfies SummaryReply);

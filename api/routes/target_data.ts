@@ -16,8 +16,8 @@ import { type CheckFiguresJson, checkFiguresOf } from "../check_figures.ts";
 import { downtimeMs, uptimePct } from "../outage_figures.ts";
 import { type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
-import { epochMs, positiveInt } from "../schemas.ts";
-import { ID_PARAM, targetOf } from "./common.ts";
+import { agentName, epochMs, positiveInt } from "../schemas.ts";
+import { ID_PARAM, readsOf, targetOf } from "./common.ts";
 
 const TAG = "data";
 const HOUR_MS = 3600_000;
@@ -60,7 +60,14 @@ export type InsightsReply = InMs<Insights> & {
   outages: { count: number; downtimeMs: number; uptimePct: number | null };
 };
 
-const range = { start: epochMs.optional(), end: epochMs.optional() };
+const range = {
+  start: epochMs.optional(),
+  end: epochMs.optional(),
+  agent: agentName.optional().describe(
+    "the agent (vantage point) whose measurements to read (default: this server's own, else " +
+      "the agent seen most recently; GET /api/agents lists them)",
+  ),
+};
 
 function checkRange(q: { start?: number; end?: number }): void {
   if (q.start !== undefined && q.end !== undefined && q.start >= q.end) {
@@ -120,7 +127,8 @@ export const targetDataRoutes: Route[] = [
       const window = q.start !== undefined || q.end !== undefined
         ? rangeOrLastHour(ctx, q)
         : { last: q.focus ?? 10 };
-      const result = await ctx.deps.history.hopStats(target.id, window);
+      const reads = await readsOf(ctx, q.agent);
+      const result = await reads.hopStats(target.id, window);
       const ips = result.hops.flatMap((hop) => hop.ip ? [hop.ip] : []);
       const names = await ctx.deps.store.dnsNames(ips);
       const dns = (ip: string | null) => ip ? names.get(ip)?.name ?? null : null;
@@ -149,7 +157,8 @@ export const targetDataRoutes: Route[] = [
       const text = ctx.query.hop ?? "last";
       const hop = text === "last" || text === "all" ? text : Number(text);
       const maxPoints = ctx.query.maxPoints ?? 500;
-      const timeline = await ctx.deps.history.timeline(target.id, { start, end, hop, maxPoints });
+      const reads = await readsOf(ctx, ctx.query.agent);
+      const timeline = await reads.timeline(target.id, { start, end, hop, maxPoints });
       return jsonResponse(inMs(timeline) satisfies TimelineReply);
     },
   },
@@ -164,12 +173,13 @@ export const targetDataRoutes: Route[] = [
       const target = await targetOf(ctx);
       checkRange(ctx.query);
       const { start, limit, before } = ctx.query;
+      const reads = await readsOf(ctx, ctx.query.agent);
       const end = before !== undefined && (ctx.query.end === undefined || before < ctx.query.end)
         ? before
         : ctx.query.end;
       const rounds = start !== undefined && end !== undefined && end <= start
         ? []
-        : await ctx.deps.store.rounds(target.id, { start, end, last: limit ?? 100 });
+        : await reads.rounds(target.id, { start, end, last: limit ?? 100 });
       return jsonResponse(
         { targetId: target.id, rounds: rounds.map(roundJson) } satisfies LogsReply,
       );
@@ -185,7 +195,8 @@ export const targetDataRoutes: Route[] = [
     handler: async (ctx: RouteContext<z.infer<typeof rangeOnly>>) => {
       const target = await targetOf(ctx);
       checkRange(ctx.query);
-      const changes = await ctx.deps.store.routeChanges(target.id, ctx.query);
+      const { agent, ...window } = ctx.query;
+      const changes = await (await readsOf(ctx, agent)).routeChanges(target.id, window);
       return jsonResponse(
         {
           targetId: target.id,
@@ -205,8 +216,9 @@ export const targetDataRoutes: Route[] = [
     handler: async (ctx: RouteContext<z.infer<typeof rangeOnly>>) => {
       const target = await targetOf(ctx);
       const { start, end } = rangeOrLastHour(ctx, ctx.query);
-      const figures = await ctx.deps.history.insights(target.id, { start, end });
-      const { hops } = await ctx.deps.history.hopStats(target.id, { start, end });
+      const reads = await readsOf(ctx, ctx.query.agent);
+      const figures = await reads.insights(target.id, { start, end });
+      const { hops } = await reads.hopStats(target.id, { start, end });
       const findings = findingsOf(hops, figures.routeChanges);
       const now = (ctx.deps.now ?? Date.now)();
       const outages = await ctx.deps.store.outages({

@@ -235,19 +235,44 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
       MAX_SPARKLINE_MINUTES,
     );
     const now = clock.now();
-    const rows = await sql<{ id: number; host: string; label: string | null; paused: boolean }[]>`
-      SELECT id, host, label, paused FROM targets ORDER BY id`;
-    await latest.prepare(rows.map((row) => row.id), focusRounds, now);
+    // A row per target and agent that measured it (or per target, for one agent); a target no
+    // agent measured yet still gets its row (figures empty: no series id is negative).
+    const agentSeries = query.agent === undefined
+      ? sql`LEFT JOIN (series s JOIN agents a ON a.id = s.agent_id) ON s.target_id = t.id`
+      : sql`LEFT JOIN (series s JOIN agents a ON a.id = s.agent_id AND a.name = ${query.agent})
+          ON s.target_id = t.id`;
+    const rows = await sql<
+      {
+        id: number;
+        host: string;
+        label: string | null;
+        paused: boolean;
+        series_id: number | null;
+        agent: string | null;
+      }[]
+    >`SELECT t.id, t.host, t.label, t.paused, s.id AS series_id, a.name AS agent
+      FROM targets t ${agentSeries} ORDER BY t.id, a.name NULLS FIRST`;
+    const seriesOf = (row: { id: number; series_id: number | null }) => row.series_id ?? -row.id;
+    await latest.prepare(rows.map(seriesOf), focusRounds, now);
     return rows.map((row) => ({
       targetId: row.id,
+      agent: query.agent ?? (row.series_id === null ? null : row.agent),
       host: row.host,
       label: row.label,
       paused: row.paused,
-      ...latest.figures(row.id, { focusRounds, sparklineMinutes, now }),
+      ...latest.figures(seriesOf(row), { focusRounds, sparklineMinutes, now }),
     }));
   }
 
-  function exportRounds(targetId: number, query: ExportQuery): ReadableStream<Uint8Array> {
+  /**
+   * Streams the rounds of series `series()` (resolved when the first page is read), marked as
+   * target `targetId`.
+   */
+  function exportSeries(
+    targetId: number,
+    query: ExportQuery,
+    series: () => Promise<number>,
+  ): ReadableStream<Uint8Array> {
     const { start, end, format } = checkExport(query);
     const pageRounds = query.pageRounds ?? DEFAULT_PAGE_ROUNDS;
     const encoder = new TextEncoder();
@@ -261,11 +286,12 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
           return;
         }
         await deps.ready();
+        const id = await series();
         const rows = await sql<{ ts: number; seq: number; path_id: number; data: Uint8Array }[]>`
-          SELECT ts, seq, path_id, data FROM samples WHERE target_id = ${targetId}
+          SELECT ts, seq, path_id, data FROM samples WHERE target_id = ${id}
           AND (ts, seq) > (${after.ts}::float8, ${after.seq}::float8) AND ts < ${end}
           ORDER BY ts, seq LIMIT ${pageRounds}`;
-        const page = await rounds.toRounds(targetId, rows);
+        const page = (await rounds.toRounds(id, rows)).map((round) => ({ ...round, targetId }));
         if (page.length === 0) {
           controller.close();
           return;
@@ -308,9 +334,10 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
     }),
     summary: guard(summary),
     insights: guard(insights),
-    exportRounds,
+    exportRounds: (targetId, query) =>
+      exportSeries(targetId, query, () => Promise.resolve(targetId)),
   };
-  return { queries };
+  return { queries, exportSeries };
 }
 
 function checkExport(query: ExportQuery): ExportQuery {

@@ -25,7 +25,10 @@ interface TargetLatest {
   minutes: Map<number, Map<number, { sent: number; lost: number; sumUs: number }>>;
 }
 
-export type FocusFigures = Omit<TargetSummary, "targetId" | "host" | "label" | "paused">;
+export type FocusFigures = Omit<
+  TargetSummary,
+  "targetId" | "agent" | "host" | "label" | "paused"
+>;
 
 function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">) {
   const last = round.hops.at(-1);

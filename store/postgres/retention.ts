@@ -2,7 +2,9 @@
 // whole (no row-by-row delete, no bloat); the one partition straddling the cutoff is trimmed with
 // bounded DELETEs, so the rows kept are exactly those SQLite keeps (store/sqlite/retention.ts).
 // A step holds a transaction-scoped advisory lock: with several processes on one database, one
-// of them sweeps at a time (the writer loops try the lock and skip when another holds it).
+// of them sweeps at a time (the writer loops try the lock and skip when another holds it), and
+// a finished sweep is recorded in retention_runs so the writer loops of the other processes skip
+// their turns until the period is over: the fleet sweeps once per period, whichever process it is.
 import { cutoffOf, type ResolvedRetention } from "../retention_policy.ts";
 import { TIER_MS } from "../rollup_math.ts";
 import type { Db, Sql } from "./connect.ts";
@@ -15,7 +17,19 @@ export interface RetentionStepResult {
   done: boolean;
 }
 
-export function createPgRetention(sql: Sql, partitions: Partitions, retention: ResolvedRetention) {
+export interface RetentionRunOptions {
+  /** Who sweeps (recorded in retention_runs). */
+  agent: string;
+  /** How long after any process's finished sweep the writer loops leave retention alone. */
+  periodMs: number;
+}
+
+export function createPgRetention(
+  sql: Sql,
+  partitions: Partitions,
+  retention: ResolvedRetention,
+  run: RetentionRunOptions,
+) {
   async function sweep(tx: Db, now: number, maxRows: number): Promise<RetentionStepResult> {
     const plan: [PartitionedTable, string, string, number][] = [
       ["samples", "ts", "seq", cutoffOf("raw", retention, now)],
@@ -67,8 +81,20 @@ export function createPgRetention(sql: Sql, partitions: Partitions, retention: R
         const [{ locked }] = await tx<{ locked: boolean }[]>`
           SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`;
         if (!locked) return { deletedRows: 0, done: true };
+        // Another process swept within the period: one sweep per period for the whole fleet.
+        const [last] = await tx<{ last_done: number }[]>`
+          SELECT last_done FROM retention_runs WHERE id = 1`;
+        if (last && now >= last.last_done && now < last.last_done + run.periodMs) {
+          return { deletedRows: 0, done: true };
+        }
       }
-      return await sweep(tx, now, maxRows);
+      const result = await sweep(tx, now, maxRows);
+      if (result.done) {
+        await tx`INSERT INTO retention_runs (id, last_done, agent, runs)
+          VALUES (1, ${now}, ${run.agent}, 1) ON CONFLICT (id) DO UPDATE SET
+          last_done = excluded.last_done, agent = excluded.agent, runs = retention_runs.runs + 1`;
+      }
+      return result;
     });
   }
 

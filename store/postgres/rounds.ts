@@ -104,7 +104,7 @@ export function createPgRounds(sql: Sql, deps: {
   async function writeBatch(tx: Db, batch: QueuedRound[], fresh: Map<string, number>) {
     const ids = [...new Set(batch.map((entry) => entry.targetId))];
     const known = new Set(
-      (await tx<{ id: number }[]>`SELECT id FROM targets WHERE id = ANY(${ids}::bigint[])`)
+      (await tx<{ id: number }[]>`SELECT id FROM series WHERE id = ANY(${ids}::bigint[])`)
         .map((row) => row.id),
     );
     const seen = new Set<string>();
@@ -244,6 +244,10 @@ export function createPgRounds(sql: Sql, deps: {
 
   return {
     append,
+    /** Throws what append would throw for a malformed round, queueing nothing. */
+    check(round: Round): void {
+      queueEntry(round);
+    },
     flush: () => deps.exclusive(flushNow),
     read,
     toRounds,

@@ -53,6 +53,7 @@ function metaOf(row: Row): TargetMeta {
     explicit: JSON.parse(row.explicit as string) as TargetOptionsInput,
     declared: row.declared as boolean,
     groups: JSON.parse(row.groups as string) as string[],
+    agents: row.agents === null ? null : JSON.parse(row.agents as string) as string[],
   };
 }
 
@@ -169,6 +170,7 @@ export function createPgServerRecords(
         explicit: {},
         declared: false,
         groups: [],
+        agents: null,
       };
     }),
     allTargetMeta: guard(async () =>
@@ -178,13 +180,14 @@ export function createPgServerRecords(
     ),
     setTargetMeta: guard(async (meta) => {
       await sql`INSERT INTO target_meta
-        (target_id, configuration, replay, explicit, declared, groups)
+        (target_id, configuration, replay, explicit, declared, groups, agents)
         VALUES (${meta.targetId}, ${meta.configuration}, ${meta.replay},
           ${JSON.stringify(meta.explicit)}, ${meta.declared ?? false},
-          ${JSON.stringify(meta.groups ?? [])})
+          ${JSON.stringify(meta.groups ?? [])},
+          ${meta.agents == null ? null : JSON.stringify(meta.agents)})
         ON CONFLICT (target_id) DO UPDATE SET configuration = excluded.configuration,
           replay = excluded.replay, explicit = excluded.explicit, declared = excluded.declared,
-          groups = excluded.groups`;
+          groups = excluded.groups, agents = excluded.agents`;
     }),
     passwordHash: guard(async () => {
       const [row] = await sql`SELECT hash FROM server_password WHERE id = 1`;

@@ -6,6 +6,7 @@ import {
   type AddressChange,
   type Clock,
   log,
+  type Round,
   type RoutePath,
   systemClock,
 } from "../../engine/mod.ts";
@@ -22,6 +23,8 @@ import { serialQueue } from "./replay.ts";
 import { createPgRetention } from "./retention.ts";
 import { createPgRollups } from "./rollups.ts";
 import { createPgRounds } from "./rounds.ts";
+import { createPgSeries } from "./series.ts";
+import { agentReads } from "./agent_reads.ts";
 import { createPgRoutes } from "./routes.ts";
 import { migrate } from "./schema.ts";
 import { createPgServerRecords } from "./server.ts";
@@ -38,6 +41,8 @@ export interface PostgresStoreOptions {
   maxQueuedRounds?: number;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
+  /** The agent the rounds written are marked with (series.ts). Default "local". */
+  agent?: string;
 }
 
 const RETENTION_STEP_ROWS = 5000;
@@ -53,7 +58,16 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   const routes = createPgRoutes(sql);
   const rollups = createPgRollups(sql, routes);
   const latest = createPgLatest(sql);
-  const retention = createPgRetention(sql, partitions, retentionConfig);
+  const agent = options.agent ?? "local";
+  const series = createPgSeries(sql, clock, agent);
+  const retention = createPgRetention(sql, partitions, retentionConfig, {
+    agent,
+    periodMs: RETENTION_INTERVAL_MS,
+  });
+  const maxQueued = options.maxQueuedRounds ?? 200_000;
+  /** Rounds of targets this agent has no series of yet (made by the next flush). */
+  let pending: Round[] = [];
+  let pendingDropped = 0;
   const maintenance = createPgMaintenance(sql, target.location);
   let closed = false;
   let migrated: Promise<void> | null = null;
@@ -104,7 +118,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
 
   const rounds = createPgRounds(sql, {
     partitions,
-    maxQueued: options.maxQueuedRounds ?? 200_000,
+    maxQueued,
     exclusive,
     observer: {
       stored: (tx, list) => rollups.stored(tx, list),
@@ -153,7 +167,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       try {
         await ready();
         await flushInterfaces(); // logged, never in the way of the rounds
-        await rounds.flush();
+        await flushRounds();
         await maintain();
       } catch {
         // Logged by the flush; the rounds stay queued for the next turn.
@@ -166,22 +180,48 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     return row ? targetOf(row) : null;
   }
 
+  /** Files pending rounds under this agent's series (made now), then writes what is queued. */
+  async function flushRounds(): Promise<void> {
+    const gone = new Set<number>();
+    while (pending.length > 0) {
+      const missing = pending.map((r) => r.targetId).filter((id) =>
+        series.ownCached(id) === undefined && !gone.has(id)
+      );
+      if (missing.length > 0) {
+        await series.ensureOwn(missing);
+        for (const id of missing) if (series.ownCached(id) === undefined) gone.add(id);
+        continue; // rounds that came meanwhile may need series of their own
+      }
+      const list = pending;
+      pending = [];
+      for (const round of list) {
+        const id = series.ownCached(round.targetId);
+        if (id !== undefined) rounds.append({ ...round, targetId: id });
+      }
+      const orphans = list.filter((round) => gone.has(round.targetId)).length;
+      if (orphans > 0) log.warn("store: rounds of unknown targets were dropped", { orphans });
+    }
+    const before = rounds.counters.roundsWritten;
+    await rounds.flush();
+    if (rounds.counters.roundsWritten > before) await series.touch();
+  }
+
   async function flush(): Promise<void> {
     await ready();
-    await rounds.flush();
+    await flushRounds();
     await interfaces.flush();
   }
 
   async function close(): Promise<void> {
     if (closed) return;
-    const unsaved = () => rounds.queued;
+    const unsaved = () => rounds.queued + pending.length;
     try {
       abort.abort();
       await writer;
       if (unsaved() > 0 || interfaces.queued > 0) {
         await ready();
         await flushInterfaces();
-        await rounds.flush();
+        await flushRounds();
       }
     } catch (error) {
       throw new Error(`the store closed without saving ${unsaved()} queued rounds`, {
@@ -193,7 +233,25 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     }
   }
 
-  return {
+  /** Removes a target and all its data, forgetting what is cached of its series. */
+  function removeTarget(id: number, seriesIds: number[]): Promise<boolean> {
+    return exclusive(async () => {
+      for (const seriesId of seriesIds) {
+        rounds.forget(seriesId);
+        rollups.forget(seriesId);
+        latest.forget(seriesId);
+        routes.forget(seriesId);
+      }
+      return await sql.begin(async (tx) => {
+        // ON DELETE CASCADE removes its rounds, rollups, route and address changes.
+        const removed = (await tx`DELETE FROM targets WHERE id = ${id}`).count > 0;
+        await tx`SELECT pg_stat_force_next_flush()`;
+        return removed;
+      });
+    });
+  }
+
+  const inner: Omit<Store, "agent" | "listAgents" | "agentReads"> = {
     ...createPgServerRecords(sql, clock, guard),
     ...createPgAlertStore(sql, clock, guard),
     ...createPgOutageStore(sql, guard),
@@ -240,20 +298,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         WHERE id = ${id} RETURNING *`;
       return row ? targetOf(row) : null;
     }),
-    removeTarget: guard((id) =>
-      exclusive(async () => {
-        rounds.forget(id);
-        rollups.forget(id);
-        latest.forget(id);
-        routes.forget(id);
-        return await sql.begin(async (tx) => {
-          // ON DELETE CASCADE removes its rounds, rollups, route and address changes.
-          const removed = (await tx`DELETE FROM targets WHERE id = ${id}`).count > 0;
-          await tx`SELECT pg_stat_force_next_flush()`;
-          return removed;
-        });
-      })
-    ),
+    removeTarget: guard((id) => removeTarget(id, [id])),
     appendRound(round) {
       if (closed) throw new Error("the store is closed");
       rounds.append(round);
@@ -361,4 +406,70 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     checkIntegrity: guard(() => maintenance.checkIntegrity()),
     close,
   };
+  return withAgents(inner);
+
+  /** The ports by target over `inner`'s by series (agent_reads.ts): the store's edge. */
+  function withAgents(inner: Omit<Store, "agent" | "listAgents" | "agentReads">): Store {
+    const readDeps = { series, exportSeries: history.exportSeries, ready };
+    const reads = agentReads(inner, readDeps);
+    async function ownSeries(targetId: number): Promise<number> {
+      await ready();
+      await series.ensureOwn([targetId]);
+      return series.ownCached(targetId) ?? -targetId;
+    }
+    return {
+      ...inner,
+      ...reads,
+      agent,
+      listAgents: guard(() => series.list()),
+      agentReads: guard(async (name) =>
+        await series.knows(name) ? agentReads(inner, readDeps, name) : null
+      ),
+      appendRound(round) {
+        if (closed) throw new Error("the store is closed");
+        const id = pending.length === 0 ? series.ownCached(round.targetId) : undefined;
+        if (id !== undefined) return rounds.append({ ...round, targetId: id });
+        rounds.check(round);
+        if (pending.length >= maxQueued) {
+          pending.shift();
+          pendingDropped++;
+        }
+        pending.push(round);
+      },
+      recordRouteChange: async (change) => ({
+        ...await inner.recordRouteChange({
+          ...change,
+          targetId: await ownSeries(change.targetId),
+        }),
+        targetId: change.targetId,
+      }),
+      recordAddressChange: async (change) =>
+        inner.recordAddressChange({ ...change, targetId: await ownSeries(change.targetId) }),
+      lastRoute: guard(async (targetId) => {
+        const id = series.ownCached(targetId) ?? await series.readSeries(targetId, agent);
+        return id === null ? null : await inner.lastRoute(id);
+      }),
+      removeTarget: guard(async (targetId) => {
+        const ids = [...await series.seriesOf(targetId), -targetId];
+        series.forget(targetId);
+        return await removeTarget(targetId, ids);
+      }),
+      storageSpace: guard(async () => {
+        await flushRounds();
+        return await inner.storageSpace();
+      }),
+      vacuum: guard(async () => {
+        await flushRounds();
+        return await inner.vacuum();
+      }),
+      storeStats: async () => {
+        const stats = await inner.storeStats();
+        return {
+          ...stats,
+          queuedRounds: stats.queuedRounds + pending.length,
+          droppedRounds: stats.droppedRounds + pendingDropped,
+        };
+      },
+    };
+  }
 }

@@ -11,6 +11,8 @@ import type {
   Resolution,
   RetentionOptions,
   RouteHopStats,
+  SummaryQuery,
+  TargetSummary,
 } from "../history_types.ts";
 import { coverRange, createHistoryReader, gatherRoutes, type Segment } from "./history_read.ts";
 import {
@@ -35,6 +37,7 @@ import { createRollupWriter } from "./rollups.ts";
 import { createRouteIndex } from "./route_index.ts";
 import type { FlushObserver } from "./rounds.ts";
 import type { RoundQuery } from "../types.ts";
+import type { SqliteAgents } from "./agents.ts";
 
 /** Windows up to this long are answered from raw rounds when they are retained. */
 const RAW_SPAN_MS = 3 * 3_600_000;
@@ -56,6 +59,8 @@ export interface SqliteHistoryDeps {
   /** Raw rounds including those still queued (the round store's read). */
   readRounds: (targetId: number, query: RoundQuery) => Round[];
   retention?: RetentionOptions;
+  /** Who wrote the file's rounds (the summary marks its rows with the name). */
+  agents: Pick<SqliteAgents, "recorded" | "knows">;
 }
 
 export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
@@ -210,7 +215,7 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     });
   }
 
-  function summary(query: { focusRounds?: number; sparklineMinutes?: number } = {}) {
+  function summary(query: SummaryQuery = {}): TargetSummary[] {
     const focusRounds = checkBounded("focusRounds", query.focusRounds ?? 10, MAX_FOCUS_ROUNDS);
     const sparklineMinutes = checkBounded(
       "sparklineMinutes",
@@ -218,19 +223,26 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
       MAX_SPARKLINE_MINUTES,
     );
     const now = clock.now();
+    // One agent per file: a row per target, marked with the writer once it has measured.
+    const writer = deps.agents.recorded()?.name ?? null;
+    if (query.agent !== undefined && !deps.agents.knows(query.agent)) return [];
     const rows = sql.targets.all() as {
       id: number;
       host: string;
       label: string | null;
       paused: number;
     }[];
-    return rows.map((row) => ({
-      targetId: row.id,
-      host: row.host,
-      label: row.label,
-      paused: row.paused === 1,
-      ...latest.figures(row.id, { focusRounds, sparklineMinutes, now }),
-    }));
+    return rows.map((row) => {
+      const figures = latest.figures(row.id, { focusRounds, sparklineMinutes, now });
+      return {
+        targetId: row.id,
+        agent: query.agent ?? (figures.lastAt === null ? null : writer),
+        host: row.host,
+        label: row.label,
+        paused: row.paused === 1,
+        ...figures,
+      };
+    });
   }
 
   const exportRounds = createExporter(db, run);

@@ -37,7 +37,10 @@ interface TargetLatest {
 }
 
 /** A summary row's figures: everything but who the target is. */
-export type FocusFigures = Omit<TargetSummary, "targetId" | "host" | "label" | "paused">;
+export type FocusFigures = Omit<
+  TargetSummary,
+  "targetId" | "agent" | "host" | "label" | "paused"
+>;
 
 /** The destination's hop of a bucket: the nearest TTL it answered at, else the farthest probed. */
 export function finalHopOf<T extends { ttl: number; reached: number }>(

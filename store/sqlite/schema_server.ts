@@ -56,6 +56,16 @@ export const SERVER_MIGRATIONS: MigrationSet = {
     ALTER TABLE target_meta ADD COLUMN declared INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE target_meta ADD COLUMN groups TEXT NOT NULL DEFAULT '[]';
     `,
+    // 4: the agents that probe each target (JSON array of names; NULL = every agent), and the
+    // agents that wrote rounds here (one per SQLite file in practice: it has one writer).
+    `
+    ALTER TABLE target_meta ADD COLUMN agents TEXT;
+    CREATE TABLE agents (
+      name TEXT PRIMARY KEY,
+      first_seen INTEGER NOT NULL,
+      last_seen INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    `,
   ],
 };
 

@@ -70,11 +70,12 @@ function prepare(db: DatabaseSync) {
     getMeta: db.prepare("SELECT * FROM target_meta WHERE target_id = ?"),
     allMeta: db.prepare("SELECT * FROM target_meta"),
     putMeta: db.prepare(
-      "INSERT INTO target_meta (target_id, configuration, replay, explicit, declared, groups) " +
-        "VALUES (?, ?, ?, ?, ?, ?) " +
+      "INSERT INTO target_meta " +
+        "(target_id, configuration, replay, explicit, declared, groups, agents) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (target_id) DO UPDATE SET configuration = excluded.configuration, " +
         "replay = excluded.replay, explicit = excluded.explicit, declared = excluded.declared, " +
-        "groups = excluded.groups",
+        "groups = excluded.groups, agents = excluded.agents",
     ),
     followers: db.prepare(
       "SELECT t.*, m.explicit FROM target_meta m JOIN targets t ON t.id = m.target_id " +
@@ -139,6 +140,7 @@ function metaOf(row: MetaRow): TargetMeta {
     explicit: JSON.parse(row.explicit) as TargetOptionsInput,
     declared: row.declared === 1,
     groups: JSON.parse(row.groups) as string[],
+    agents: row.agents === null ? null : JSON.parse(row.agents) as string[],
   };
 }
 
@@ -159,6 +161,7 @@ interface MetaRow {
   explicit: string;
   declared: number;
   groups: string;
+  agents: string | null;
 }
 
 export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): ServerStore {
@@ -258,6 +261,7 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
           explicit: {},
           declared: false,
           groups: [],
+          agents: null,
         };
       }),
     allTargetMeta: () =>
@@ -272,6 +276,7 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
           explicit,
           meta.declared ? 1 : 0,
           JSON.stringify(meta.groups ?? []),
+          meta.agents == null ? null : JSON.stringify(meta.agents),
         );
       }),
     passwordHash: () => run(() => one<{ hash: string }>(sql.getPassword)?.hash ?? null),

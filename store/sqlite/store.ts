@@ -2,6 +2,7 @@
 // transaction per flush by a writer loop on the injected clock; everything else is written at
 // once (it is rare). WAL mode: a kill -9 loses at most the rounds queued since the last flush.
 import type { DatabaseSync } from "node:sqlite";
+import { createSqliteAgents } from "./agents.ts";
 import {
   type AddressChange,
   type Clock,
@@ -36,6 +37,8 @@ export interface SqliteStoreOptions {
   onFlush?: (info: FlushInfo) => void;
   /** Days each history tier is kept (defaults: raw 3, 1-minute 30, 1-hour 1825). */
   retention?: RetentionOptions;
+  /** The agent the rounds written are marked with (store/sqlite/agents.ts). Default "local". */
+  agent?: string;
 }
 
 /** Interface rows a retention step on the writer loop may delete. */
@@ -50,9 +53,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   const sql = prepareStatements(db);
   const maintenance = createSqliteMaintenance(db, path);
+  const agent = options.agent ?? "local";
+  const agents = createSqliteAgents(db, clock, agent);
   const history = createSqliteHistory(db, {
     clock,
     run,
+    agents,
     retention: options.retention,
     readRounds: (targetId, query) => rounds.read(targetId, query),
   });
@@ -67,7 +73,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     intervalMs: options.flushIntervalMs ?? 1000,
     flush: () => {
       try {
-        rounds.flush();
+        flushRounds();
       } finally {
         flushInterfaces();
       }
@@ -95,6 +101,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   function open(): void {
     if (closed) throw new Error("the store is closed");
+  }
+
+  function flushRounds(): void {
+    const queued = rounds.queued;
+    rounds.flush();
+    if (queued > 0) agents.wrote();
   }
 
   function getTarget(id: number): TargetRecord | null {
@@ -128,7 +140,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     const unsaved = rounds.queued;
     try {
       flushInterfaces(); // logged, never in the way of the rounds
-      rounds.flush();
+      flushRounds();
     } catch (error) {
       throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
     } finally {
@@ -136,7 +148,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
   }
 
-  return {
+  const store: Store = {
+    agent,
+    listAgents: () => run(() => agents.list()),
+    agentReads: (name) => run(() => agents.knows(name) ? store : null),
     ...createServerStore(db, clock, run),
     ...createSqliteAlertStore(db, { clock, run }),
     ...createSqliteOutageStore(db, run),
@@ -185,7 +200,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       open();
       rounds.append(round);
     },
-    flush: () => run(() => (rounds.flush(), interfaces.flush())),
+    flush: () => run(() => (flushRounds(), interfaces.flush())),
     rounds: (targetId, query) => run(() => rounds.read(targetId, query)),
     recordRouteChange: (change) =>
       run(() => {
@@ -243,6 +258,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     checkIntegrity: () => run(() => maintenance.checkIntegrity()),
     close,
   };
+  return store;
 }
 
 function prepareStatements(db: DatabaseSync) {

@@ -30,7 +30,7 @@ Deno.test("api meta - health, version and an OpenAPI document of every route", a
     const hops = doc.paths["/api/targets/{id}/hops"].get.parameters.map((p: { name: string }) =>
       p.name
     );
-    assert.deepEqual(hops, ["id", "focus", "start", "end"]);
+    assert.deepEqual(hops, ["id", "focus", "start", "end", "agent"]);
   } finally {
     await t.close();
   }

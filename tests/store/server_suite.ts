@@ -74,6 +74,7 @@ async function configurations(store: Store, clock: ManualClock): Promise<void> {
     explicit: {},
     declared: false,
     groups: [],
+    agents: null,
   });
 }
 
@@ -148,6 +149,7 @@ async function explicitFields(store: Store): Promise<void> {
     explicit,
     declared: false,
     groups: [],
+    agents: null,
   });
   assert.deepEqual((await store.allTargetMeta()).get(follower.id)?.explicit, explicit);
   await store.setTargetMeta({
@@ -170,6 +172,7 @@ async function explicitFields(store: Store): Promise<void> {
     explicit: { protocol: "udp", port: 5000, intervalMs: 7000, maxHops: 9 },
     declared: false,
     groups: [],
+    agents: null,
   }, "what it took from the preset is its own now, so it keeps its options");
 }
 
@@ -183,6 +186,7 @@ async function declared(store: Store): Promise<void> {
     explicit: {},
     declared: true,
     groups: ["core", "lab"],
+    agents: ["east", "west"],
   };
   await store.setTargetMeta(fromFile);
   await store.setTargetMeta({ targetId: b.id, configuration: null, replay: false, explicit: {} });
@@ -192,6 +196,7 @@ async function declared(store: Store): Promise<void> {
   assert.deepEqual(all.get(a.id)?.groups, ["core", "lab"]);
   assert.equal(all.get(b.id)?.declared, false, "absent on write: a runtime target");
   assert.deepEqual(all.get(b.id)?.groups, []);
+  assert.equal(all.get(b.id)?.agents, null, "absent on write: every agent probes it");
   await store.setTargetMeta({ ...fromFile, declared: false, groups: [] });
   assert.deepEqual(
     [(await store.targetMeta(a.id)).declared, (await store.targetMeta(a.id)).groups],
@@ -246,6 +251,7 @@ async function reopen(backend: TestBackend): Promise<void> {
     explicit: { intervalMs: 1000, ipVersion: null },
     declared: true,
     groups: ["lab", "edge"],
+    agents: ["east"],
   });
   await first.setPasswordHash("h");
   await first.addApiToken({ name: "t", tokenHash: "th" });
@@ -261,6 +267,7 @@ async function reopen(backend: TestBackend): Promise<void> {
       explicit: { intervalMs: 1000, ipVersion: null },
       declared: true,
       groups: ["lab", "edge"],
+      agents: ["east"],
     });
     assert.equal(await second.passwordHash(), "h");
     assert.equal((await second.apiTokenByHash("th"))?.name, "t");

@@ -64,6 +64,7 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
   assert.deepEqual([rolled.lowMs, rolled.highMs, rolled.lossPct], [3, 9, 2]);
   const row = toSummaryRow({
     id: 4,
+    agent: null,
     host: "h",
     label: null,
     paused: false,
@@ -96,6 +97,7 @@ Deno.test("ui summary - a live update re-renders only the rows that changed", ()
   const row = (id: number, avgMs: number) =>
     toSummaryRow({
       id,
+      agent: null,
       host: `h${id}`,
       label: null,
       paused: false,

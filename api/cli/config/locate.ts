@@ -56,6 +56,7 @@ export function configEnv(config: ConfigFile | null): Record<string, string> {
     PINGWATCHER_CORS_ORIGINS: server.corsOrigins?.join(","),
     PINGWATCHER_PROBER: server.prober,
     PINGWATCHER_METRICS_ALL_HOPS: flag(server.metricsAllHops),
+    PINGWATCHER_AGENT: server.agent,
     PINGWATCHER_RAW_DAYS: retention.rawDays?.toString(),
     PINGWATCHER_MINUTE_DAYS: retention.minuteDays?.toString(),
     PINGWATCHER_HOUR_DAYS: retention.hourDays?.toString(),

@@ -6,7 +6,12 @@
 import { z } from "zod";
 import { alertsConfigSchema, ruleSpecSchema } from "../../../alerts/mod.ts";
 import { proberChoiceProblem } from "../../../engine/mod.ts";
-import { configurationCreate, interfaceSettingsPatch, targetCreate } from "../../schemas.ts";
+import {
+  agentName,
+  configurationCreate,
+  interfaceSettingsPatch,
+  targetCreate,
+} from "../../schemas.ts";
 
 /** A target: the API's POST /api/targets body (groups included). */
 export const configTarget = targetCreate;
@@ -36,6 +41,7 @@ export const serverSection = z.strictObject({
     error: (issue) => `${proberChoiceProblem(String(issue.input))}`,
   }).optional(),
   metricsAllHops: z.boolean().optional(),
+  agent: agentName.optional(),
 });
 
 export const authSection = z.strictObject({

@@ -150,7 +150,12 @@ async function undeclare(store: Store, id: number): Promise<void> {
 /** The whole declaration as a patch: what it leaves out is cleared, not kept. */
 function declaration(input: ConfigTarget): TargetPatchInput {
   const { host: _host, groups: _groups, ...rest } = input;
-  return { ...rest, label: input.label ?? null, configuration: input.configuration ?? null };
+  return {
+    ...rest,
+    label: input.label ?? null,
+    configuration: input.configuration ?? null,
+    agents: input.agents ?? null,
+  };
 }
 
 /** A runtime target with the same host (not a replay), the oldest first. */
@@ -166,7 +171,8 @@ function isUnchanged(record: TargetRecord, meta: TargetMeta, input: ConfigTarget
   return (record.label ?? null) === (input.label ?? null) &&
     meta.configuration === (input.configuration ?? null) &&
     sameInput(meta.explicit, engineInputOf(input)) &&
-    JSON.stringify(meta.groups ?? []) === JSON.stringify(input.groups ?? []);
+    JSON.stringify(meta.groups ?? []) === JSON.stringify(input.groups ?? []) &&
+    JSON.stringify(meta.agents ?? null) === JSON.stringify(input.agents ?? null);
 }
 
 /** Options that do not resolve (with a database configuration) or that this prober cannot send. */
