@@ -436,6 +436,11 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         }
         pending.push(round);
       },
+      summary: guard(async (query = {}) =>
+        query.agent !== undefined && !await series.knows(query.agent)
+          ? []
+          : await inner.summary(query)
+      ),
       recordRouteChange: async (change) => ({
         ...await inner.recordRouteChange({
           ...change,

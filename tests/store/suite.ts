@@ -24,6 +24,29 @@ export function storeSuite(name: string, open: () => Promise<Store> | Store): vo
   registerRoundTests(test);
   registerQueueTests(test);
   registerChangeTests(test);
+  registerAgentTests(test);
+}
+
+function registerAgentTests(test: Register): void {
+  test("agents: the store's agent is listed once it wrote, and marks its summary rows", async (store) => {
+    assert.equal(store.agent, "local", "the default agent");
+    assert.deepEqual(await store.listAgents(), [], "nothing written yet");
+    const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+    assert.deepEqual((await store.summary()).map((row) => row.agent), [null]);
+    store.appendRound(plainRound(id, 0));
+    await store.flush();
+    const [agent, ...others] = await store.listAgents();
+    assert.deepEqual(others, []);
+    assert.deepEqual([agent.name, agent.targetCount], ["local", 1]);
+    assert.ok(agent.firstSeen <= agent.lastSeen);
+    const own = await store.agentReads("local");
+    assert.ok(own);
+    assert.deepEqual((await own.rounds(id, {})).map((r) => [r.targetId, r.seq]), [[id, 0]]);
+    assert.equal(await store.agentReads("elsewhere"), null);
+    assert.deepEqual((await store.summary()).map((row) => [row.agent, row.sent]), [["local", 1]]);
+    assert.deepEqual((await store.summary({ agent: "local" })).map((row) => row.agent), ["local"]);
+    assert.deepEqual(await store.summary({ agent: "elsewhere" }), []);
+  });
 }
 
 type Register = (title: string, work: (store: Store) => Promise<void>) => void;
