@@ -3,22 +3,29 @@
 // Browser entry: wire models to the live connection, then render.
 import { effect } from "@preact/signals";
 import { render } from "preact";
+import { initAgents } from "./model/agents.ts";
 import { initAlerts } from "./model/alerts.ts";
 import { initInterfaces } from "./model/interfaces.ts";
 import { initComments } from "./model/comments.ts";
 import { initOutages } from "./model/outages.ts";
-import { initDashboard } from "./model/dashboard.ts";
+import { initDashboard, refreshResults, refreshSuccess } from "./model/dashboard.ts";
 import { authRequired } from "./model/api.ts";
 import { checkAuth } from "./model/auth.ts";
-import { initHistory, insights, refreshConfigurations, refreshInsights } from "./model/history.ts";
+import {
+  initHistory,
+  insights,
+  refreshConfigurations,
+  refreshInsights,
+  refreshRouteChanges,
+} from "./model/history.ts";
 import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
 import { initSummary, refreshSummarySoon } from "./model/summary.ts";
 import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
 import { compareIds, initCompare } from "./model/compare.ts";
 import { initTraceroute } from "./model/traceroute.ts";
 import { throttle } from "./model/throttle.ts";
-import { initTimeline, range } from "./model/timeline.ts";
-import { initTrace } from "./model/trace.ts";
+import { initTimeline, range, refreshTimeline } from "./model/timeline.ts";
+import { initTrace, refreshHops } from "./model/trace.ts";
 import { App } from "./views/app.tsx";
 
 function wire(): void {
@@ -34,6 +41,15 @@ function wire(): void {
   initTraceroute();
   initAlerts();
   initInterfaces();
+  // Another agent chosen on the target page: its measurements, read again now.
+  initAgents(() => {
+    refreshHops();
+    refreshTimeline();
+    refreshInsights();
+    refreshRouteChanges();
+    refreshSuccess();
+    refreshResults();
+  });
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {
     const ids = new Set<number>();

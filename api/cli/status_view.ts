@@ -9,6 +9,8 @@ export type TargetState = "up" | "degraded" | "down" | "paused" | "unknown";
 
 export interface TargetStatus {
   id: number;
+  /** The agent whose measurements these are (several agents: a row per agent; null: none yet). */
+  agent: string | null;
   host: string;
   label: string | null;
   state: TargetState;
@@ -41,6 +43,7 @@ export function statusOf(
 ): TargetStatus {
   return {
     id: row.id,
+    agent: row.agent,
     host: row.host,
     label: row.label,
     state: stateOf(row),
@@ -71,7 +74,11 @@ export function statusTable(targets: TargetStatus[], style: Style): string {
     paused: style.dim,
     unknown: style.dim,
   };
-  const rows = [[
+  // Rows of several agents (vantage points on one database) say whose each is.
+  const byAgent = new Set(targets.flatMap((t) => t.agent === null ? [] : [t.agent])).size > 1;
+  const agentColumn = (cells: string[], agent: string) =>
+    byAgent ? [...cells.slice(0, 2), agent, ...cells.slice(2)] : cells;
+  const rows = [agentColumn([
     "ID",
     "TARGET",
     "STATE",
@@ -81,9 +88,9 @@ export function statusTable(targets: TargetStatus[], style: Style): string {
     "LAST ROUTE CHANGE",
     "OUTAGE",
     "ALERTS",
-  ]];
+  ], "AGENT")];
   for (const t of targets) {
-    rows.push([
+    rows.push(agentColumn([
       String(t.id),
       t.label ? `${t.label} (${t.host})` : t.host,
       paint[t.state](t.state),
@@ -93,7 +100,7 @@ export function statusTable(targets: TargetStatus[], style: Style): string {
       iso(t.lastRouteChange),
       t.outage ? `since ${iso(t.outage.start)} (${t.outage.roundsLost} rounds)` : "-",
       t.firingAlerts.map((a) => a.ruleName).join(", ") || "-",
-    ]);
+    ], t.agent ?? "-"));
   }
   return table(rows);
 }

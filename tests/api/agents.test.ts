@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { createApp } from "../../api/app.ts";
 import { parseServeArgs } from "../../api/cli/serve_args.ts";
 import { defaultAgentName } from "../../api/cli/settings.ts";
+import { statusTable, type TargetStatus } from "../../api/cli/status_view.ts";
+import { styleFor } from "../../api/cli/style.ts";
 import { withConfigEnv } from "../../api/cli/config/locate.ts";
 import { OptionsError } from "../../engine/mod.ts";
 import { ManualClock } from "../../engine/clock.ts";
@@ -198,4 +200,29 @@ Deno.test("api agents - --agent beats PINGWATCHER_AGENT beats the config file; n
   assert.equal(parseServeArgs([]).agent, defaultAgentName(), "default: the host name");
   assert.throws(() => parseServeArgs(["--agent=-x"]), OptionsError);
   assert.throws(() => parseServeArgs(["--agent", "a b"]), /agent/);
+});
+
+Deno.test("api agents - status names the agent of each row once several agents measured", () => {
+  const row = (agent: string | null): TargetStatus => ({
+    id: 1,
+    agent,
+    host: "192.0.2.1",
+    label: null,
+    state: "up",
+    lastRttMs: 5,
+    avgMs: 5,
+    lossPct: 0,
+    lastAt: EPOCH,
+    lastRouteChange: null,
+    firingAlerts: [],
+    outage: null,
+    uptime: null,
+  });
+  const plain = styleFor(false);
+  const two = statusTable([row("east"), row("west")], plain).split("\n");
+  assert.match(two[0], /^ID\s+TARGET\s+AGENT\s+STATE/);
+  assert.match(two[1], /^1\s+192\.0\.2\.1\s+east\s+up/);
+  assert.match(two[2], /^1\s+192\.0\.2\.1\s+west\s+up/);
+  const one = statusTable([row("east")], plain);
+  assert.doesNotMatch(one, /AGENT|east/, "one agent: the column stays out");
 });

@@ -13,7 +13,14 @@ import {
 } from "../../ui/model/format.ts";
 import { hopNotes } from "../../ui/model/hop_notes.ts";
 import type { Hop } from "../../ui/model/types.ts";
-import { applySummary, rowIds, rowSignals } from "../../ui/model/summary.ts";
+import {
+  agentColumn,
+  anyRowOf,
+  applySummary,
+  rowIds,
+  rowSignals,
+  sortedIds,
+} from "../../ui/model/summary.ts";
 import { toHop, toSummaryRow, toTimelinePoint } from "../../ui/model/types.ts";
 import { hostProblem } from "../../ui/model/host.ts";
 import { MIN_ZOOM_MS, zoomWindow } from "../../ui/model/zoom.ts";
@@ -109,11 +116,11 @@ Deno.test("ui summary - a live update re-renders only the rows that changed", ()
       sparkline: [],
     });
   applySummary([row(1, 5), row(2, 6), row(3, 7)]);
-  assert.deepEqual(rowIds.value, [1, 2, 3]);
+  assert.deepEqual(rowIds.value, ["1", "2", "3"]);
   const renders = new Map<number, number>();
   const stops = [1, 2, 3].map((id) =>
     effect(() => {
-      rowSignals.get(id)!.value;
+      rowSignals.get(String(id))!.value;
       renders.set(id, (renders.get(id) ?? 0) + 1);
     })
   );
@@ -121,8 +128,32 @@ Deno.test("ui summary - a live update re-renders only the rows that changed", ()
   applySummary([row(1, 5), row(2, 9), row(3, 7)]); // a full refetch, nothing new
   assert.deepEqual([renders.get(1), renders.get(2), renders.get(3)], [1, 2, 1]);
   applySummary([row(1, 5), row(3, 7)]); // target 2 was deleted
-  assert.deepEqual(rowIds.value, [1, 3]);
+  assert.deepEqual(rowIds.value, ["1", "3"]);
   for (const stop of stops) stop();
+});
+
+Deno.test("ui summary - a row per target and agent; an agent's first rounds replace the empty row", () => {
+  const row = (id: number, agent: string | null) =>
+    toSummaryRow({
+      id,
+      agent,
+      host: `h${id}`,
+      label: null,
+      paused: false,
+      replay: false,
+      address: null,
+      lastAt: null,
+      sent: agent ? 1 : 0,
+    });
+  applySummary([row(1, "east"), row(2, null)]);
+  assert.equal(agentColumn.value, false, "one agent: no agent column");
+  applySummary([row(2, "east"), row(2, "west")], false); // target 2's first rounds, pushed
+  assert.deepEqual(sortedIds.value, ["1@east", "2@east", "2@west"]);
+  assert.equal(agentColumn.value, true);
+  assert.equal(anyRowOf(2)?.agent, "east");
+  applySummary([row(1, "east")]);
+  assert.deepEqual(rowIds.value, ["1@east"]);
+  assert.equal(agentColumn.value, false);
 });
 
 Deno.test("ui format - a range that spans days names the end's date too", () => {

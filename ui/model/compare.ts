@@ -4,7 +4,7 @@ import { computed, effect, signal } from "@preact/signals";
 import type { TimelineReply } from "../../api/wire.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
-import { rowIds, rowSignals } from "./summary.ts";
+import { anyRowOf, rowIds } from "./summary.ts";
 import { targetName, targets, view } from "./targets.ts";
 import { throttle } from "./throttle.ts";
 import { MAX_POINTS, presetRange, range } from "./timeline.ts";
@@ -25,7 +25,7 @@ export const compareError = signal<string | null>(null);
 export const comparedTargets = computed(() => {
   rowIds.value;
   return compareIds.value.flatMap((id) => {
-    const known = targets.value.find((t) => t.id === id) ?? rowSignals.get(id)?.value;
+    const known = targets.value.find((t) => t.id === id) ?? anyRowOf(id);
     return known ? [{ id, name: targetName(known) }] : [];
   });
 });

@@ -3,6 +3,7 @@
 // newest first. Both follow the timeline's range; the RTT histogram comes with the insights.
 import { effect, signal } from "@preact/signals";
 import type { InsightsReply, LogsReply, TimelineReply } from "../../api/wire.ts";
+import { agentParam } from "./agent_choice.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
@@ -66,6 +67,7 @@ export async function refreshSuccess(): Promise<void> {
       start: Math.floor(r.start),
       end: Math.ceil(r.end),
       maxPoints: SUCCESS_POINTS,
+      agent: agentParam(),
     });
     const body = await get<TimelineReply>(`/api/targets/${id}/timeline${q}`);
     if (selectedId.value !== id) return;
@@ -112,6 +114,7 @@ export async function refreshResults(): Promise<void> {
       before,
       // One more than a page tells whether an older page exists.
       limit: RESULT_PAGE_ROUNDS + 1,
+      agent: agentParam(),
     });
     const body = await get<LogsReply>(`/api/targets/${id}/logs${q}`);
     if (selectedId.value !== id) return;

@@ -10,6 +10,7 @@ import type {
   SessionsReply,
   TargetReply,
 } from "../../api/wire.ts";
+import { agentParam } from "./agent_choice.ts";
 import { del, describeError, get, patch, post, query, request } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { loadTargets, open, selectedId } from "./targets.ts";
@@ -50,7 +51,7 @@ export function refreshRouteChanges(): Promise<boolean> {
   if (id === null) return Promise.resolve(false);
   return guarded(routesError, async () => {
     const [body, moved] = await Promise.all([
-      get<RouteChangesReply>(`/api/targets/${id}/route_changes`),
+      get<RouteChangesReply>(`/api/targets/${id}/route_changes${query({ agent: agentParam() })}`),
       get<AddressChangesReply>(`/api/targets/${id}/address_changes`),
     ]);
     const changes = body.routeChanges.sort((a, b) => b.at - a.at);
@@ -74,7 +75,7 @@ export function refreshInsights(): Promise<boolean> {
   if (id === null) return Promise.resolve(false);
   const r = range.value;
   return guarded(insightsError, async () => {
-    const q = query({ start: Math.floor(r.start), end: Math.ceil(r.end) });
+    const q = query({ start: Math.floor(r.start), end: Math.ceil(r.end), agent: agentParam() });
     const body = await get<InsightsReply>(`/api/targets/${id}/insights${q}`);
     if (selectedId.value === id) insights.value = body;
   });

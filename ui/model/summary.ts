@@ -9,8 +9,9 @@ import { type SummaryRow, toSummaryRow } from "./types.ts";
 
 export type SortKey = "host" | "avgMs" | "minMs" | "curMs" | "lossPct" | "jitterMs";
 
-export const rowSignals = new Map<number, Signal<SummaryRow>>();
-export const rowIds = signal<number[]>([]);
+/** A row per target and agent, by SummaryRow.key. */
+export const rowSignals = new Map<string, Signal<SummaryRow>>();
+export const rowIds = signal<string[]>([]);
 export const sortKey = signal<SortKey>("host");
 export const sortDescending = signal(false);
 export const summaryError = signal<string | null>(null);
@@ -22,17 +23,37 @@ export const sortedIds = computed(() => {
   const key = sortKey.value;
   const sign = sortDescending.value ? -1 : 1;
   const rows = rowIds.value.map((id) => rowSignals.get(id)!.peek());
+  const tie = (a: SummaryRow, b: SummaryRow) =>
+    a.id - b.id || (a.agent ?? "").localeCompare(b.agent ?? "");
   rows.sort((a, b) => {
     if (key === "host") {
       return sign *
-        (a.label ?? a.host).localeCompare(b.label ?? b.host, undefined, { numeric: true });
+          (a.label ?? a.host).localeCompare(b.label ?? b.host, undefined, { numeric: true }) ||
+        tie(a, b);
     }
     const av = a[key] ?? (sign > 0 ? Infinity : -Infinity);
     const bv = b[key] ?? (sign > 0 ? Infinity : -Infinity);
-    return sign * (av - bv) || a.id - b.id;
+    return sign * (av - bv) || tie(a, b);
   });
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.key);
 });
+
+/** Rows of more than one agent: the table shows whose measurements each row is. */
+export const agentColumn = computed(() => {
+  rowIds.value;
+  const agents = new Set<string>();
+  for (const row of rowSignals.values()) {
+    const agent = row.peek().agent;
+    if (agent !== null) agents.add(agent);
+  }
+  return agents.size > 1;
+});
+
+/** A summary row of target `id` (any agent's), or undefined. */
+export function anyRowOf(id: number): SummaryRow | undefined {
+  for (const row of rowSignals.values()) if (row.peek().id === id) return row.peek();
+  return undefined;
+}
 
 function same(a: SummaryRow, b: SummaryRow): boolean {
   return a.avgMs === b.avgMs && a.curMs === b.curMs && a.lossPct === b.lossPct &&
@@ -44,23 +65,27 @@ function same(a: SummaryRow, b: SummaryRow): boolean {
     a.uptime?.month === b.uptime?.month;
 }
 
-/** Applies fresh rows. `complete` rows are every target: the others are removed. */
+/**
+ * Applies fresh rows. `complete` rows are every target: the others are removed; otherwise they
+ * are every row of the targets they name (an agent's first rounds replace the empty row).
+ */
 export function applySummary(rows: SummaryRow[], complete = true): void {
-  const seen = new Set<number>();
+  const seen = new Set<string>();
+  const targets = new Set<number>();
   let membershipChanged = false;
   for (const row of rows) {
-    seen.add(row.id);
-    const existing = rowSignals.get(row.id);
+    seen.add(row.key);
+    targets.add(row.id);
+    const existing = rowSignals.get(row.key);
     if (!existing) {
-      rowSignals.set(row.id, signal(row));
+      rowSignals.set(row.key, signal(row));
       membershipChanged = true;
     } else if (!same(existing.peek(), row)) existing.value = row;
   }
-  for (const id of [...rowSignals.keys()]) {
-    if (complete && !seen.has(id)) {
-      rowSignals.delete(id);
-      membershipChanged = true;
-    }
+  for (const [key, row] of [...rowSignals.entries()]) {
+    if (seen.has(key) || (!complete && !targets.has(row.peek().id))) continue;
+    rowSignals.delete(key);
+    membershipChanged = true;
   }
   if (membershipChanged) rowIds.value = [...rowSignals.keys()];
   if (sortKey.peek() !== "host") orderVersion.value++;

@@ -1,6 +1,7 @@
 // The timeline's data: latency and loss over a time range for the hops the user picked.
 import { effect, signal } from "@preact/signals";
 import type { TimelineReply } from "../../api/wire.ts";
+import { agentParam } from "./agent_choice.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selectedId } from "./targets.ts";
@@ -68,6 +69,7 @@ export async function refreshTimeline(): Promise<void> {
         start: Math.floor(r.start),
         end: Math.ceil(r.end),
         maxPoints: MAX_POINTS,
+        agent: agentParam(),
       });
       return [
         String(hop),

@@ -1,6 +1,7 @@
 // The trace graph's data: per-hop statistics of the selected target over the focus window.
 import { computed, effect, signal } from "@preact/signals";
 import type { HopsReply } from "../../api/wire.ts";
+import { agentParam } from "./agent_choice.ts";
 import { describeError, get, query } from "./api.ts";
 import { onLive, onReconnect } from "./live.ts";
 import { selected, selectedId } from "./targets.ts";
@@ -31,13 +32,14 @@ export const scaleMaxMs = computed(() => {
 });
 
 function focusQuery(f: FocusChoice): string {
-  if (f.kind === "last") return query({ focus: f.n });
+  const agent = agentParam();
+  if (f.kind === "last") return query({ focus: f.n, agent });
   if (f.kind === "all") {
     // Everything since the target was created: a range, so long histories come from rollups.
     const created = selected.peek()?.createdAt ?? 0;
-    return query({ start: Math.max(1, Math.floor(created) - 1), end: Date.now() + 1 });
+    return query({ start: Math.max(1, Math.floor(created) - 1), end: Date.now() + 1, agent });
   }
-  return query({ start: Math.floor(f.start), end: Math.ceil(f.end) });
+  return query({ start: Math.floor(f.start), end: Math.ceil(f.end), agent });
 }
 
 export async function refreshHops(): Promise<void> {

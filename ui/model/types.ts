@@ -33,7 +33,11 @@ export interface TimelinePoint {
 }
 
 export interface SummaryRow {
+  /** One row per target and agent: `id` and `agent` together. */
+  key: string;
   id: number;
+  /** The agent whose measurements the row shows (null: none measured the target yet). */
+  agent: string | null;
   host: string;
   label: string | null;
   avgMs: number | null;
@@ -74,8 +78,11 @@ export function toTimelinePoint(o: WireTimelinePoint): TimelinePoint {
 /** A summary row; a target without stored rounds yet has no figures and an empty sparkline. */
 export function toSummaryRow(o: WireSummaryRow): SummaryRow {
   const points = o.sparkline ?? [];
+  const agent = o.agent ?? null;
   return {
+    key: agent === null ? String(o.id) : `${o.id}@${agent}`,
     id: o.id,
+    agent,
     host: o.host,
     label: o.label,
     avgMs: o.avgMs ?? null,

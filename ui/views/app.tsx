@@ -3,6 +3,7 @@
 import { activeByTarget, alertsPageProps } from "../model/alerts.ts";
 import { authRequired } from "../model/api.ts";
 import { login, loginError, logout, passwordSet } from "../model/auth.ts";
+import * as ag from "../model/agents.ts";
 import * as cmp from "../model/compare.ts";
 import * as dash from "../model/dashboard.ts";
 import * as trc from "../model/traceroute.ts";
@@ -20,6 +21,7 @@ import { interfacesPageProps, overlayProps } from "../model/interfaces.ts";
 import { InterfacesPage } from "./interfaces.tsx";
 import { ThroughputOverlay } from "./throughput_overlay.tsx";
 import { AlertsPage } from "./alerts.tsx";
+import { AgentPicker } from "./agent_picker.tsx";
 import { Compare } from "./compare.tsx";
 import { Dashboard } from "./dashboard.tsx";
 import { Traceroute } from "./traceroute.tsx";
@@ -142,6 +144,14 @@ function TraceView() {
       <section class="panel trace-panel" aria-label="Trace graph">
         <div class="panel-head">
           <h2>{t ? `Trace to ${t.label ?? t.host}` : "Trace graph"}</h2>
+          {ag.multiAgent.value && (
+            <AgentPicker
+              agents={ag.agentList.value}
+              self={ag.selfAgent.value}
+              selected={ag.selectedAgent.value}
+              onSelect={ag.selectAgent}
+            />
+          )}
           {t && <SaveImageButton onSave={() => saveTraceImage(t)} />}
         </div>
         <TraceGraph
@@ -206,6 +216,25 @@ function TraceView() {
         />
         <ThroughputOverlay {...overlayProps(tl.series.value.last ?? [])} />
       </section>
+      {ag.multiAgent.value && (
+        <section class="panel agents-panel" aria-label="Every agent" data-testid="agents-overlay">
+          <h2>Final hop from every agent</h2>
+          <Compare
+            theme={theme.value}
+            range={tl.range.value}
+            presets={tl.PRESETS}
+            targets={ag.overlayAgents.value}
+            series={ag.overlaySeries.value}
+            error={ag.overlayError.value}
+            legendLabel="Agents"
+            rangeControls={false}
+            onPreset={tl.setPreset}
+            onRange={tl.zoomTo}
+            onPan={tl.pan}
+            onZoom={tl.zoom}
+          />
+        </section>
+      )}
       <Dashboard
         theme={theme.value}
         range={dash.successRange.value}
@@ -246,13 +275,17 @@ function Main() {
           <Summary
             ids={summary.sortedIds.value}
             rows={summary.rowSignals}
+            showAgent={summary.agentColumn.value}
             sortKey={summary.sortKey.value}
             descending={summary.sortDescending.value}
             thresholds={thresholds.value}
             error={summary.summaryError.value}
             onSort={summary.sortBy}
             alerts={activeByTarget.value}
-            onOpen={(id) => tg.open("trace", id)}
+            onOpen={(id, agent) => {
+              tg.open("trace", id);
+              if (summary.agentColumn.peek()) ag.selectAgent(agent);
+            }}
             compared={cmp.compareIds.value}
             onCompareToggle={cmp.toggleCompare}
             onCompare={() => tg.open("compare")}

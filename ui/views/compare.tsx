@@ -19,7 +19,12 @@ export interface CompareProps {
   onRange: (start: number, end: number) => void;
   onPan: (fraction: number) => void;
   onZoom: (factor: number) => void;
-  onRemove: (id: number) => void;
+  /** Absent: the lines cannot be removed (the agents of one target). */
+  onRemove?: (id: number) => void;
+  /** What the lines are, for the legend (default "Targets"). */
+  legendLabel?: string;
+  /** Show the range controls (default true; false where a timeline above has them). */
+  rangeControls?: boolean;
 }
 
 const COLORS = [
@@ -95,6 +100,7 @@ export function Compare(props: CompareProps) {
     () => options(props),
     [props.theme, props.range.start, props.range.end],
   );
+  const legend = props.legendLabel ?? "Targets";
   if (!props.targets.length) {
     return (
       <p class="empty" data-testid="compare-empty">
@@ -104,49 +110,77 @@ export function Compare(props: CompareProps) {
   }
   return (
     <div class="timeline compare">
-      <div class="toolbar" role="toolbar" aria-label="Timeline range">
-        <span class="toolbar-label">Range</span>
-        {props.presets.map((p) => (
+      {props.rangeControls !== false && (
+        <div class="toolbar" role="toolbar" aria-label="Timeline range">
+          <span class="toolbar-label">Range</span>
+          {props.presets.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              class={props.range.preset === p.id ? "chip active" : "chip"}
+              aria-pressed={props.range.preset === p.id}
+              onClick={() => props.onPreset(p.id)}
+            >
+              {p.label}
+            </button>
+          ))}
           <button
-            key={p.id}
             type="button"
-            class={props.range.preset === p.id ? "chip active" : "chip"}
-            aria-pressed={props.range.preset === p.id}
-            onClick={() => props.onPreset(p.id)}
+            class="chip"
+            onClick={() =>
+              props.onPan(-0.5)}
+            aria-label="Pan back"
           >
-            {p.label}
+            ◀
           </button>
-        ))}
-        <button type="button" class="chip" onClick={() => props.onPan(-0.5)} aria-label="Pan back">
-          ◀
-        </button>
-        <button
-          type="button"
-          class="chip"
-          onClick={() => props.onPan(0.5)}
-          aria-label="Pan forward"
-        >
-          ▶
-        </button>
-        <button type="button" class="chip" onClick={() => props.onZoom(0.5)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" class="chip" onClick={() => props.onZoom(2)} aria-label="Zoom out">
-          −
-        </button>
-        <span class="range-text" data-testid="compare-range">
-          {props.range.preset
-            ? `${formatTime(props.range.start)} – now`
-            : formatRange(props.range.start, props.range.end)}
-        </span>
-      </div>
+          <button
+            type="button"
+            class="chip"
+            onClick={() =>
+              props.onPan(0.5)}
+            aria-label="Pan forward"
+          >
+            ▶
+          </button>
+          <button
+            type="button"
+            class="chip"
+            onClick={() =>
+              props.onZoom(0.5)}
+            aria-label="Zoom in"
+          >
+            +
+          </button>
+          <button
+            type="button"
+            class="chip"
+            onClick={() => props.onZoom(2)}
+            aria-label="Zoom out"
+          >
+            −
+          </button>
+          <span class="range-text" data-testid="compare-range">
+            {props.range.preset
+              ? `${formatTime(props.range.start)} – now`
+              : formatRange(props.range.start, props.range.end)}
+          </span>
+        </div>
+      )}
       {props.error && <p class="error" role="alert">{props.error}</p>}
-      <ul class="compare-legend" aria-label="Compared targets">
-        <li class="toolbar-label">Targets</li>
+      <ul class="compare-legend" aria-label={`Compared ${legend.toLowerCase()}`}>
+        <li class="toolbar-label">{legend}</li>
         {props.targets.map((t) => (
           <li key={t.id} data-testid="compare-target">
             {t.name}
-            <button type="button" class="link" onClick={() => props.onRemove(t.id)}>remove</button>
+            {props.onRemove && (
+              <button
+                type="button"
+                class="link"
+                onClick={() => props.onRemove!(t.id)}
+              >
+                remove
+              </button>
+            )}
           </li>
         ))}
       </ul>

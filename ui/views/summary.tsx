@@ -12,8 +12,11 @@ import { Sparkline } from "./sparkline.tsx";
 import { UptimeCell } from "./uptime_cell.tsx";
 
 export interface SummaryProps {
-  ids: number[];
-  rows: Map<number, Signal<SummaryRow>>;
+  /** Row keys in display order (a row per target and agent, SummaryRow.key). */
+  ids: string[];
+  rows: Map<string, Signal<SummaryRow>>;
+  /** Rows of several agents: show whose measurements each row is. */
+  showAgent?: boolean;
   sortKey: SortKey;
   descending: boolean;
   thresholds: Thresholds;
@@ -21,7 +24,8 @@ export interface SummaryProps {
   /** Alerts firing now, by target id. */
   alerts?: Map<number, ActiveAlert[]>;
   onSort: (key: SortKey) => void;
-  onOpen: (id: number) => void;
+  /** Opens the target, as the row's agent measured it. */
+  onOpen: (id: number, agent: string | null) => void;
   /** Targets ticked for the overlaid timeline. */
   compared?: number[];
   onCompareToggle?: (id: number) => void;
@@ -43,14 +47,15 @@ const Row = memo(function Row(
     row: Signal<SummaryRow>;
     thresholds: Thresholds;
     alerts?: ActiveAlert[];
-    onOpen: (id: number) => void;
+    onOpen: (id: number, agent: string | null) => void;
     ticked: boolean;
     onTick?: (id: number) => void;
+    showAgent: boolean;
   },
 ) {
   const r = props.row.value;
   const g = grade(r.avgMs, r.lossPct, props.thresholds);
-  const open = () => props.onOpen(r.id);
+  const open = () => props.onOpen(r.id, r.agent);
   return (
     <tr
       class={`grade-${g} clickable${props.alerts?.length ? " alerting" : ""}`}
@@ -77,6 +82,7 @@ const Row = memo(function Row(
         {r.paused && <span class="badge">paused</span>}
         <AlertBadge alerts={props.alerts} />
       </td>
+      {props.showAgent && <td class="agent" data-testid="summary-agent">{r.agent ?? "—"}</td>}
       <td class="num">{formatMs(r.avgMs)}</td>
       <td class="num opt">{formatMs(r.minMs)}</td>
       <td class={r.curMs === null && r.sent ? "num err" : "num"}>
@@ -126,6 +132,7 @@ export function Summary(props: SummaryProps) {
                   </th>
                 );
               })}
+              {props.showAgent && <th scope="col" data-testid="summary-agent-head">Agent</th>}
               <th scope="col" class="num opt">Uptime 24 h / 7 d / 30 d %</th>
               <th scope="col">Recent latency</th>
             </tr>
@@ -133,20 +140,25 @@ export function Summary(props: SummaryProps) {
           <tbody>
             {props.ids.length === 0 && (
               <tr>
-                <td colSpan={8} class="empty">No targets yet: add one above.</td>
+                <td colSpan={props.showAgent ? 9 : 8} class="empty">
+                  No targets yet: add one above.
+                </td>
               </tr>
             )}
-            {props.ids.map((id) => {
-              const row = props.rows.get(id);
-              return row && (
+            {props.ids.map((key) => {
+              const row = props.rows.get(key);
+              if (!row) return null;
+              const id = row.peek().id;
+              return (
                 <Row
-                  key={id}
+                  key={key}
                   row={row}
                   thresholds={props.thresholds}
                   alerts={props.alerts?.get(id)}
                   onOpen={props.onOpen}
                   ticked={props.compared?.includes(id) ?? false}
                   onTick={props.onCompareToggle}
+                  showAgent={props.showAgent ?? false}
                 />
               );
             })}
