@@ -74,6 +74,7 @@ Deno.test("sqlite migration - explicit fields are read back once from an older d
       explicit: { intervalMs: 1000 },
       declared: false,
       groups: [],
+      agents: null,
     }, "without a configuration: what differs from the defaults");
     assert.deepEqual(meta.get(follower)?.explicit, {}, "all from its configuration");
     assert.deepEqual(meta.get(own)?.explicit, { port: 6000, intervalMs: 1000, maxHops: 9 });
@@ -84,6 +85,7 @@ Deno.test("sqlite migration - explicit fields are read back once from an older d
       explicit: { protocol: "tcp" },
       declared: false,
       groups: [],
+      agents: null,
     }, "a target without a meta row gets one (tcp's default port is not its own)");
     await store.setTargetMeta({ ...meta.get(follower)!, explicit: { intervalMs: 7000 } });
   } finally {
