@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../../api/app.ts";
 import { parseServeArgs } from "../../api/cli/serve_args.ts";
 import { defaultAgentName } from "../../api/cli/settings.ts";
+import { addBody } from "../../api/cli/target_add.ts";
 import { statusTable, type TargetStatus } from "../../api/cli/status_view.ts";
 import { styleFor } from "../../api/cli/style.ts";
 import { withConfigEnv } from "../../api/cli/config/locate.ts";
@@ -225,4 +226,10 @@ Deno.test("api agents - status names the agent of each row once several agents m
   assert.match(two[2], /^1\s+192\.0\.2\.1\s+west\s+up/);
   const one = statusTable([row("east")], plain);
   assert.doesNotMatch(one, /AGENT|east/, "one agent: the column stays out");
+});
+
+Deno.test("api agents - target add --agent NAME (repeatable) sets the assignment", () => {
+  assert.deepEqual(addBody("192.0.2.1", { agent: ["east", "west"] }).agents, ["east", "west"]);
+  assert.equal(addBody("192.0.2.1", {}).agents, undefined, "absent: every agent");
+  assert.throws(() => addBody("192.0.2.1", { agent: ["no way"] }), /^UsageError: --agent: /);
 });

@@ -303,3 +303,30 @@ Deno.test("config sync - alert rules from the file are created, replaced when ch
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("config sync - a declared target's agents: assigned elsewhere it is not probed here", async () => {
+  const t = await app();
+  try {
+    await declare(
+      t,
+      "targets:\n  - host: 127.0.0.1\n    agents: [elsewhere]\n  - host: 127.0.0.2\n",
+    );
+    const all = await targets(t);
+    assert.deepEqual(all.get("127.0.0.1").agents, ["elsewhere"]);
+    assert.equal(all.get("127.0.0.1").status.probing, false, "assigned to another agent");
+    assert.equal(all.get("127.0.0.2").agents, null);
+    assert.equal(all.get("127.0.0.2").status.probing, true);
+    // Assigned here too in the next version of the file; left out again: every agent.
+    const more = await declare(
+      t,
+      "targets:\n  - host: 127.0.0.1\n    agents: [elsewhere, local]\n  - host: 127.0.0.2\n",
+    );
+    assert.deepEqual([more.changed, more.unchanged], [["127.0.0.1"], 1]);
+    assert.equal((await targets(t)).get("127.0.0.1").status.probing, true);
+    const none = await declare(t, "targets:\n  - host: 127.0.0.1\n  - host: 127.0.0.2\n");
+    assert.deepEqual(none.changed, ["127.0.0.1"]);
+    assert.equal((await targets(t)).get("127.0.0.1").agents, null);
+  } finally {
+    await t.close();
+  }
+});
