@@ -87,8 +87,14 @@ export interface ExportRequest {
   session?: string | null;
 }
 
+/** Where an export reads: the store, or one agent's measurements in it (AgentStore). */
+export type ExportSource = Pick<Store, "flush" | "roundPage" | "routeChanges">;
+
 /** A byte stream of the export; rounds are read PAGE_ROUNDS at a time as the client reads. */
-export function exportStream(store: Store, request: ExportRequest): ReadableStream<Uint8Array> {
+export function exportStream(
+  store: ExportSource,
+  request: ExportRequest,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const { target, start, end } = request;
   let cursor: { startedAt: number; seq: number } | undefined;

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { AddressChange } from "../../engine/mod.ts";
 import { badRequest, jsonResponse } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
-import { epochMs } from "../schemas.ts";
-import { ID_PARAM, targetOf } from "./common.ts";
+import { agentName, epochMs } from "../schemas.ts";
+import { ID_PARAM, readsOf, targetOf } from "./common.ts";
 
 /** GET /api/targets/{id}/address_changes */
 export interface AddressChangesReply {
@@ -14,7 +14,11 @@ export interface AddressChangesReply {
   addressChanges: Omit<AddressChange, "targetId">[];
 }
 
-const rangeQuery = z.object({ start: epochMs.optional(), end: epochMs.optional() }).strict();
+const rangeQuery = z.object({
+  start: epochMs.optional(),
+  end: epochMs.optional(),
+  agent: agentName.optional().describe("the agent whose measurements to read (see /hops)"),
+}).strict();
 
 export const addressChangeRoutes: Route[] = [
   {
@@ -34,7 +38,7 @@ export const addressChangeRoutes: Route[] = [
           message: "not before end",
         }]);
       }
-      const all = await ctx.deps.store.addressChanges(target.id);
+      const all = await (await readsOf(ctx, ctx.query.agent)).addressChanges(target.id);
       const addressChanges = all
         .filter((c) => (start === undefined || c.at >= start) && (end === undefined || c.at < end))
         .map(({ at, host, before, after }) => ({ at, host, before, after }));

@@ -26,7 +26,10 @@ export const ID_PARAM = { id: "numeric id" };
 export async function readsOf(
   ctx: RouteContext,
   agent: string | undefined,
-): Promise<Omit<HistoryQueries, "summary"> & Pick<AgentReads, "rounds" | "routeChanges">> {
+): Promise<
+  & Omit<HistoryQueries, "summary">
+  & Pick<AgentReads, "rounds" | "roundPage" | "routeChanges" | "addressChanges">
+> {
   if (agent === undefined) {
     const { history, store } = ctx.deps;
     return {
@@ -34,7 +37,9 @@ export async function readsOf(
       timeline: (id, query) => history.timeline(id, query),
       insights: (id, query) => history.insights(id, query),
       rounds: (id, query) => store.rounds(id, query),
+      roundPage: (id, query) => store.roundPage(id, query),
       routeChanges: (id, query) => store.routeChanges(id, query),
+      addressChanges: (id) => store.addressChanges(id),
     };
   }
   const reads = await ctx.deps.store.agentReads(agent);

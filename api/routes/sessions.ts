@@ -5,8 +5,8 @@ import type { SessionRecord } from "../../store/mod.ts";
 import { badRequest, jsonResponse, notFound } from "../errors.ts";
 import { exportStream, importDocument } from "../export_format.ts";
 import type { Route, RouteContext } from "../router.ts";
-import { epochMs, sessionCreate, sessionPatch } from "../schemas.ts";
-import { ID_PARAM, idOf, targetOf } from "./common.ts";
+import { agentName, epochMs, sessionCreate, sessionPatch } from "../schemas.ts";
+import { ID_PARAM, idOf, readsOf, targetOf } from "./common.ts";
 import type { TargetReply } from "./targets.ts";
 
 const TAG = "sessions";
@@ -27,6 +27,7 @@ const exportQuery = z.object({
   format: z.enum(["csv", "json"]).optional().describe("default json"),
   start: epochMs.optional(),
   end: epochMs.optional(),
+  agent: agentName.optional().describe("the agent whose measurements to export (see /hops)"),
 }).strict();
 const formatQuery = z.object({ format: z.enum(["csv", "json"]).optional() }).strict();
 
@@ -159,7 +160,13 @@ export const sessionRoutes: Route[] = [
         }]);
       }
       const format = ctx.query.format ?? "json";
-      const stream = exportStream(ctx.deps.store, { target, start, end, format });
+      const reads = await readsOf(ctx, ctx.query.agent);
+      const source = {
+        flush: () => ctx.deps.store.flush(),
+        roundPage: reads.roundPage,
+        routeChanges: reads.routeChanges,
+      };
+      const stream = exportStream(source, { target, start, end, format });
       return download(stream, format, `${target.host}-${start ?? "all"}-${end ?? "now"}`);
     },
   },

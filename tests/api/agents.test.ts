@@ -122,6 +122,14 @@ Deno.test({
       assert.equal(unknown.status, 404);
       assert.equal(unknown.json.error.code, "unknown_agent");
 
+      const exported = await east.call("GET", `/api/targets/${id}/export?agent=west`);
+      assert.equal(exported.status, 200);
+      const doc = JSON.parse(exported.text);
+      assert.equal(doc.rounds.length, 6, "west's rounds exported");
+      assert.ok(doc.rounds.every((r: { hops: unknown[] }) => r.hops.length === 3));
+      const moved = await east.call("GET", `/api/targets/${id}/address_changes?agent=west`);
+      assert.deepEqual(moved.json, { targetId: id, addressChanges: [] });
+
       const summary = await east.call("GET", "/api/summary");
       assert.deepEqual(
         summary.json.targets.map((r: Record<string, unknown>) => [r.id, r.agent, r.sent]),
@@ -139,10 +147,10 @@ Deno.test({
       assert.doesNotMatch(metrics.text, /agent="east"/);
 
       // Assigned away from east and to west: each side follows.
-      const moved = await east.call("PATCH", `/api/targets/${mine.json.target.id}`, {
+      const reassigned = await east.call("PATCH", `/api/targets/${mine.json.target.id}`, {
         agents: ["west"],
       });
-      assert.equal(moved.status, 200, moved.text);
+      assert.equal(reassigned.status, 200, reassigned.text);
       assert.deepEqual(east.app.service.engine.targetIds(), [id]);
       await west.app.service.syncTargets();
       assert.deepEqual(west.app.service.engine.targetIds().sort(), [id, mine.json.target.id]);
