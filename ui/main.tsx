@@ -3,7 +3,7 @@
 // Browser entry: wire models to the live connection, then render.
 import { effect } from "@preact/signals";
 import { render } from "preact";
-import { initAgents } from "./model/agents.ts";
+import { initAgents, noteAgents } from "./model/agents.ts";
 import { initAlerts } from "./model/alerts.ts";
 import { initInterfaces } from "./model/interfaces.ts";
 import { initComments } from "./model/comments.ts";
@@ -19,7 +19,7 @@ import {
   refreshRouteChanges,
 } from "./model/history.ts";
 import { connect, disconnect, onLive, onReconnect, subscribe } from "./model/live.ts";
-import { initSummary, refreshSummarySoon } from "./model/summary.ts";
+import { initSummary, refreshSummarySoon, rowIds, rowSignals } from "./model/summary.ts";
 import { initNavigation, loadTargets, selectedId, targets, view } from "./model/targets.ts";
 import { compareIds, initCompare } from "./model/compare.ts";
 import { initTraceroute } from "./model/traceroute.ts";
@@ -49,6 +49,11 @@ function wire(): void {
     refreshRouteChanges();
     refreshSuccess();
     refreshResults();
+  }, refreshSummarySoon);
+  // A summary row of an agent the agent list does not know yet: read the list again.
+  effect(() => {
+    rowIds.value;
+    noteAgents([...rowSignals.values()].map((row) => row.peek().agent));
   });
   // Rounds of the open target are pushed; the summary rows of every target too.
   effect(() => {

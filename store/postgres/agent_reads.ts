@@ -15,13 +15,21 @@ type Export = (
 /** The reads of `inner` (keyed by series id) as one agent (`name`), or as the default agent. */
 export function agentReads(
   inner: AgentReads,
-  deps: { series: PgSeries; exportSeries: Export; ready: () => Promise<void> },
+  deps: {
+    series: PgSeries;
+    exportSeries: Export;
+    ready: () => Promise<void>;
+    /** Drops what is kept in memory of a series another agent writes (before a read). */
+    refresh: (seriesId: number) => void;
+  },
   name?: string,
 ): AgentReads {
   const { series } = deps;
   async function seriesOf(targetId: number): Promise<number> {
     await deps.ready();
-    return (await series.readSeries(targetId, name)) ?? -targetId;
+    const id = (await series.readSeries(targetId, name)) ?? -targetId;
+    deps.refresh(id);
+    return id;
   }
   const as = <T extends { targetId: number }>(targetId: number, value: T): T => ({
     ...value,

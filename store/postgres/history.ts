@@ -68,10 +68,19 @@ export interface PgHistoryDeps {
   rounds: PgRounds;
   /** Rejects once the store is closed or could not be opened. */
   ready: () => Promise<void>;
+  /**
+   * Whether this store writes the series: what is kept in memory of another agent's series
+   * (which it never sees written) is read again when older than FOREIGN_REFRESH_MS.
+   */
+  isOwn: (seriesId: number) => boolean;
 }
+
+/** How old the summary's memory of another agent's series may get before it is read again. */
+export const FOREIGN_REFRESH_MS = 5000;
 
 export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
   const { clock, routes, latest, rounds } = deps;
+  const foreignLoadedAt = new Map<number, number>();
   const cutoff = (tier: RetentionTier) => cutoffOf(tier, deps.retention, clock.now());
   const retained = (tier: Resolution, ts: number) => ts >= cutoff(tier);
 
@@ -253,6 +262,13 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
     >`SELECT t.id, t.host, t.label, t.paused, s.id AS series_id, a.name AS agent
       FROM targets t ${agentSeries} ORDER BY t.id, a.name NULLS FIRST`;
     const seriesOf = (row: { id: number; series_id: number | null }) => row.series_id ?? -row.id;
+    for (const { series_id: id } of rows) {
+      if (id === null || deps.isOwn(id)) continue;
+      const at = foreignLoadedAt.get(id);
+      if (at !== undefined && now >= at && now - at < FOREIGN_REFRESH_MS) continue;
+      latest.forget(id);
+      foreignLoadedAt.set(id, now);
+    }
     await latest.prepare(rows.map(seriesOf), focusRounds, now);
     return rows.map((row) => ({
       targetId: row.id,

@@ -10,6 +10,7 @@ import type { Sql } from "./connect.ts";
 
 export function createPgSeries(sql: Sql, clock: Clock, agent: string) {
   const own = new Map<number, number>();
+  const ownIds = new Set<number>();
   let agentId: number | null = null;
   let registering: Promise<number> | null = null;
 
@@ -38,7 +39,10 @@ export function createPgSeries(sql: Sql, clock: Clock, agent: string) {
       ON CONFLICT (target_id, agent_id) DO NOTHING`;
     const rows = await sql<{ id: number; target_id: number }[]>`SELECT id, target_id FROM series
       WHERE agent_id = ${id} AND target_id = ANY(${missing}::bigint[])`;
-    for (const row of rows) own.set(row.target_id, row.id);
+    for (const row of rows) {
+      own.set(row.target_id, row.id);
+      ownIds.add(row.id);
+    }
   }
 
   /**
@@ -93,7 +97,13 @@ export function createPgSeries(sql: Sql, clock: Clock, agent: string) {
     ensureOwn,
     readSeries,
     seriesOf,
-    forget: (targetId: number) => own.delete(targetId),
+    /** Series this store writes: what it caches of them follows its own writes. */
+    isOwn: (seriesId: number) => ownIds.has(seriesId),
+    forget(targetId: number) {
+      const id = own.get(targetId);
+      if (id !== undefined) ownIds.delete(id);
+      own.delete(targetId);
+    },
     touch,
     knows,
     list,

@@ -140,6 +140,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     latest,
     rounds,
     ready,
+    isOwn: (id) => series.isOwn(id),
   });
 
   let lastSizeBytes = 0;
@@ -410,7 +411,13 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
 
   /** The ports by target over `inner`'s by series (agent_reads.ts): the store's edge. */
   function withAgents(inner: Omit<Store, "agent" | "listAgents" | "agentReads">): Store {
-    const readDeps = { series, exportSeries: history.exportSeries, ready };
+    const readDeps = {
+      series,
+      exportSeries: history.exportSeries,
+      ready,
+      // Another agent's route changes are never seen written here: read them afresh.
+      refresh: (id: number) => series.isOwn(id) || routes.forget(id),
+    };
     const reads = agentReads(inner, readDeps);
     async function ownSeries(targetId: number): Promise<number> {
       await ready();

@@ -10,6 +10,7 @@ import { createPartitions } from "../../store/postgres/partitions.ts";
 import { createPgRetention } from "../../store/postgres/retention.ts";
 import { resolveRetention } from "../../store/retention_policy.ts";
 import { COMPONENTS, migrate } from "../../store/postgres/schema.ts";
+import { FOREIGN_REFRESH_MS } from "../../store/postgres/history.ts";
 import { targetColumns } from "../../store/postgres/targets.ts";
 import { OPTIONS, plainRound, T0 } from "./builders.ts";
 import { PG_SKIP_REASON, pgServer } from "./pg_server.ts";
@@ -27,7 +28,8 @@ Deno.test({
     const url = pgServer()!.url(pgServer()!.createDatabase());
     const east = openStore(url, { agent: "east", clock: new ManualClock(T0 + 60_000) });
     const west = openStore(url, { agent: "west", clock: new ManualClock(T0 + 120_000) });
-    const reader = openStore(url, { agent: "ui", clock: new ManualClock(T0 + 180_000) });
+    const readerClock = new ManualClock(T0 + 180_000);
+    const reader = openStore(url, { agent: "ui", clock: readerClock });
     try {
       const { id } = await east.addTarget({ host: "10.0.0.1", options: OPTIONS });
       assert.deepEqual((await west.listTargets()).map((t) => t.id), [id], "one target for all");
@@ -65,6 +67,16 @@ Deno.test({
       ]);
       const onlyWest = await reader.summary({ agent: "west" });
       assert.deepEqual(onlyWest.map((row) => [row.agent, row.sent]), [["west", 3]]);
+      // What the reader keeps of others' series is read again once FOREIGN_REFRESH_MS old.
+      for (let seq = 3; seq < 6; seq++) west.appendRound(plainRound(id, seq, { hops: 2 }));
+      await west.flush();
+      const sentOf = async (agent: string) =>
+        (await reader.summary({ agent })).map((row) => row.sent);
+      assert.deepEqual(await sentOf("west"), [3], "still the figures read a moment ago");
+      await readerClock.advance(FOREIGN_REFRESH_MS);
+      assert.deepEqual(await sentOf("west"), [6]);
+      const westHops = await (await reader.agentReads("west"))!.hopStats(id, { last: 10 });
+      assert.equal(westHops.hops[0].sent, 6);
 
       const stream = (await east.agentReads("west"))!.exportRounds(id, {
         start: T0,
@@ -72,7 +84,7 @@ Deno.test({
         format: "jsonl",
       });
       const lines = (await new Response(stream).text()).trim().split("\n");
-      assert.equal(lines.length, 3);
+      assert.equal(lines.length, 6);
       assert.ok(lines.every((line) => JSON.parse(line).targetId === id));
 
       // A route change is filed under the agent that saw it.

@@ -23,21 +23,24 @@ if (reason) console.log(`ui agents: skipped: ${reason}`);
 
 const HOST = "198.51.100.20";
 
-/** West's rounds: one a second over the last `count` seconds, via 10.9.0.1 in 7 ms. */
-function westRounds(targetId: number, count: number): Round[] {
-  const now = Date.now();
-  return Array.from({ length: count }, (_, seq) => ({
+/**
+ * West's rounds `seqs`, 100 ms apart from `firstAt`, via 10.9.0.1 to the destination in `rttMs`.
+ */
+function westRounds(targetId: number, seqs: number[], firstAt: number, rttMs: number): Round[] {
+  return seqs.map((seq, i) => ({
     targetId,
     seq,
-    startedAt: now - (count - seq) * 1000,
+    startedAt: firstAt + i * 100,
     address: HOST,
     destinationReached: true,
     hops: [
       { ttl: 1, kind: "ttlExceeded", ip: "10.9.0.1", rttUs: 3000, approximate: false },
-      { ttl: 2, kind: "reply", ip: HOST, rttUs: 7000, approximate: false },
+      { ttl: 2, kind: "reply", ip: HOST, rttUs: rttMs * 1000, approximate: false },
     ],
   }));
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 /** A page predicate: the trace graph's hop addresses are `want` (a JSON array). */
 function hopIpsAre(want: string): boolean {
@@ -85,7 +88,8 @@ Deno.test({
       });
       assert.equal(added.status(), 201, await added.text());
       const id = (await added.json()).target.id as number;
-      for (const round of westRounds(id, 20)) west.appendRound(round);
+      const firstAt = Date.now() - 5000;
+      for (const round of westRounds(id, range(0, 20), firstAt, 7)) west.appendRound(round);
       await west.flush();
       // East has written a few rounds of its own once it is an agent with a full logs page.
       await page.waitForFunction(
@@ -104,6 +108,24 @@ Deno.test({
       );
       const agents = await page.locator("[data-testid=summary-agent]").allInnerTexts();
       assert.deepEqual(agents, ["east", "west"]);
+      // West's rows are not pushed to this server's page: the summary reads them again.
+      const westAvg = (want: string) =>
+        page.waitForFunction(
+          (want: string) =>
+            [...document.querySelectorAll("[data-testid=summary-row]")]
+              .find((row: { querySelector(s: string): { textContent: string } | null }) =>
+                row.querySelector("[data-testid=summary-agent]")?.textContent === "west"
+              )?.querySelector("td.num")?.textContent === want,
+          want,
+          { timeout: 30_000 },
+        );
+      await westAvg("7.00");
+      // Ten newer rounds at 17 ms: the focus window (10 rounds) holds only them.
+      for (const round of westRounds(id, range(20, 30), firstAt + 2000, 17)) {
+        west.appendRound(round);
+      }
+      await west.flush();
+      await westAvg("17.0");
 
       // West's row opens the target as west measured it: its own route.
       await page.click(

@@ -20,6 +20,13 @@ export const selfAgent = signal<string | null>(null);
 export const agentsError = signal<string | null>(null);
 /** More than one agent measured here: the UI shows agent columns, selectors and overlays. */
 export const multiAgent = computed(() => agentList.value.length > 1);
+/**
+ * Agents other than this server measured here: their rounds are not pushed over the WebSocket,
+ * so what shows them is read again now and then.
+ */
+export const othersMeasure = computed(() =>
+  agentList.value.some((agent) => agent.name !== selfAgent.value)
+);
 /** Every agent's final hop of the open target, by the agent's index in `agentList`. */
 export const overlaySeries = signal<Record<number, TimelinePoint[]>>({});
 export const overlayError = signal<string | null>(null);
@@ -40,6 +47,16 @@ export async function refreshAgents(): Promise<void> {
     agentsError.value = null;
   } catch (error) {
     agentsError.value = describeError(error);
+  }
+}
+
+const refreshAgentsSoon = throttle(refreshAgents, 1000);
+
+/** Agents seen elsewhere (the summary's rows): an unknown one means the list is stale. */
+export function noteAgents(names: Iterable<string | null>): void {
+  const known = new Set(agentList.peek().map((agent) => agent.name));
+  for (const name of names) {
+    if (name !== null && !known.has(name)) return void refreshAgentsSoon();
   }
 }
 
@@ -79,8 +96,15 @@ export async function refreshOverlay(): Promise<void> {
 
 /** How often the target page re-reads what other agents measured (their rounds are not pushed). */
 const OTHER_AGENTS_EVERY_MS = 5000;
+/** How often the summary is read whole while other agents measure (their rows are not pushed). */
+const SUMMARY_EVERY_MS = 10_000;
+const AGENTS_EVERY_MS = 30_000;
 
-export function initAgents(refreshOwnReads: () => void): void {
+/**
+ * `refreshOwnReads` reads the target page's data again (for the chosen agent); `refreshSummary`
+ * the summary's rows.
+ */
+export function initAgents(refreshOwnReads: () => void, refreshSummary: () => void): void {
   const overlaySoon = throttle(refreshOverlay, 1000);
   effect(() => {
     selectedId.value;
@@ -107,11 +131,16 @@ export function initAgents(refreshOwnReads: () => void): void {
     refreshAgents();
   });
   setInterval(() => {
-    if (view.peek() !== "trace" || !multiAgent.peek()) return;
-    overlaySoon();
-    if (selectedAgent.peek() !== null && selectedAgent.peek() !== selfAgent.peek()) {
-      refreshOwnReads();
-    }
+    if (view.peek() !== "trace" || !othersMeasure.peek()) return;
+    if (multiAgent.peek()) overlaySoon();
+    if (selectedAgent.peek() !== selfAgent.peek()) refreshOwnReads();
   }, OTHER_AGENTS_EVERY_MS);
+  setInterval(() => {
+    if (view.peek() === "summary" && othersMeasure.peek()) refreshSummary();
+  }, SUMMARY_EVERY_MS);
+  // An agent that starts writing later shows up without a reload.
+  setInterval(() => {
+    refreshAgents();
+  }, AGENTS_EVERY_MS);
   refreshAgents();
 }
