@@ -15,6 +15,8 @@ export const UPTIME_WINDOWS_MS = {
 export interface OutageJson {
   id: number;
   targetId: number;
+  /** The agent that saw it (null: from before agents were recorded). */
+  agent: string | null;
   start: number;
   end: number | null;
   open: boolean;
@@ -34,6 +36,7 @@ export function outageJson(outage: OutageRecord, now: number): OutageJson {
   return {
     id: outage.id,
     targetId: outage.targetId,
+    agent: outage.agent,
     start: outage.start,
     end: outage.end,
     open: outage.end === null,

@@ -9,6 +9,11 @@ export const MAX_OUTAGE_ROUNDS = 1000;
 
 export interface NewOutage {
   targetId: number;
+  /**
+   * The agent (vantage point) that saw it (AgentStore); null: recorded before agents were.
+   * Absent on write = null.
+   */
+  agent?: string | null;
   /** Epoch ms: startedAt of the first unanswered round. */
   start: number;
   /** Unanswered rounds so far (at least the threshold when the outage is recorded). */
@@ -19,6 +24,7 @@ export interface NewOutage {
 
 export interface OutageRecord extends NewOutage {
   id: number;
+  agent: string | null;
   /** Epoch ms: startedAt of the first answered round after it; null while it is open. */
   end: number | null;
 }

@@ -87,8 +87,8 @@ export class MonitorService {
     this.store = options.store;
     this.engine = options.engine;
     this.prober = options.prober;
-    this.outages = new OutageTracker(options.store);
     this.agent = options.store.agent;
+    this.outages = new OutageTracker(options.store, this.agent);
   }
 
   /** Subscribes to the engine and starts every target that is neither paused nor a replay. */

@@ -20,8 +20,12 @@ export class OutageTracker {
   readonly #thresholds = new Map<number, number>();
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(store: OutageStore) {
+  /** The agent this process probes as: it tracks the outages it sees, not other agents'. */
+  readonly #agent: string;
+
+  constructor(store: OutageStore, agent: string) {
     this.#store = store;
+    this.#agent = agent;
   }
 
   /** Reads the per-target thresholds and the outages still open. */
@@ -30,6 +34,8 @@ export class OutageTracker {
       this.#thresholds.set(id, rounds);
     }
     for (const outage of await this.#store.outages({ open: true, limit: 1000 })) {
+      // Another agent's outage is its own to close (one from before agents is picked up).
+      if (outage.agent !== null && outage.agent !== this.#agent) continue;
       this.#targets.set(outage.targetId, {
         id: outage.id,
         state: {
@@ -83,7 +89,7 @@ export class OutageTracker {
     if (step.kind === "none") return;
     this.#queue(async () => {
       if (step.kind === "start") {
-        const outage = await this.#store.addOutage({ targetId, ...step });
+        const outage = await this.#store.addOutage({ targetId, agent: this.#agent, ...step });
         tracked.id = outage.id;
         log.info("outage started", { targetId, start: new Date(step.start).toISOString() });
         return;

@@ -31,6 +31,8 @@ export const OUTAGE_MIGRATIONS: PgMigrationSet = {
       rounds integer NOT NULL CHECK (rounds >= 1)
     );
     `,
+    // 2: the agent that saw the outage (NULL: an outage from before agents).
+    `ALTER TABLE outages ADD COLUMN agent text;`,
   ],
 };
 
@@ -38,6 +40,7 @@ function outageOf(row: Row): OutageRecord {
   return {
     id: Number(row.id),
     targetId: Number(row.target_id),
+    agent: (row.agent as string | null) ?? null,
     start: Number(row.start_at),
     end: row.end_at === null ? null : Number(row.end_at),
     roundsLost: Number(row.rounds_lost),
@@ -67,8 +70,9 @@ export function createPgOutageStore(sql: Sql, guard: Guard): OutageStore {
   return {
     addOutage: guard(async (o) => {
       const [row] = await sql<Row[]>`
-        INSERT INTO outages (target_id, start_at, end_at, rounds_lost, last_lost_at)
-        VALUES (${o.targetId}, ${o.start}, NULL, ${o.roundsLost}, ${o.lastLostAt})
+        INSERT INTO outages (target_id, start_at, end_at, rounds_lost, last_lost_at, agent)
+        VALUES (${o.targetId}, ${o.start}, NULL, ${o.roundsLost}, ${o.lastLostAt},
+          ${o.agent ?? null})
         RETURNING *`;
       return outageOf(row);
     }),

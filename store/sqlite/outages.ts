@@ -12,12 +12,14 @@ interface OutageRow {
   end_at: number | null;
   rounds_lost: number;
   last_lost_at: number;
+  agent: string | null;
 }
 
 function outageOf(row: OutageRow): OutageRecord {
   return {
     id: row.id,
     targetId: row.target_id,
+    agent: row.agent,
     start: row.start_at,
     end: row.end_at,
     roundsLost: row.rounds_lost,
@@ -58,8 +60,8 @@ function outagesWhere(query: OutageQuery): { sql: string; params: SQLInputValue[
 export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore {
   const sql = {
     insert: db.prepare(
-      "INSERT INTO outages (target_id, start_at, end_at, rounds_lost, last_lost_at) " +
-        "VALUES (?, ?, NULL, ?, ?)",
+      "INSERT INTO outages (target_id, start_at, end_at, rounds_lost, last_lost_at, agent) " +
+        "VALUES (?, ?, NULL, ?, ?, ?)",
     ),
     get: db.prepare("SELECT * FROM outages WHERE id = ?"),
     update: db.prepare("UPDATE outages SET rounds_lost = ?, last_lost_at = ? WHERE id = ?"),
@@ -78,7 +80,13 @@ export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore
   return {
     addOutage: (o) =>
       run(() => {
-        const result = sql.insert.run(o.targetId, o.start, o.roundsLost, o.lastLostAt);
+        const result = sql.insert.run(
+          o.targetId,
+          o.start,
+          o.roundsLost,
+          o.lastLostAt,
+          o.agent ?? null,
+        );
         return outageOf(sql.get.get(Number(result.lastInsertRowid)) as unknown as OutageRow);
       }),
     updateOutage: (id, patch) =>

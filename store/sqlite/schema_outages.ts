@@ -24,5 +24,7 @@ export const OUTAGES_MIGRATIONS: MigrationSet = {
       rounds INTEGER NOT NULL CHECK (rounds >= 1)
     ) WITHOUT ROWID;
     `,
+    // 2: the agent that saw the outage (NULL: an outage from before agents).
+    `ALTER TABLE outages ADD COLUMN agent TEXT;`,
   ],
 };

@@ -13,7 +13,9 @@ import { withConfigEnv } from "../../api/cli/config/locate.ts";
 import { OptionsError } from "../../engine/mod.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openStore } from "../../store/mod.ts";
+import { openSqliteStore, openStore } from "../../store/mod.ts";
+import { OutageTracker } from "../../api/core/outages.ts";
+import { OPTIONS, plainRound, T0 } from "../store/builders.ts";
 import { driveUntil } from "../engine/helpers.ts";
 import { PG_SKIP_REASON, pgServer } from "../store/pg_server.ts";
 import { BASE, DEST, EPOCH, setup } from "./helpers.ts";
@@ -240,4 +242,27 @@ Deno.test("api agents - target add --agent NAME (repeatable) sets the assignment
   assert.deepEqual(addBody("192.0.2.1", { agent: ["east", "west"] }).agents, ["east", "west"]);
   assert.equal(addBody("192.0.2.1", {}).agents, undefined, "absent: every agent");
   assert.throws(() => addBody("192.0.2.1", { agent: ["no way"] }), /^UsageError: --agent: /);
+});
+
+Deno.test("api agents - an agent's outage tracker leaves other agents' open outages alone", async () => {
+  const store = openSqliteStore(":memory:", { agent: "east" });
+  try {
+    const west = await store.addTarget({ host: "192.0.2.1", options: OPTIONS });
+    const old = await store.addTarget({ host: "192.0.2.2", options: OPTIONS });
+    const open = { start: T0, roundsLost: 3, lastLostAt: T0 + 5000 };
+    const theirs = await store.addOutage({ targetId: west.id, agent: "west", ...open });
+    await store.addOutage({ targetId: old.id, ...open }); // from before agents
+    const tracker = new OutageTracker(store, "east");
+    await tracker.load();
+    assert.equal(tracker.isOpen(west.id), false, "west's outage is west's to close");
+    assert.equal(tracker.isOpen(old.id), true, "one from before agents is picked up");
+    for (const id of [west.id, old.id]) {
+      tracker.onEvent({ type: "round", round: { ...plainRound(id, 10), startedAt: T0 + 9000 } });
+    }
+    await tracker.settled();
+    const stillOpen = await store.outages({ open: true });
+    assert.deepEqual(stillOpen.map((o) => [o.id, o.agent]), [[theirs.id, "west"]]);
+  } finally {
+    await store.close();
+  }
 });

@@ -32,7 +32,18 @@ async function lifecycle(backend: TestBackend): Promise<void> {
       lastLostAt: T0 + 5000,
     });
     assert.equal(added.end, null);
+    assert.equal(added.agent, null, "absent on write: no agent");
     assert.deepEqual(await store.outages({ open: true }), [added]);
+    const seen = await store.addOutage({
+      targetId: target.id,
+      agent: "east",
+      start: T0 - 60_000,
+      roundsLost: 3,
+      lastLostAt: T0 - 55_000,
+    });
+    assert.equal(seen.agent, "east");
+    assert.deepEqual((await store.outages({ open: true })).map((o) => o.agent), [null, "east"]);
+    await store.updateOutage(seen.id, { roundsLost: 3, lastLostAt: T0 - 55_000, end: T0 - 1 });
     assert.equal(
       await store.updateOutage(added.id, { roundsLost: 4, lastLostAt: T0 + 7500 }),
       true,
@@ -46,16 +57,17 @@ async function lifecycle(backend: TestBackend): Promise<void> {
       true,
     );
     assert.equal(await store.updateOutage(added.id + 100, { roundsLost: 1, lastLostAt: 0 }), false);
-    assert.deepEqual(await store.outages({ targetId: target.id }), [{
+    assert.deepEqual((await store.outages({ targetId: target.id })).slice(0, 1), [{
       id: added.id,
       targetId: target.id,
+      agent: null,
       start: T0,
       end: T0 + 10_000,
       roundsLost: 4,
       lastLostAt: T0 + 7500,
     }]);
     assert.deepEqual(await store.outages({ open: true }), []);
-    assert.equal((await store.outages({ open: false })).length, 1);
+    assert.equal((await store.outages({ open: false })).length, 2);
   } finally {
     await store.close();
   }
