@@ -19,8 +19,8 @@ export function agentReads(
     series: PgSeries;
     exportSeries: Export;
     ready: () => Promise<void>;
-    /** Drops what is kept in memory of a series another agent writes (before a read). */
-    refresh: (seriesId: number) => void;
+    /** Reads again what is kept in memory of a series another agent writes (before a read). */
+    refresh: (seriesId: number) => Promise<void>;
   },
   name?: string,
 ): AgentReads {
@@ -28,7 +28,7 @@ export function agentReads(
   async function seriesOf(targetId: number): Promise<number> {
     await deps.ready();
     const id = (await series.readSeries(targetId, name)) ?? -targetId;
-    deps.refresh(id);
+    await deps.refresh(id);
     return id;
   }
   const as = <T extends { targetId: number }>(targetId: number, value: T): T => ({

@@ -262,13 +262,15 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
     >`SELECT t.id, t.host, t.label, t.paused, s.id AS series_id, a.name AS agent
       FROM targets t ${agentSeries} ORDER BY t.id, a.name NULLS FIRST`;
     const seriesOf = (row: { id: number; series_id: number | null }) => row.series_id ?? -row.id;
+    const stale: number[] = [];
     for (const { series_id: id } of rows) {
       if (id === null || deps.isOwn(id)) continue;
       const at = foreignLoadedAt.get(id);
       if (at !== undefined && now >= at && now - at < FOREIGN_REFRESH_MS) continue;
-      latest.forget(id);
+      stale.push(id);
       foreignLoadedAt.set(id, now);
     }
+    await latest.reload(stale, focusRounds, now);
     await latest.prepare(rows.map(seriesOf), focusRounds, now);
     return rows.map((row) => ({
       targetId: row.id,

@@ -142,7 +142,25 @@ export function createPgLatest(sql: Sql) {
     };
   }
 
-  return { prepare, observe, figures, forget: (targetId: number) => targets.delete(targetId) };
+  /**
+   * Reads `ids` again (series another process writes) and swaps the new state in whole, so a
+   * summary running meanwhile never finds one missing or half loaded.
+   */
+  async function reload(ids: number[], focusRounds: number, now: number): Promise<void> {
+    if (ids.length === 0) return;
+    const fresh = createPgLatest(sql);
+    await fresh.prepare(ids, focusRounds, now);
+    for (const id of ids) targets.set(id, fresh.stateOf(id)!);
+  }
+
+  return {
+    prepare,
+    reload,
+    observe,
+    figures,
+    stateOf: (targetId: number) => targets.get(targetId),
+    forget: (targetId: number) => targets.delete(targetId),
+  };
 }
 
 function sparkline(

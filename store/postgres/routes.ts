@@ -14,14 +14,16 @@ interface RouteEntry {
 export interface PgRouteIndex extends RouteIndex {
   /** Loads the targets not loaded yet (one query). */
   load(targetIds: Iterable<number>): Promise<void>;
+  /** Reads one target's route changes again (another process writes them). */
+  reload(targetId: number): Promise<void>;
 }
 
 export function createPgRoutes(sql: Db): PgRouteIndex {
   const byTarget = new Map<number, RouteEntry[]>();
   const paths = new Map<number, RoutePath | null>();
 
-  async function load(targetIds: Iterable<number>): Promise<void> {
-    const ids = [...new Set(targetIds)].filter((id) => !byTarget.has(id));
+  async function load(targetIds: Iterable<number>, again = false): Promise<void> {
+    const ids = [...new Set(targetIds)].filter((id) => again || !byTarget.has(id));
     if (ids.length === 0) return;
     const rows = await sql<{ id: number; target_id: number; at: number; after: string }[]>`
       SELECT id, target_id, at, after FROM route_changes WHERE target_id = ANY(${ids}::bigint[])
@@ -31,7 +33,7 @@ export function createPgRoutes(sql: Db): PgRouteIndex {
       lists.get(row.target_id)!.push({ id: row.id, at: row.at });
       paths.set(row.id, JSON.parse(row.after));
     }
-    for (const [id, list] of lists) if (!byTarget.has(id)) byTarget.set(id, list);
+    for (const [id, list] of lists) if (again || !byTarget.has(id)) byTarget.set(id, list);
   }
 
   function entries(targetId: number): RouteEntry[] {
@@ -83,5 +85,7 @@ export function createPgRoutes(sql: Db): PgRouteIndex {
     forget(targetId) {
       byTarget.delete(targetId);
     },
+    /** Reads a series' route changes again, replacing what is kept (readers never miss it). */
+    reload: (targetId: number) => load([targetId], true),
   };
 }

@@ -416,7 +416,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
       exportSeries: history.exportSeries,
       ready,
       // Another agent's route changes are never seen written here: read them afresh.
-      refresh: (id: number) => series.isOwn(id) || routes.forget(id),
+      refresh: async (id: number) => {
+        if (id > 0 && !series.isOwn(id)) await routes.reload(id);
+      },
     };
     const reads = agentReads(inner, readDeps);
     async function ownSeries(targetId: number): Promise<number> {

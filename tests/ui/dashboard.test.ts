@@ -86,9 +86,18 @@ Deno.test({
       assert.equal(bars, api.histogram.length);
       for (const b of api.histogram) assert.ok(b.lowerMs >= 100 && (b.upperMs ?? 0) <= 200);
       // Success rate: the share of answered probes to the final hop, as the API counts it.
+      // The success rate follows the timeline's points a moment after they arrive (YIELD_MS),
+      // which may be after the insights' histogram: wait for it rather than read it at once.
       const success = 100 - api.lossPct!;
+      const successText = `${success.toFixed(1)} % of ${api.sent} probes`;
+      await page.waitForFunction(
+        (want: string) =>
+          document.querySelector("[data-testid=success-overall]")?.textContent === want,
+        successText,
+        { timeout: 15_000 },
+      ).catch(() => {});
       const shown = await page.locator("[data-testid=success-overall]").innerText();
-      assert.match(shown, new RegExp(`^${success.toFixed(1)} % of ${api.sent} probes$`));
+      assert.equal(shown, successText);
       await page.waitForSelector("[data-testid=success-chart] path.success-fill");
 
       // Recent results: 10 rounds a page, newest first, final hop by default.
