@@ -86,9 +86,13 @@ Deno.test({
       assert.equal(bars, api.histogram.length);
       for (const b of api.histogram) assert.ok(b.lowerMs >= 100 && (b.upperMs ?? 0) <= 200);
       // Success rate: the share of answered probes to the final hop, as the API counts it.
+      // The page sets it a moment after the timeline's data (the dashboard's requests wait for
+      // the timeline's), so wait for the figure rather than read it once.
       const success = 100 - api.lossPct!;
-      const shown = await page.locator("[data-testid=success-overall]").innerText();
-      assert.match(shown, new RegExp(`^${success.toFixed(1)} % of ${api.sent} probes$`));
+      const want = `${success.toFixed(1)} % of ${api.sent} probes`;
+      const overall = page.locator("[data-testid=success-overall]");
+      await overall.filter({ hasText: want }).waitFor({ timeout: 15_000 }).catch(() => {});
+      assert.equal(await overall.innerText(), want);
       await page.waitForSelector("[data-testid=success-chart] path.success-fill");
 
       // Recent results: 10 rounds a page, newest first, final hop by default.
