@@ -4,6 +4,7 @@ import type { TargetCreate, TargetReply, TargetsReply } from "../../api/wire.ts"
 import { del, describeError, get, post } from "./api.ts";
 import type { Protocol, Target } from "./types.ts";
 import { rememberHost } from "./settings.ts";
+import { selectionAfterLoad } from "./selection.ts";
 
 export type View =
   | "summary"
@@ -64,12 +65,13 @@ export function open(next: View, targetId?: number): void {
 }
 
 export async function loadTargets(): Promise<void> {
+  const asked = selectedId.peek();
   try {
     targets.value = (await get<TargetsReply>("/api/targets")).targets;
     targetsLoaded.value = true;
-    if (selectedId.value !== null && !targets.value.some((t) => t.id === selectedId.value)) {
-      selectedId.value = targets.value[0]?.id ?? null;
-    }
+    const next = selectionAfterLoad(targets.value.map((t) => t.id), selectedId.peek(), asked);
+    if (next === "ask again") return await loadTargets();
+    selectedId.value = next;
   } catch (error) {
     targetError.value = describeError(error);
   }
