@@ -2,11 +2,11 @@
 // region and the VPN end this way): one latency line per target, a legend, loss as columns on
 // the right axis, the same presets, zoom and pan as the timeline.
 import { useMemo } from "preact/hooks";
-import { formatRange, formatTime } from "../model/format.ts";
 import type { Theme } from "../model/settings.ts";
 import type { TimeRange } from "../model/timeline.ts";
 import type { TimelinePoint } from "../model/types.ts";
 import { Chart, type ChartOptions, type ChartSeries } from "./chart.tsx";
+import { RangeToolbar } from "./range_toolbar.tsx";
 
 export interface CompareProps {
   theme: Theme;
@@ -111,60 +111,15 @@ export function Compare(props: CompareProps) {
   return (
     <div class="timeline compare">
       {props.rangeControls !== false && (
-        <div class="toolbar" role="toolbar" aria-label="Timeline range">
-          <span class="toolbar-label">Range</span>
-          {props.presets.map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              class={props.range.preset === p.id ? "chip active" : "chip"}
-              aria-pressed={props.range.preset === p.id}
-              onClick={() => props.onPreset(p.id)}
-            >
-              {p.label}
-            </button>
-          ))}
-          <button
-            type="button"
-            class="chip"
-            onClick={() =>
-              props.onPan(-0.5)}
-            aria-label="Pan back"
-          >
-            ◀
-          </button>
-          <button
-            type="button"
-            class="chip"
-            onClick={() =>
-              props.onPan(0.5)}
-            aria-label="Pan forward"
-          >
-            ▶
-          </button>
-          <button
-            type="button"
-            class="chip"
-            onClick={() =>
-              props.onZoom(0.5)}
-            aria-label="Zoom in"
-          >
-            +
-          </button>
-          <button
-            type="button"
-            class="chip"
-            onClick={() => props.onZoom(2)}
-            aria-label="Zoom out"
-          >
-            −
-          </button>
-          <span class="range-text" data-testid="compare-range">
-            {props.range.preset
-              ? `${formatTime(props.range.start)} – now`
-              : formatRange(props.range.start, props.range.end)}
-          </span>
-        </div>
+        <RangeToolbar
+          label="Timeline range"
+          range={props.range}
+          presets={props.presets}
+          onPreset={props.onPreset}
+          onPan={props.onPan}
+          onZoom={props.onZoom}
+          rangeTestId="compare-range"
+        />
       )}
       {props.error && <p class="error" role="alert">{props.error}</p>}
       <ul class="compare-legend" aria-label={`Compared ${legend.toLowerCase()}`}>

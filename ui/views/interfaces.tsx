@@ -4,7 +4,7 @@
 // and interfaces the filter skips are listed with the reason.
 import { useMemo } from "preact/hooks";
 import type { InterfaceHistoryPoint, InterfaceReply, InterfacesReply } from "../../api/wire.ts";
-import { formatTime } from "../model/format.ts";
+import { RangeToolbar } from "./range_toolbar.tsx";
 import type { Theme } from "../model/settings.ts";
 import type { TimeRange } from "../model/timeline.ts";
 import { Chart, type ChartOptions, type ChartSeries } from "./chart.tsx";
@@ -180,45 +180,14 @@ export function InterfacesPage(props: InterfacesPageProps) {
               : "; no primary yet"}
           </p>
         )}
-        <div class="toolbar" role="toolbar" aria-label="Interfaces range">
-          <span class="toolbar-label">Range</span>
-          {props.presets.map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              class={props.range.preset === p.id ? "chip active" : "chip"}
-              aria-pressed={props.range.preset === p.id}
-              onClick={() => props.onPreset(p.id)}
-            >
-              {p.label}
-            </button>
-          ))}
-          <button
-            type="button"
-            class="chip"
-            onClick={() => props.onPan(-0.5)}
-            aria-label="Pan back"
-          >
-            ◀
-          </button>
-          <button
-            type="button"
-            class="chip"
-            onClick={() => props.onPan(0.5)}
-            aria-label="Pan forward"
-          >
-            ▶
-          </button>
-          <button type="button" class="chip" onClick={() => props.onZoom(0.5)} aria-label="Zoom in">
-            +
-          </button>
-          <button type="button" class="chip" onClick={() => props.onZoom(2)} aria-label="Zoom out">
-            −
-          </button>
-          <span class="range-text">
-            {formatTime(props.range.start)} –{" "}
-            {props.range.preset ? "now" : formatTime(props.range.end)}
-          </span>
+        <RangeToolbar
+          label="Interfaces range"
+          range={props.range}
+          presets={props.presets}
+          onPreset={props.onPreset}
+          onPan={props.onPan}
+          onZoom={props.onZoom}
+        >
           <a
             class="chip"
             href={`/api/interfaces/export?format=csv&start=${Math.floor(props.range.start)}&end=${
@@ -228,7 +197,7 @@ export function InterfacesPage(props: InterfacesPageProps) {
           >
             Export CSV
           </a>
-        </div>
+        </RangeToolbar>
         {reply && charted.length === 0 && (
           <p class="empty">
             No monitored interface yet (the first reading only primes the counters).

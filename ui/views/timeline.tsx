@@ -3,7 +3,8 @@
 import { useMemo, useState } from "preact/hooks";
 import { Chart, type ChartOptions, type ChartSeries } from "./chart.tsx";
 import { CommentList } from "./comments.tsx";
-import { formatRange, formatTime } from "../model/format.ts";
+import { RangeToolbar } from "./range_toolbar.tsx";
+import { formatTime } from "../model/format.ts";
 import type { Comment } from "../model/comments.ts";
 import type { Theme } from "../model/settings.ts";
 import type { HopKey, TimeRange } from "../model/timeline.ts";
@@ -222,41 +223,15 @@ export function Timeline(props: TimelineProps) {
   };
   return (
     <div class="timeline">
-      <div class="toolbar" role="toolbar" aria-label="Timeline range">
-        <span class="toolbar-label">Range</span>
-        {props.presets.map((p) => (
-          <button
-            key={p.id}
-            type="button"
-            class={props.range.preset === p.id ? "chip active" : "chip"}
-            aria-pressed={props.range.preset === p.id}
-            onClick={() => props.onPreset(p.id)}
-          >
-            {p.label}
-          </button>
-        ))}
-        <button type="button" class="chip" onClick={() => props.onPan(-0.5)} aria-label="Pan back">
-          ◀
-        </button>
-        <button
-          type="button"
-          class="chip"
-          onClick={() => props.onPan(0.5)}
-          aria-label="Pan forward"
-        >
-          ▶
-        </button>
-        <button type="button" class="chip" onClick={() => props.onZoom(0.5)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" class="chip" onClick={() => props.onZoom(2)} aria-label="Zoom out">
-          −
-        </button>
-        <span class="range-text" data-testid="timeline-range">
-          {props.range.preset
-            ? `${formatTime(props.range.start)} – now`
-            : formatRange(props.range.start, props.range.end)}
-        </span>
+      <RangeToolbar
+        label="Timeline range"
+        range={props.range}
+        presets={props.presets}
+        onPreset={props.onPreset}
+        onPan={props.onPan}
+        onZoom={props.onZoom}
+        rangeTestId="timeline-range"
+      >
         <label class="inline">
           Add hop
           <select
@@ -273,7 +248,7 @@ export function Timeline(props: TimelineProps) {
             ))}
           </select>
         </label>
-      </div>
+      </RangeToolbar>
       {props.error && <p class="error" role="alert">{props.error}</p>}
       {props.shownHops.map((hop) => (
         <div key={String(hop)} class="hop-chart-wrap">
