@@ -59,6 +59,7 @@ export function makeEvent(
   kind: AlertEventKind,
   rule: AlertRule,
   target: TargetInfo,
+  agent: string,
   fields: Pick<AlertEvent, "value" | "hop" | "hopIp" | "at" | "firedAt">,
 ): AlertEvent {
   const c = rule.condition;
@@ -72,6 +73,7 @@ export function makeEvent(
     targetId: target.id,
     targetHost: target.host,
     targetLabel: target.label,
+    agent,
     metric: c.metric,
     op: c.op ?? null,
     threshold: c.threshold ?? null,
@@ -84,8 +86,13 @@ export function makeEvent(
 }
 
 /** The event of a transition (recovery keeps the firing time: how long it held). */
-export function transitionEvent(t: RuleTransition, target: TargetInfo, firedAt: number | null) {
-  return makeEvent(t.transition, t.rule, target, {
+export function transitionEvent(
+  t: RuleTransition,
+  target: TargetInfo,
+  agent: string,
+  firedAt: number | null,
+) {
+  return makeEvent(t.transition, t.rule, target, agent, {
     value: t.sample.value,
     hop: t.sample.hop ?? t.state.hop,
     hopIp: t.sample.hopIp ?? t.state.hopIp,

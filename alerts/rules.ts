@@ -58,11 +58,13 @@ export async function loadRules(store: AlertStore): Promise<AlertRule[]> {
   return stored.map(ruleOf).filter((rule): rule is AlertRule => rule !== null);
 }
 
+/** The states one agent saved (each agent follows its own rounds, so keeps its own machines). */
 export async function loadStates(
   store: AlertStore,
+  agent: string,
 ): Promise<{ ruleId: number; targetId: number; state: AlertState }[]> {
   const out = [];
-  for (const row of await store.alertStates()) {
+  for (const row of await store.alertStates(agent)) {
     const parsed = stateSchema.safeParse(row.state);
     if (parsed.success) {
       out.push({ ruleId: row.ruleId, targetId: row.targetId, state: parsed.data });

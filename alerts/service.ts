@@ -19,7 +19,10 @@ import { loadRules, loadStates } from "./rules.ts";
 import type { AlertEvent } from "./types.ts";
 import { ActionDispatcher } from "./dispatch.ts";
 
-export type AlertServiceStore = AlertStore & Pick<Store, "rounds" | "getTarget" | "flush">;
+/** `agent`: the vantage point this process evaluates as (its rounds, its states, its events). */
+export type AlertServiceStore =
+  & AlertStore
+  & Pick<Store, "rounds" | "getTarget" | "flush" | "agent">;
 
 export interface AlertServiceDeps {
   engine: { subscribe(listener: (event: EngineEvent) => void): () => void };
@@ -62,6 +65,11 @@ export class AlertService {
   #unsubscribe: (() => void) | null = null;
   readonly #onEvent: ((event: AlertEvent) => void) | undefined;
 
+  /** The agent whose rounds this process evaluates (the store's); other agents keep their own. */
+  get agent(): string {
+    return this.store.agent;
+  }
+
   constructor(deps: AlertServiceDeps) {
     this.#onEvent = deps.onEvent;
     this.clock = deps.clock ?? systemClock;
@@ -82,7 +90,7 @@ export class AlertService {
   /** Loads rules and saved states, then follows the engine. */
   async start(): Promise<void> {
     await this.reloadRules();
-    for (const { ruleId, targetId, state } of await loadStates(this.store)) {
+    for (const { ruleId, targetId, state } of await loadStates(this.store, this.agent)) {
       if (this.evaluator.rules.some((r) => r.id === ruleId)) {
         this.evaluator.restore(ruleId, targetId, state);
       }
@@ -120,7 +128,7 @@ export class AlertService {
   async reloadRules(): Promise<AlertRule[]> {
     const rules = await loadRules(this.store);
     for (const gone of this.evaluator.setRules(rules)) {
-      await this.store.deleteAlertState(gone.ruleId, gone.targetId);
+      await this.store.deleteAlertState(gone.ruleId, gone.targetId, this.agent);
     }
     return rules;
   }
@@ -145,7 +153,7 @@ export class AlertService {
   async testFire(rule: AlertRule, options: { targetId: number; actionIndex?: number }) {
     const target = await this.#target(options.targetId);
     const at = this.clock.now();
-    const event = makeEvent("test", rule, target, {
+    const event = makeEvent("test", rule, target, this.agent, {
       value: null,
       hop: null,
       hopIp: null,
@@ -180,7 +188,13 @@ export class AlertService {
     const evaluation = this.evaluator.onRound(round, routeChanged);
     for (const { ruleId, targetId, state } of evaluation.changed) {
       try {
-        await this.store.putAlertState({ ruleId, targetId, state, updatedAt: this.clock.now() });
+        await this.store.putAlertState({
+          ruleId,
+          targetId,
+          agent: this.agent,
+          state,
+          updatedAt: this.clock.now(),
+        });
       } catch (error) {
         // E.g. the rule or target was deleted meanwhile: the events below still go out.
         log.warn("alerts: could not save a rule's state", {
@@ -211,14 +225,14 @@ export class AlertService {
   }
 
   async #emit(t: RuleTransition): Promise<void> {
-    const event = transitionEvent(t, await this.#target(t.targetId), t.firedAt);
+    const event = transitionEvent(t, await this.#target(t.targetId), this.agent, t.firedAt);
     await this.#record(event);
     try {
       this.#onEvent?.(event);
     } catch (error) {
       log.error("alerts: an event listener failed", { error: String(error) });
     }
-    log.info(`alert ${event.kind}: ${event.ruleName} on ${event.targetHost}`, {
+    log.info(`alert ${event.kind}: ${event.ruleName} on ${event.targetHost} from ${event.agent}`, {
       eventId: event.id,
       message: event.message,
     });
@@ -228,8 +242,15 @@ export class AlertService {
   }
 
   async #record(event: AlertEvent): Promise<void> {
-    const { ruleId, targetId, kind, at } = event;
-    const record = await this.store.addAlertEvent({ ruleId, targetId, kind, at, detail: event });
+    const { ruleId, targetId, agent, kind, at } = event;
+    const record = await this.store.addAlertEvent({
+      ruleId,
+      targetId,
+      agent,
+      kind,
+      at,
+      detail: event,
+    });
     event.id = record.id;
     await this.store.updateAlertEventDetail(record.id, event);
   }

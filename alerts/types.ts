@@ -22,6 +22,8 @@ export interface AlertEvent {
   targetId: number;
   targetHost: string;
   targetLabel: string | null;
+  /** The agent (vantage point) whose rounds raised it, or that ran the test. */
+  agent: string;
   metric: Metric;
   op: Operator | null;
   threshold: number | null;

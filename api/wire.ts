@@ -146,6 +146,8 @@ export interface AlertEventRecord {
   id: number;
   ruleId: number;
   targetId: number;
+  /** The agent whose rounds raised it (null: recorded before alerts were per agent). */
+  agent: string | null;
   kind: AlertEventKind;
   at: number;
   detail: Partial<AlertEvent>;

@@ -9,9 +9,12 @@ export interface StoredAlertRule {
   updatedAt: number;
 }
 
+/** The machine of one rule on one target as one agent (vantage point) evaluates it. */
 export interface StoredAlertState {
   ruleId: number;
   targetId: number;
+  /** The agent whose rounds the machine follows (each agent keeps its own). */
+  agent: string;
   state: unknown;
   updatedAt: number;
 }
@@ -19,6 +22,11 @@ export interface StoredAlertState {
 export interface NewAlertEventRecord {
   ruleId: number;
   targetId: number;
+  /**
+   * The agent (vantage point) whose rounds raised it; null: recorded before agents were.
+   * Absent on write = null.
+   */
+  agent?: string | null;
   kind: string;
   at: number;
   /** The whole event as JSON (alerts/types.ts AlertEvent). */
@@ -42,6 +50,7 @@ export interface ActionRunRecord {
 
 export interface AlertEventRecord extends NewAlertEventRecord {
   id: number;
+  agent: string | null;
   /** What each action did, in the rule's order of actions. */
   actions: ActionRunRecord[];
 }
@@ -50,6 +59,8 @@ export interface AlertEventRecord extends NewAlertEventRecord {
 export interface AlertEventQuery {
   ruleId?: number;
   targetId?: number;
+  /** Only this agent's events. */
+  agent?: string;
   kinds?: string[];
   /** Time range [start, end) in epoch ms. */
   start?: number;
@@ -88,9 +99,13 @@ export interface AlertStore {
   /** Deletes the rule and its saved states (its history stays). */
   removeAlertRule(id: number): Promise<boolean>;
 
-  alertStates(): Promise<StoredAlertState[]>;
+  /**
+   * One agent's saved states. States saved before agents were (no agent) are claimed by the
+   * first agent that asks, as outages from before agents are: they become its own.
+   */
+  alertStates(agent: string): Promise<StoredAlertState[]>;
   putAlertState(state: StoredAlertState): Promise<void>;
-  deleteAlertState(ruleId: number, targetId: number): Promise<void>;
+  deleteAlertState(ruleId: number, targetId: number, agent: string): Promise<void>;
 
   addAlertEvent(event: NewAlertEventRecord): Promise<AlertEventRecord>;
   /** Replaces an event's detail (the id is only known once it is recorded). */

@@ -29,6 +29,7 @@ export function commandEnv(event: AlertEvent): Record<string, string> {
     PINGWATCHER_TARGET_ID: text(event.targetId),
     PINGWATCHER_TARGET_HOST: text(event.targetHost),
     PINGWATCHER_TARGET_LABEL: text(event.targetLabel),
+    PINGWATCHER_AGENT: text(event.agent),
     PINGWATCHER_METRIC: event.metric,
     PINGWATCHER_OP: text(event.op),
     PINGWATCHER_THRESHOLD: text(event.threshold),

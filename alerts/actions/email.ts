@@ -57,6 +57,7 @@ export function emailBody(event: AlertEvent): string {
     "",
     `Rule:      ${event.ruleName} (#${event.ruleId}): ${event.ruleText}`,
     `Target:    ${event.targetHost}${event.targetLabel ? ` (${event.targetLabel})` : ""}`,
+    `Agent:     ${event.agent}`,
     `Event:     ${event.kind} at ${iso(event.at)}`,
     `Value:     ${event.value ?? "-"} (${event.metric} ${event.op ?? ""} ${event.threshold ?? ""})`,
     `Hop:       ${event.hop ?? "-"} ${event.hopIp ?? ""}`,

@@ -20,7 +20,7 @@ import {
 } from "../../alerts/mod.ts";
 import { ApiError, jsonResponse, notFound, validationError } from "../errors.ts";
 import type { Route, RouteContext } from "../router.ts";
-import { epochMs, idParam, positiveInt } from "../schemas.ts";
+import { agentName, epochMs, idParam, positiveInt } from "../schemas.ts";
 import type { ActiveReply, RuleReply, RulesReply, TestReply } from "../wire.ts";
 import { ID_PARAM, idOf } from "./common.ts";
 
@@ -29,6 +29,7 @@ const TAG = "alerts";
 const historyQuery = z.object({
   ruleId: idParam.optional(),
   targetId: idParam.optional(),
+  agent: agentName.optional().describe("only the events this agent's rounds raised"),
   kind: z.string().regex(/^(firing|reminder|recovered|test)(,(firing|reminder|recovered|test))*$/)
     .optional().describe("comma-separated: firing,reminder,recovered,test"),
   start: epochMs.optional(),

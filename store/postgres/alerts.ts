@@ -72,28 +72,39 @@ export function createPgAlertStore(sql: Sql, clock: Clock, guard: Guard): AlertS
     removeAlertRule: guard(async (id) =>
       (await sql`DELETE FROM alert_rules WHERE id = ${id}`).count > 0
     ),
-    alertStates: guard(async () =>
-      (await sql`SELECT * FROM alert_states ORDER BY rule_id, target_id`).map((row) => ({
+    alertStates: guard(async (agent) => {
+      // States from before agents become the asking agent's, where it has none of its own (one
+      // statement: two agents starting together do not both claim a state).
+      await sql`UPDATE alert_states SET agent = ${agent} WHERE agent IS NULL AND NOT EXISTS (
+        SELECT 1 FROM alert_states own WHERE own.rule_id = alert_states.rule_id
+          AND own.target_id = alert_states.target_id AND own.agent = ${agent})`;
+      return (await sql`SELECT * FROM alert_states WHERE agent = ${agent}
+        ORDER BY rule_id, target_id`).map((row) => ({
         ruleId: row.rule_id as number,
         targetId: row.target_id as number,
+        agent: row.agent as string,
         state: JSON.parse(row.state as string),
         updatedAt: row.updated_at as number,
-      }))
-    ),
+      }));
+    }),
     putAlertState: guard(async (s) => {
-      await sql`INSERT INTO alert_states (rule_id, target_id, state, updated_at)
-        VALUES (${s.ruleId}, ${s.targetId}, ${JSON.stringify(s.state)}, ${s.updatedAt})
-        ON CONFLICT (rule_id, target_id) DO UPDATE SET state = excluded.state,
+      await sql`INSERT INTO alert_states (rule_id, target_id, agent, state, updated_at)
+        VALUES (${s.ruleId}, ${s.targetId}, ${s.agent}, ${JSON.stringify(s.state)},
+          ${s.updatedAt})
+        ON CONFLICT (rule_id, target_id, agent) DO UPDATE SET state = excluded.state,
           updated_at = excluded.updated_at`;
     }),
-    deleteAlertState: guard(async (ruleId, targetId) => {
-      await sql`DELETE FROM alert_states WHERE rule_id = ${ruleId} AND target_id = ${targetId}`;
+    deleteAlertState: guard(async (ruleId, targetId, agent) => {
+      await sql`DELETE FROM alert_states WHERE rule_id = ${ruleId} AND target_id = ${targetId}
+        AND agent = ${agent}`;
     }),
     addAlertEvent: guard(async (e) => {
-      const [row] = await sql`INSERT INTO alert_events (rule_id, target_id, kind, at, detail)
-        VALUES (${e.ruleId}, ${e.targetId}, ${e.kind}, ${e.at}, ${JSON.stringify(e.detail)})
+      const agent = e.agent ?? null;
+      const [row] = await sql`INSERT INTO alert_events (rule_id, target_id, agent, kind, at, detail)
+        VALUES (${e.ruleId}, ${e.targetId}, ${agent}, ${e.kind}, ${e.at},
+          ${JSON.stringify(e.detail)})
         RETURNING id`;
-      return { ...e, id: row.id as number, actions: [] };
+      return { ...e, agent, id: row.id as number, actions: [] };
     }),
     updateAlertEventDetail: guard(async (id, detail) => {
       await sql`UPDATE alert_events SET detail = ${JSON.stringify(detail)} WHERE id = ${id}`;
@@ -107,6 +118,7 @@ export function createPgAlertStore(sql: Sql, clock: Clock, guard: Guard): AlertS
       const clauses = [sql`true`];
       if (query.ruleId !== undefined) clauses.push(sql`rule_id = ${query.ruleId}`);
       if (query.targetId !== undefined) clauses.push(sql`target_id = ${query.targetId}`);
+      if (query.agent !== undefined) clauses.push(sql`agent = ${query.agent}`);
       if (query.kinds?.length) clauses.push(sql`kind = ANY(${query.kinds}::text[])`);
       if (query.start !== undefined) clauses.push(sql`at >= ${query.start}`);
       if (query.end !== undefined) clauses.push(sql`at < ${query.end}`);
@@ -123,6 +135,7 @@ export function createPgAlertStore(sql: Sql, clock: Clock, guard: Guard): AlertS
         id: row.id as number,
         ruleId: row.rule_id as number,
         targetId: row.target_id as number,
+        agent: (row.agent as string | null) ?? null,
         kind: row.kind as string,
         at: row.at as number,
         detail: JSON.parse(row.detail as string),

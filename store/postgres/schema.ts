@@ -220,6 +220,16 @@ const ALERTS: PgMigrationSet = {
     );
     CREATE INDEX timeline_comments_by_target ON timeline_comments (target_id, at);
     `,
+    // 2: alerts per agent (vantage point): each agent keeps its own machine state of a rule on a
+    // target, and an event names the agent whose rounds raised it. NULL: saved before agents
+    // (a state is claimed by the first agent that loads its states).
+    `
+    ALTER TABLE alert_states ADD COLUMN agent text;
+    ALTER TABLE alert_states DROP CONSTRAINT alert_states_pkey;
+    CREATE UNIQUE INDEX alert_states_key ON alert_states (rule_id, target_id, agent);
+
+    ALTER TABLE alert_events ADD COLUMN agent text;
+    `,
   ],
 };
 

@@ -25,6 +25,7 @@ interface EventRow {
   id: number;
   rule_id: number;
   target_id: number;
+  agent: string | null;
   kind: string;
   at: number;
   detail: string;
@@ -94,15 +95,25 @@ function prepare(db: DatabaseSync) {
     listRules: db.prepare("SELECT * FROM alert_rules ORDER BY id"),
     updateRule: db.prepare("UPDATE alert_rules SET spec = ?, updated_at = ? WHERE id = ?"),
     deleteRule: db.prepare("DELETE FROM alert_rules WHERE id = ?"),
-    states: db.prepare("SELECT * FROM alert_states ORDER BY rule_id, target_id"),
+    // States from before agents become the asking agent's, where it has none of its own.
+    claimStates: db.prepare(
+      "UPDATE alert_states SET agent = ? WHERE agent IS NULL AND NOT EXISTS (" +
+        "SELECT 1 FROM alert_states own WHERE own.rule_id = alert_states.rule_id " +
+        "AND own.target_id = alert_states.target_id AND own.agent = ?)",
+    ),
+    states: db.prepare("SELECT * FROM alert_states WHERE agent = ? ORDER BY rule_id, target_id"),
     putState: db.prepare(
-      "INSERT INTO alert_states (rule_id, target_id, state, updated_at) VALUES (?, ?, ?, ?) " +
-        "ON CONFLICT (rule_id, target_id) DO UPDATE SET state = excluded.state, " +
+      "INSERT INTO alert_states (rule_id, target_id, agent, state, updated_at) " +
+        "VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT (rule_id, target_id, agent) DO UPDATE SET state = excluded.state, " +
         "updated_at = excluded.updated_at",
     ),
-    deleteState: db.prepare("DELETE FROM alert_states WHERE rule_id = ? AND target_id = ?"),
+    deleteState: db.prepare(
+      "DELETE FROM alert_states WHERE rule_id = ? AND target_id = ? AND agent = ?",
+    ),
     insertEvent: db.prepare(
-      "INSERT INTO alert_events (rule_id, target_id, kind, at, detail) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO alert_events (rule_id, target_id, agent, kind, at, detail) " +
+        "VALUES (?, ?, ?, ?, ?, ?)",
     ),
     updateEvent: db.prepare("UPDATE alert_events SET detail = ? WHERE id = ?"),
     insertRun: db.prepare(
@@ -129,6 +140,7 @@ function eventsWhere(query: AlertEventQuery): { sql: string; params: SQLInputVal
   };
   if (query.ruleId !== undefined) add("rule_id = ?", query.ruleId);
   if (query.targetId !== undefined) add("target_id = ?", query.targetId);
+  if (query.agent !== undefined) add("agent = ?", query.agent);
   if (query.kinds?.length) {
     add(`kind IN (${query.kinds.map(() => "?").join(", ")})`, ...query.kinds);
   }
@@ -153,6 +165,7 @@ function readEvents(db: DatabaseSync, query: AlertEventQuery): AlertEventRecord[
     id: row.id,
     ruleId: row.rule_id,
     targetId: row.target_id,
+    agent: row.agent,
     kind: row.kind,
     at: row.at,
     detail: JSON.parse(row.detail),
@@ -186,33 +199,37 @@ export function createSqliteAlertStore(
         return changed ? getRule(id) : null;
       }),
     removeAlertRule: (id) => run(() => sql.deleteRule.run(id).changes > 0),
-    alertStates: () =>
-      run(() =>
-        (sql.states.all() as unknown as {
+    alertStates: (agent) =>
+      run(() => {
+        sql.claimStates.run(agent, agent);
+        return (sql.states.all(agent) as unknown as {
           rule_id: number;
           target_id: number;
+          agent: string;
           state: string;
           updated_at: number;
         }[]).map((row): StoredAlertState => ({
           ruleId: row.rule_id,
           targetId: row.target_id,
+          agent: row.agent,
           state: JSON.parse(row.state),
           updatedAt: row.updated_at,
-        }))
-      ),
+        }));
+      }),
     putAlertState: (s) =>
       run(() => {
-        sql.putState.run(s.ruleId, s.targetId, JSON.stringify(s.state), s.updatedAt);
+        sql.putState.run(s.ruleId, s.targetId, s.agent, JSON.stringify(s.state), s.updatedAt);
       }),
-    deleteAlertState: (ruleId, targetId) =>
+    deleteAlertState: (ruleId, targetId, agent) =>
       run(() => {
-        sql.deleteState.run(ruleId, targetId);
+        sql.deleteState.run(ruleId, targetId, agent);
       }),
     addAlertEvent: (e) =>
       run(() => {
         const detail = JSON.stringify(e.detail);
-        const result = sql.insertEvent.run(e.ruleId, e.targetId, e.kind, e.at, detail);
-        return { ...e, id: Number(result.lastInsertRowid), actions: [] };
+        const agent = e.agent ?? null;
+        const result = sql.insertEvent.run(e.ruleId, e.targetId, agent, e.kind, e.at, detail);
+        return { ...e, agent, id: Number(result.lastInsertRowid), actions: [] };
       }),
     updateAlertEventDetail: (id, detail) =>
       run(() => {

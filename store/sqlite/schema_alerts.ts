@@ -1,4 +1,4 @@
-// Alert tables: rules, the saved state of each (rule, target) machine, the event history with
+// Alert tables: rules, the saved state of each (rule, target, agent) machine, the event history with
 // each action's outcome, and timeline comments. See store/schema.ts for how components migrate.
 import type { MigrationSet } from "./schema.ts";
 
@@ -66,6 +66,25 @@ export const ALERTS_MIGRATIONS: MigrationSet = {
     `
     ALTER TABLE timeline_comments ADD COLUMN source TEXT NOT NULL DEFAULT 'alert'
       CHECK (source IN ('alert', 'user'));
+    `,
+    // 3: alerts per agent (vantage point): each agent keeps its own machine state of a rule on a
+    // target, and an event names the agent whose rounds raised it. NULL: saved before agents
+    // (a state is claimed by the first agent that loads its states).
+    `
+    CREATE TABLE alert_states_by_agent (
+      rule_id INTEGER NOT NULL REFERENCES alert_rules (id) ON DELETE CASCADE,
+      target_id INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+      agent TEXT,
+      state TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    INSERT INTO alert_states_by_agent (rule_id, target_id, agent, state, updated_at)
+      SELECT rule_id, target_id, NULL, state, updated_at FROM alert_states;
+    DROP TABLE alert_states;
+    ALTER TABLE alert_states_by_agent RENAME TO alert_states;
+    CREATE UNIQUE INDEX alert_states_key ON alert_states (rule_id, target_id, agent);
+
+    ALTER TABLE alert_events ADD COLUMN agent TEXT;
     `,
   ],
 };

@@ -17,7 +17,7 @@ export function rule(input: Partial<RuleSpecInput> = {}, id = 1): AlertRule {
 }
 
 export function event(kind: AlertEventKind = "firing", overrides: Partial<AlertEvent> = {}) {
-  const base = makeEvent(kind, rule(), { id: 1, host: "10.0.0.9", label: "lab target" }, {
+  const base = makeEvent(kind, rule(), { id: 1, host: "10.0.0.9", label: "lab target" }, "local", {
     value: 60,
     hop: 3,
     hopIp: "10.0.0.9",

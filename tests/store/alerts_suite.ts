@@ -12,6 +12,7 @@ export function alertSuite(backend: TestBackend): void {
     Deno.test(`alert store ${backend.name} - ${title}`, work);
   if (backend.persistent) test("rules, states and history survive a reopen", () => reopen(backend));
   test("history filters and paging, newest first", () => history(backend));
+  test("states and events per agent", () => perAgent(backend));
   test("timeline comments by target and range go with their target", () => comments(backend));
 }
 
@@ -24,6 +25,7 @@ async function reopen(backend: TestBackend): Promise<void> {
   await first.putAlertState({
     ruleId: rule.id,
     targetId: target.id,
+    agent: "local",
     state: { s: 1 },
     updatedAt: 5,
   });
@@ -61,8 +63,8 @@ async function reopen(backend: TestBackend): Promise<void> {
     name: "r",
     anything: [1, 2],
   }]);
-  assert.deepEqual(await second.alertStates(), [
-    { ruleId: rule.id, targetId: target.id, state: { s: 1 }, updatedAt: 5 },
+  assert.deepEqual(await second.alertStates("local"), [
+    { ruleId: rule.id, targetId: target.id, agent: "local", state: { s: 1 }, updatedAt: 5 },
   ]);
   const [stored] = await second.alertEvents();
   assert.deepEqual(stored.detail, { message: "m" });
@@ -71,7 +73,7 @@ async function reopen(backend: TestBackend): Promise<void> {
     [1, "webhook", false, 3],
   ]);
   assert.equal(await second.removeAlertRule(rule.id), true);
-  assert.deepEqual(await second.alertStates(), [], "states go with their rule");
+  assert.deepEqual(await second.alertStates("local"), [], "states go with their rule");
   assert.equal((await second.alertEvents()).length, 1, "history stays");
   await second.close();
 }
@@ -98,6 +100,39 @@ async function history(backend: TestBackend): Promise<void> {
   );
   const page = await store.alertEvents({ limit: 5 });
   assert.deepEqual(await ids({ beforeId: page[4].id, limit: 3 }), [6, 5, 4]);
+  await store.close();
+}
+
+async function perAgent(backend: TestBackend): Promise<void> {
+  const store = backend.place()({ clock: new ManualClock(T0) });
+  const target = await store.addTarget({ host: "10.0.0.9", options: OPTIONS });
+  const rule = await store.addAlertRule({ name: "r" });
+  const key = { ruleId: rule.id, targetId: target.id };
+  await store.putAlertState({ ...key, agent: "east", state: { s: "east" }, updatedAt: 1 });
+  await store.putAlertState({ ...key, agent: "west", state: { s: "west" }, updatedAt: 2 });
+  await store.putAlertState({ ...key, agent: "east", state: { s: "east 2" }, updatedAt: 3 });
+  const states = async (agent: string) =>
+    (await store.alertStates(agent)).map((s) => [s.agent, s.state, s.updatedAt]);
+  assert.deepEqual(await states("east"), [["east", { s: "east 2" }, 3]], "its own, replaced");
+  assert.deepEqual(await states("west"), [["west", { s: "west" }, 2]], "the other's untouched");
+  assert.deepEqual(await states("north"), [], "an agent without states");
+  await store.deleteAlertState(rule.id, target.id, "east");
+  assert.deepEqual(await states("east"), []);
+  assert.deepEqual(await states("west"), [["west", { s: "west" }, 2]], "only that agent's goes");
+
+  const east = await store.addAlertEvent({
+    ...key,
+    agent: "east",
+    kind: "firing",
+    at: T0,
+    detail: { i: 0 },
+  });
+  assert.equal(east.agent, "east");
+  const old = await store.addAlertEvent({ ...key, kind: "firing", at: T0 + 1, detail: { i: 1 } });
+  assert.equal(old.agent, null, "absent on write: no agent");
+  await store.addAlertEvent({ ...key, agent: "west", kind: "firing", at: T0 + 2, detail: {} });
+  assert.deepEqual((await store.alertEvents()).map((e) => e.agent), ["west", null, "east"]);
+  assert.deepEqual((await store.alertEvents({ agent: "east" })).map((e) => e.id), [east.id]);
   await store.close();
 }
 

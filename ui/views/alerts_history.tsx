@@ -159,7 +159,9 @@ function Runs(props: { runs: ActionRun[] }) {
   );
 }
 
-function EventRow(props: { event: AlertEventRecord; targets: TargetChoice[] }) {
+function EventRow(
+  props: { event: AlertEventRecord; targets: TargetChoice[]; byAgent: boolean },
+) {
   const e = props.event;
   const d = e.detail ?? {};
   const target = props.targets.find((t) => t.id === e.targetId)?.name ?? d.targetHost ??
@@ -172,6 +174,7 @@ function EventRow(props: { event: AlertEventRecord; targets: TargetChoice[] }) {
       </td>
       <td>{d.ruleName ?? `rule ${e.ruleId}`}</td>
       <td>{target}</td>
+      {props.byAgent && <td data-testid="alert-event-agent">{e.agent ?? "-"}</td>}
       <td>{d.hop ? `${d.hop}${d.hopIp ? ` (${d.hopIp})` : ""}` : "-"}</td>
       <td class="num">
         {e.kind === "test" ? "-" : describeValue(d.metric, d.value)}
@@ -185,6 +188,8 @@ function EventRow(props: { event: AlertEventRecord; targets: TargetChoice[] }) {
 }
 
 export function AlertHistory(props: HistoryProps) {
+  // Events of several agents (vantage points on one database) say whose each is.
+  const byAgent = new Set(props.events.flatMap((e) => e.agent === null ? [] : [e.agent])).size > 1;
   return (
     <section class="card" aria-label="Alert history">
       <h3>History</h3>
@@ -198,6 +203,7 @@ export function AlertHistory(props: HistoryProps) {
               <th scope="col">Event</th>
               <th scope="col">Rule</th>
               <th scope="col">Target</th>
+              {byAgent && <th scope="col">Agent</th>}
               <th scope="col">Hop</th>
               <th scope="col" class="num">Value</th>
               <th scope="col">Message</th>
@@ -207,10 +213,12 @@ export function AlertHistory(props: HistoryProps) {
           <tbody>
             {props.events.length === 0 && (
               <tr>
-                <td colSpan={8} class="empty">No alert events match.</td>
+                <td colSpan={byAgent ? 9 : 8} class="empty">No alert events match.</td>
               </tr>
             )}
-            {props.events.map((e) => <EventRow key={e.id} event={e} targets={props.targets} />)}
+            {props.events.map((e) => (
+              <EventRow key={e.id} event={e} targets={props.targets} byAgent={byAgent} />
+            ))}
           </tbody>
         </table>
       </div>
