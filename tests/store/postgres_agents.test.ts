@@ -1,6 +1,7 @@
 // Vantage points on PostgreSQL: several stores opened as different agents on one database keep a
 // series per target and agent, read their own (or a named agent's) measurements, list the
-// agents, and a database from before agents gives its measurements to the first agent to write.
+// agents, and a database from before agents gives its measurements (and its saved alert states)
+// to the first agent to write (to load them).
 import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
@@ -214,6 +215,74 @@ Deno.test({
         [["east", T0 + 20_000], ["west", T0]],
       );
       assert.deepEqual(await east.checkIntegrity(), { ok: true, problems: [] });
+    } finally {
+      await closeAll(west, east);
+    }
+  },
+});
+
+Deno.test({
+  name: "postgres agents - alert states from before agents survive and go to the first to load",
+  ignore,
+  async fn() {
+    const url = pgServer()!.url(pgServer()!.createDatabase());
+    const { sql } = openPool(url);
+    // Every component as it was before alerts were per agent: the alerts set's first migration.
+    const before = COMPONENTS.map((set) =>
+      set.name === "alerts" ? { ...set, migrations: set.migrations.slice(0, 1) } : set
+    );
+    let target: number;
+    let rule: number;
+    try {
+      await migrate(sql, before);
+      const columns = targetColumns({
+        host: "10.0.0.1",
+        label: null,
+        options: OPTIONS,
+        paused: false,
+      });
+      [{ id: target }] = await sql<{ id: number }[]>`INSERT INTO targets
+        ${sql({ ...columns, created_at: T0 })} RETURNING id`;
+      [{ id: rule }] = await sql<{ id: number }[]>`INSERT INTO alert_rules
+        (spec, created_at, updated_at) VALUES ('{"name":"r"}', ${T0}, ${T0}) RETURNING id`;
+      await sql`INSERT INTO alert_states (rule_id, target_id, state, updated_at)
+        VALUES (${rule}, ${target}, '{"status":"firing"}', ${T0 + 5})`;
+      await sql`INSERT INTO alert_events (rule_id, target_id, kind, at, detail)
+        VALUES (${rule}, ${target}, 'firing', ${T0}, '{"message":"m"}')`;
+    } finally {
+      await sql.end();
+    }
+    const west = openStore(url, { agent: "west", clock: new ManualClock(T0 + 10_000) });
+    const east = openStore(url, { agent: "east", clock: new ManualClock(T0 + 20_000) });
+    try {
+      // Both load at once: the state goes to exactly one of them.
+      const [westStates, eastStates] = await Promise.all([
+        west.alertStates("west"),
+        east.alertStates("east"),
+      ]);
+      const claimed = [...westStates, ...eastStates];
+      assert.deepEqual(claimed.map((s) => [s.ruleId, s.targetId, s.state, s.updatedAt]), [
+        [rule, target, { status: "firing" }, T0 + 5],
+      ], "the state survives, once");
+      const owner = claimed[0].agent;
+      const other = owner === "west" ? east : west;
+      const otherName = owner === "west" ? "east" : "west";
+      assert.deepEqual(await other.alertStates(otherName), [], "not the other's too");
+      await other.putAlertState({
+        ruleId: rule,
+        targetId: target,
+        agent: otherName,
+        state: { status: "ok" },
+        updatedAt: T0 + 30_000,
+      });
+      assert.deepEqual((await west.alertStates(owner)).map((s) => s.state), [{
+        status: "firing",
+      }], "the other agent's state of the same rule and target is a row of its own");
+      assert.deepEqual((await east.alertStates(otherName)).map((s) => s.state), [{
+        status: "ok",
+      }]);
+      const [event] = await east.alertEvents();
+      assert.deepEqual([event.agent, event.detail], [null, { message: "m" }], "history kept");
     } finally {
       await closeAll(west, east);
     }

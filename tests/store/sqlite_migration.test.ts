@@ -1,11 +1,13 @@
 // Databases written before target_meta kept explicit fields: opening one adds the column and
 // reads each target's own fields back once (what differs from its configuration, or from the
-// defaults without one), and every target gets a meta row.
+// defaults without one), and every target gets a meta row. Alert states saved before alerts were
+// per agent survive and go to the agent that loads them first.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteStore } from "../../store/mod.ts";
 import { MIGRATIONS } from "../../store/sqlite/mod.ts";
 import { SERVER_MIGRATIONS } from "../../store/sqlite/schema_server.ts";
+import { ALERTS_MIGRATIONS } from "../../store/sqlite/schema_alerts.ts";
 import { T0 } from "./builders.ts";
 
 const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-store-" });
@@ -119,6 +121,54 @@ Deno.test("sqlite migration - targets from before flows: udp ones keep the defau
     });
     assert.equal(updated?.options.flowId, 5);
     assert.equal((await store.getTarget(udp))?.options.flowId, 5);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("sqlite migration - alert states from before agents survive and go to the agent that opens", async () => {
+  const path = `${dir}/before-agent-alerts.db`;
+  const db = oldDatabase(path);
+  // The alert tables as they were before agents: migrations 1 and 2.
+  for (const step of ALERTS_MIGRATIONS.migrations.slice(0, 2)) db.exec(step as string);
+  db.exec("INSERT INTO schema_versions VALUES ('alerts', 2)");
+  const target = addOldTarget(db, "10.0.0.9", {});
+  const rule = Number(
+    db.prepare("INSERT INTO alert_rules (spec, created_at, updated_at) VALUES (?, ?, ?)")
+      .run(JSON.stringify({ name: "r" }), T0, T0).lastInsertRowid,
+  );
+  db.prepare("INSERT INTO alert_states (rule_id, target_id, state, updated_at) VALUES (?, ?, ?, ?)")
+    .run(rule, target, JSON.stringify({ status: "firing" }), T0 + 5);
+  db.prepare(
+    "INSERT INTO alert_events (rule_id, target_id, kind, at, detail) VALUES (?, ?, ?, ?, ?)",
+  ).run(rule, target, "firing", T0, JSON.stringify({ message: "m" }));
+  db.close();
+
+  const store = openSqliteStore(path, { agent: "fra-1" });
+  try {
+    assert.deepEqual(await store.alertStates("fra-1"), [
+      {
+        ruleId: rule,
+        targetId: target,
+        agent: "fra-1",
+        state: { status: "firing" },
+        updatedAt: T0 + 5,
+      },
+    ], "the state survives, claimed by the agent that loads first");
+    assert.deepEqual(await store.alertStates("ams-1"), [], "claimed once: not another's too");
+    assert.deepEqual(await store.alertStates("fra-1").then((s) => s.length), 1);
+    const [event] = await store.alertEvents();
+    assert.deepEqual([event.agent, event.detail], [null, { message: "m" }], "history kept");
+    await store.putAlertState({
+      ruleId: rule,
+      targetId: target,
+      agent: "ams-1",
+      state: { status: "ok" },
+      updatedAt: T0 + 6,
+    });
+    assert.deepEqual((await store.alertStates("fra-1")).map((s) => s.state), [{
+      status: "firing",
+    }], "another agent's state of the same rule and target is its own row");
   } finally {
     await store.close();
   }
