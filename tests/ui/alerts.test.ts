@@ -264,6 +264,26 @@ Deno.test({
         noErrors(w, "recovery");
       });
 
+      await t.step("events of several agents: the history names each one's agent", async () => {
+        const table = page.locator("table.alert-history");
+        assert.equal(await table.locator("th", { hasText: "Agent" }).count(), 0, "one agent");
+        // Another agent on the same database recorded a recovery of the same rule and target.
+        const [own] = await server.store.alertEvents({ kinds: ["recovered"], limit: 1 });
+        await server.store.addAlertEvent({
+          ruleId: own.ruleId,
+          targetId: target.id,
+          agent: "ams-1",
+          kind: "recovered",
+          at: own.at + 1,
+          detail: { ...(own.detail as object), agent: "ams-1", message: "seen from ams-1" },
+        });
+        await page.getByRole("button", { name: "Refresh" }).click();
+        await table.locator("th", { hasText: "Agent" }).waitFor(WAIT);
+        const agents = await page.locator("[data-testid=alert-event-agent]").allInnerTexts();
+        assert.deepEqual(agents, ["ams-1", "local"], "newest first, each with its agent");
+        noErrors(w, "agents");
+      });
+
       await t.step("edit, disable and delete the rule", async () => {
         const row = page.locator("[data-testid=alert-rule]");
         await row.getByRole("button", { name: /^Edit rule/ }).click();
