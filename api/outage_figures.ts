@@ -72,18 +72,37 @@ export function uptimePct(
   return Math.round((1 - down / span) * 10_000) / 100;
 }
 
-/** A target's uptime over the three windows and its open outage, from its last 30 days. */
-export async function uptimeOf(
+/** A target's outages of its last 30 days (every agent's), for `uptimeFrom`. */
+export function recentOutages(
   store: Pick<OutageStore, "outages">,
-  target: { id: number; createdAt: number },
+  targetId: number,
   now: number,
-): Promise<{ uptime: UptimeFigures; outage: OutageJson | null }> {
-  const outages = await store.outages({
-    targetId: target.id,
+): Promise<OutageRecord[]> {
+  return store.outages({
+    targetId,
     start: now - UPTIME_WINDOWS_MS.month,
     end: now + 1,
     limit: 1000,
   });
+}
+
+/**
+ * The outages one agent saw, and those from before agents were recorded (they belong to the
+ * measurements every agent's history starts from); null: every agent's.
+ */
+export function outagesOfAgent(
+  outages: readonly OutageRecord[],
+  agent: string | null,
+): OutageRecord[] {
+  return agent === null ? [...outages] : outages.filter((o) => o.agent === agent || !o.agent);
+}
+
+/** Uptime over the three windows and the open outage, from a target's recent outages. */
+export function uptimeFrom(
+  outages: readonly OutageRecord[],
+  target: { createdAt: number },
+  now: number,
+): { uptime: UptimeFigures; outage: OutageJson | null } {
   const over = (ms: number) =>
     uptimePct(outages, { start: now - ms, end: now, now, since: target.createdAt });
   const open = outages.find((o) => o.end === null);

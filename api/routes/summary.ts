@@ -2,7 +2,13 @@
 import { z } from "zod";
 import { ApiError, jsonResponse } from "../errors.ts";
 import type { OutageStore, TargetSummary } from "../../store/mod.ts";
-import { type OutageJson, type UptimeFigures, uptimeOf } from "../outage_figures.ts";
+import {
+  type OutageJson,
+  outagesOfAgent,
+  recentOutages,
+  type UptimeFigures,
+  uptimeFrom,
+} from "../outage_figures.ts";
 import { type HistoryQueries, type InMs, inMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
 import type { TargetView } from "../core/mod.ts";
@@ -44,9 +50,12 @@ export type SummaryRow =
   }
   & Partial<SummaryFigures>
   & {
-    /** Uptime from outages over 24 h, 7 d and 30 d (see api/outage_figures.ts); always sent. */
+    /**
+     * Uptime from the row's agent's outages (and those from before agents) over 24 h, 7 d and
+     * 30 d (see api/outage_figures.ts); always sent.
+     */
     uptime?: UptimeFigures;
-    /** The outage the target is in now, or null; always sent. */
+    /** The outage the target is in now as the row's agent sees it, or null; always sent. */
     outage?: OutageJson | null;
   };
 
@@ -73,14 +82,19 @@ export async function summaryRows(
   for (const row of await history.summary({ focusRounds: focus, agent })) {
     rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
   }
-  const uptimes = await Promise.all(targets.map((t) => uptimeOf(options.outages, t, options.now)));
+  const outages = await Promise.all(
+    targets.map((t) => recentOutages(options.outages, t.id, options.now)),
+  );
   return targets.flatMap((t, i) => {
     const list: (TargetSummary | undefined)[] = rows.get(t.id) ?? [undefined];
     return list.map((row) => {
       const figures: Partial<SummaryFigures> = row ? withoutIds(inMs(row)) : {};
+      const rowAgent = row?.agent ?? agent ?? null;
+      // Each row's figures are its agent's: one agent's outage is not the others' downtime.
+      const { uptime, outage } = uptimeFrom(outagesOfAgent(outages[i], rowAgent), t, options.now);
       return {
         id: t.id,
-        agent: row?.agent ?? agent ?? null,
+        agent: rowAgent,
         host: t.host,
         label: t.label,
         paused: t.paused,
@@ -89,8 +103,8 @@ export async function summaryRows(
         ...figures,
         lastAt: row?.lastAt ?? null,
         // Without a single stored round there is nothing to call up or down yet.
-        uptime: row ? uptimes[i].uptime : { day: null, week: null, month: null },
-        outage: uptimes[i].outage,
+        uptime: row ? uptime : { day: null, week: null, month: null },
+        outage,
       } satisfies SummaryRow;
     });
   });

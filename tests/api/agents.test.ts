@@ -137,6 +137,23 @@ Deno.test({
         summary.json.targets.map((r: Record<string, unknown>) => [r.id, r.agent, r.sent]),
         [[id, "east", 10], [id, "west", 6], [mine.json.target.id, "east", 10]],
       );
+      // An outage only west sees: its row's uptime and open outage, not east's.
+      const westOutage = await west.store.addOutage({
+        targetId: id,
+        agent: "west",
+        start: EPOCH + 1000,
+        roundsLost: 3,
+        lastLostAt: EPOCH + 3000,
+      });
+      const withOutage = await east.call("GET", `/api/summary`);
+      const rowOf = (agent: string) =>
+        withOutage.json.targets.find((r: Record<string, unknown>) =>
+          r.id === id && r.agent === agent
+        );
+      assert.equal(rowOf("west").outage?.id, westOutage.id);
+      assert.ok(rowOf("west").uptime.day < 100, "west was down");
+      assert.equal(rowOf("east").outage, null, "west's outage is not east's");
+      assert.equal(rowOf("east").uptime.day, 100);
       const westOnly = await east.call("GET", "/api/summary?agent=west");
       assert.deepEqual(
         westOnly.json.targets.map((r: Record<string, unknown>) => [r.id, r.agent, r.lastAt]),
