@@ -232,10 +232,13 @@ export class AlertService {
     } catch (error) {
       log.error("alerts: an event listener failed", { error: String(error) });
     }
-    log.info(`alert ${event.kind}: ${event.ruleName} on ${event.targetHost} from ${event.agent}`, {
-      eventId: event.id,
-      message: event.message,
-    });
+    log.info(
+      `alert ${event.kind}: ${event.ruleName} on ${event.targetHost} from agent ${event.agent}`,
+      {
+        eventId: event.id,
+        message: event.message,
+      },
+    );
     const actions = t.rule.actions.map((spec, index) => ({ spec, index }))
       .filter(({ spec }) => spec.on.includes(event.kind));
     void this.#actions.dispatch(t.rule, event, actions);

@@ -155,6 +155,7 @@ Deno.test("command - runs an allowed program without a shell, event data in the 
   assert.equal(env.PINGWATCHER_EVENT_KIND, "firing");
   assert.equal(env.PINGWATCHER_RULE_NAME, "loss; rm -rf / $(id)", "passed verbatim, never run");
   assert.equal(env.PINGWATCHER_TARGET_HOST, "10.0.0.9");
+  assert.equal(env.PINGWATCHER_AGENT, "local");
   assert.equal(env.PINGWATCHER_HOP, "3");
   assert.equal(env.PINGWATCHER_VALUE, "60");
   assert.equal(JSON.parse(env.PINGWATCHER_EVENT_JSON).id, 7);

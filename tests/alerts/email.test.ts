@@ -154,6 +154,7 @@ Deno.test({
       const text = parts.find((p) => /text\/plain/.test(p.headers) && !/filename/.test(p.headers))!;
       assert.match(text.body, /lossPct 60\.0 % >= 50 at hop 3 \(10\.0\.0\.9\)/);
       assert.match(text.body, /Target: +10\.0\.0\.9 \(lab target\)/);
+      assert.match(text.body, /Agent: +local/, "the agent whose rounds raised it");
       const files = filesOf(parts);
       assert.deepEqual(Object.keys(files).sort(), ["hops.txt", "samples.csv", "timeline.png"]);
       assert.equal(files["samples.csv"].body.trim(), evidence.csv.trim());
