@@ -21,7 +21,14 @@ export type EventLogItem =
     | {
       kind: "alert";
       id: number;
-      alert: { ruleId: number; event: string; ruleName: string | null; message: string | null };
+      alert: {
+        ruleId: number;
+        event: string;
+        ruleName: string | null;
+        message: string | null;
+        /** The agent whose rounds raised it (null: recorded before alerts were per agent). */
+        agent: string | null;
+      };
     }
   );
 
@@ -151,6 +158,7 @@ async function alerts(
         event: e.kind,
         ruleName: text("ruleName"),
         message: text("message"),
+        agent: e.agent,
       },
     };
   });

@@ -197,6 +197,20 @@ Deno.test("outages - /api/events merges outages and route changes, pages by curs
       `/api/events?kind=outage&start=${EPOCH - 150_000}&end=${EPOCH - 100_000}`,
     );
     assert.equal(ranged.json.events.length, 1, "only the outage overlapping the range");
+    await t.store.addAlertEvent({
+      ruleId: 1,
+      targetId: b.id,
+      agent: "fra-1",
+      kind: "firing",
+      at: EPOCH - 30_000,
+      detail: { ruleName: "loss", message: "m" },
+    });
+    const alerts = await t.call("GET", `/api/events?kind=alert`);
+    assert.deepEqual(
+      alerts.json.events.map((e: { alert: unknown }) => e.alert),
+      [{ ruleId: 1, event: "firing", ruleName: "loss", message: "m", agent: "fra-1" }],
+      "an alert names the agent whose rounds raised it",
+    );
     assert.equal((await t.call("GET", "/api/events?kind=outages")).status, 400);
     assert.equal((await t.call("GET", "/api/events?cursor=abc")).status, 400);
     assert.equal((await t.call("GET", "/api/events?targetId=999")).status, 404);
