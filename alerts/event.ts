@@ -9,6 +9,13 @@ export interface TargetInfo {
   label: string | null;
 }
 
+/** Who raised an event: the agent, named in the message only while several agents write. */
+export interface EventSource {
+  agent: string;
+  /** Several agents measure into the database: the message says which one this was. */
+  nameAgent: boolean;
+}
+
 function valueText(rule: AlertRule, value: number | null): string {
   if (value === null) return "no data";
   const m = rule.condition.metric;
@@ -59,10 +66,11 @@ export function makeEvent(
   kind: AlertEventKind,
   rule: AlertRule,
   target: TargetInfo,
-  agent: string,
+  source: EventSource,
   fields: Pick<AlertEvent, "value" | "hop" | "hopIp" | "at" | "firedAt">,
 ): AlertEvent {
   const c = rule.condition;
+  const from = source.nameAgent ? `, from agent ${source.agent}` : "";
   return {
     id: 0,
     kind,
@@ -73,7 +81,7 @@ export function makeEvent(
     targetId: target.id,
     targetHost: target.host,
     targetLabel: target.label,
-    agent,
+    agent: source.agent,
     metric: c.metric,
     op: c.op ?? null,
     threshold: c.threshold ?? null,
@@ -81,7 +89,7 @@ export function makeEvent(
     hop: fields.hop,
     hopIp: fields.hopIp,
     firedAt: fields.firedAt,
-    message: eventMessage(kind, rule, fields),
+    message: eventMessage(kind, rule, fields) + from,
   };
 }
 
@@ -89,10 +97,10 @@ export function makeEvent(
 export function transitionEvent(
   t: RuleTransition,
   target: TargetInfo,
-  agent: string,
+  source: EventSource,
   firedAt: number | null,
 ) {
-  return makeEvent(t.transition, t.rule, target, agent, {
+  return makeEvent(t.transition, t.rule, target, source, {
     value: t.sample.value,
     hop: t.sample.hop ?? t.state.hop,
     hopIp: t.sample.hopIp ?? t.state.hopIp,

@@ -12,7 +12,7 @@ import {
 import type { AlertStore, Store } from "../store/mod.ts";
 import { resolveAlertsConfig, type ResolvedAlertsConfig } from "./config.ts";
 import { Evaluator, type RuleTransition } from "./evaluator.ts";
-import { makeEvent, type TargetInfo, transitionEvent } from "./event.ts";
+import { type EventSource, makeEvent, type TargetInfo, transitionEvent } from "./event.ts";
 import { type QueuedRound, RoundQueue } from "./queue.ts";
 import type { AlertRule } from "./rule.ts";
 import { loadRules, loadStates } from "./rules.ts";
@@ -22,7 +22,7 @@ import { ActionDispatcher } from "./dispatch.ts";
 /** `agent`: the vantage point this process evaluates as (its rounds, its states, its events). */
 export type AlertServiceStore =
   & AlertStore
-  & Pick<Store, "rounds" | "getTarget" | "flush" | "agent">;
+  & Pick<Store, "rounds" | "getTarget" | "flush" | "agent" | "listAgents">;
 
 export interface AlertServiceDeps {
   engine: { subscribe(listener: (event: EngineEvent) => void): () => void };
@@ -153,7 +153,7 @@ export class AlertService {
   async testFire(rule: AlertRule, options: { targetId: number; actionIndex?: number }) {
     const target = await this.#target(options.targetId);
     const at = this.clock.now();
-    const event = makeEvent("test", rule, target, this.agent, {
+    const event = makeEvent("test", rule, target, await this.#source(), {
       value: null,
       hop: null,
       hopIp: null,
@@ -225,7 +225,8 @@ export class AlertService {
   }
 
   async #emit(t: RuleTransition): Promise<void> {
-    const event = transitionEvent(t, await this.#target(t.targetId), this.agent, t.firedAt);
+    const target = await this.#target(t.targetId);
+    const event = transitionEvent(t, target, await this.#source(), t.firedAt);
     await this.#record(event);
     try {
       this.#onEvent?.(event);
@@ -256,6 +257,15 @@ export class AlertService {
     });
     event.id = record.id;
     await this.store.updateAlertEventDetail(record.id, event);
+  }
+
+  /**
+   * This agent, named in the message once other agents write into the database too (read at
+   * each event, which is rare: an agent that joins later counts from its first write).
+   */
+  async #source(): Promise<EventSource> {
+    const agents = await this.store.listAgents().catch(() => []);
+    return { agent: this.agent, nameAgent: agents.some((a) => a.name !== this.agent) };
   }
 
   /** Read at each event (not cached): a label renamed a minute ago shows in the next alert. */

@@ -1,7 +1,8 @@
 // Alerts per agent on PostgreSQL: two agents (two engines, each writing its own rounds into one
 // database) evaluate the same rule on the same target, each on its own rounds. Each keeps its
 // own state: one firing does not make the other fire, a restart resumes the agent's own state,
-// never the other's, and every event names the agent whose rounds raised it.
+// never the other's, and every event names the agent whose rounds raised it (its message too,
+// as several agents write here).
 import assert from "node:assert/strict";
 import { createRule } from "../../alerts/admin.ts";
 import { type AlertService, startAlerts } from "../../alerts/service.ts";
@@ -86,7 +87,12 @@ Deno.test({
       assert.ok(!(await status(west)).includes("firing"), "west's state is its own");
       const events = await west.store.alertEvents();
       assert.deepEqual(events.map((e) => [e.kind, e.agent]), [["firing", "east"]]);
-      assert.equal((events[0].detail as { agent: string }).agent, "east", "the event JSON too");
+      const detail = events[0].detail as { agent: string; message: string };
+      assert.equal(detail.agent, "east", "the event JSON too");
+      assert.match(
+        detail.message,
+        /^lossPct 100\.0 % >= 50 at hop 3 \(10\.0\.0\.9\), from agent east$/,
+      );
 
       // Restarts resume each agent's own state: west does not pick up east's firing alert.
       for (const service of services.splice(0)) await service.stop();

@@ -17,7 +17,10 @@ export function rule(input: Partial<RuleSpecInput> = {}, id = 1): AlertRule {
 }
 
 export function event(kind: AlertEventKind = "firing", overrides: Partial<AlertEvent> = {}) {
-  const base = makeEvent(kind, rule(), { id: 1, host: "10.0.0.9", label: "lab target" }, "local", {
+  const base = makeEvent(kind, rule(), { id: 1, host: "10.0.0.9", label: "lab target" }, {
+    agent: "local",
+    nameAgent: false,
+  }, {
     value: 60,
     hop: 3,
     hopIp: "10.0.0.9",
