@@ -34,6 +34,11 @@ export interface AlertServiceDeps {
   config?: unknown;
   /** Told of every recorded event (the server pushes them to WebSocket clients). */
   onEvent?: (event: AlertEvent) => void;
+  /**
+   * Re-read the rules this often (ms): other processes on the same database (agents) create,
+   * change and delete rules through their own API. Unset: only this process's changes apply.
+   */
+  followRulesMs?: number;
 }
 
 function isResolved(config: unknown): config is ResolvedAlertsConfig {
@@ -64,6 +69,8 @@ export class AlertService {
   #worker: Promise<void> | null = null;
   #unsubscribe: (() => void) | null = null;
   readonly #onEvent: ((event: AlertEvent) => void) | undefined;
+  readonly #followRulesMs: number | undefined;
+  #follower: Promise<void> | null = null;
 
   /** The agent whose rounds this process evaluates (the store's); other agents keep their own. */
   get agent(): string {
@@ -72,6 +79,7 @@ export class AlertService {
 
   constructor(deps: AlertServiceDeps) {
     this.#onEvent = deps.onEvent;
+    this.#followRulesMs = deps.followRulesMs;
     this.clock = deps.clock ?? systemClock;
     this.store = deps.store;
     this.config = isResolved(deps.config)
@@ -97,6 +105,23 @@ export class AlertService {
     }
     this.#unsubscribe = this.#engine.subscribe((event) => this.#queue.onEngineEvent(event));
     this.#worker = this.#work();
+    if (this.#followRulesMs) this.#follower = this.#followRules(this.#followRulesMs);
+  }
+
+  /** Re-reads the rules every `everyMs` until stopped (states of unchanged rules are kept). */
+  async #followRules(everyMs: number): Promise<void> {
+    while (!this.#stop.signal.aborted) {
+      try {
+        await this.clock.sleep(everyMs, this.#stop.signal);
+      } catch {
+        return; // stopped
+      }
+      try {
+        await this.reloadRules();
+      } catch (error) {
+        log.warn("alerts: could not re-read the rules", { error: String(error) });
+      }
+    }
   }
 
   /** Stops following the engine; rounds still queued are evaluated, running actions aborted. */
@@ -106,6 +131,7 @@ export class AlertService {
     await this.idleEvaluation();
     this.#stop.abort();
     await this.#worker;
+    await this.#follower;
     await this.#actions.stop();
   }
 

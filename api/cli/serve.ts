@@ -19,6 +19,7 @@ import {
 } from "../../engine/mod.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { createApp } from "../app.ts";
+import { TARGET_SYNC_MS } from "../core/mod.ts";
 import { InterfaceMonitor } from "../interfaces.ts";
 import { hashPassword, sha256Hex } from "../auth_hash.ts";
 import { isLoopback } from "../auth.ts";
@@ -192,6 +193,8 @@ async function runWithStore(
       config: alertsConfig,
       onEvent: (event) =>
         app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
+      // Rules made through another agent's API apply here too, as its targets do.
+      followRulesMs: TARGET_SYNC_MS,
     });
     app.useAlerts(alerts);
     await startDeclaredRules(deps.config, alerts, reloader);

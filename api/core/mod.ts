@@ -1,5 +1,5 @@
 // The application core's public surface: the monitor service and its domain errors.
-export { MonitorService, sameOptions } from "./monitor.ts";
+export { MonitorService, sameOptions, TARGET_SYNC_MS } from "./monitor.ts";
 export type { ChangeOptions, MonitorServiceOptions, TargetView } from "./monitor.ts";
 export { CoreError } from "./errors.ts";
 export type { CoreErrorKind, FieldIssue } from "./errors.ts";

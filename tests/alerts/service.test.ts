@@ -3,7 +3,7 @@
 // the middle neither fires again nor loses the recovery; slow actions do not hold anything up.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createRule } from "../../alerts/admin.ts";
+import { createRule, deleteRule } from "../../alerts/admin.ts";
 import { type AlertService, startAlerts } from "../../alerts/service.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { Engine } from "../../engine/engine.ts";
@@ -245,4 +245,40 @@ Deno.test("alert service - the saved image shows the stored rounds of the window
   const table = svg.slice(svg.indexOf(">Hop<"));
   assert.match(table, /10\.0\.0\.2/, "the hop table lists the path");
   await finish(t, service);
+});
+
+Deno.test("alert service - a rule made through another process on the database applies here after one follow period", async () => {
+  const t = await lab();
+  // `other` stands for another agent's server on the same database (its API calls createRule);
+  // `here` follows the rules every 10 s, as serve does.
+  const here = await startAlerts({
+    engine: t.engine,
+    store: t.store,
+    clock: t.clock,
+    dataDir: t.dataDir,
+    followRulesMs: 10_000,
+  });
+  const other = await startAlerts({
+    engine: { subscribe: () => () => {} },
+    store: t.store,
+    clock: t.clock,
+    dataDir: t.dataDir,
+  });
+  const made = await createRule(other, { ...LOSS_RULE, actions: [] });
+  assert.deepEqual(here.evaluator.rules.map((r) => r.id), [], "not before the next re-read");
+  await t.clock.advance(10_000);
+  assert.deepEqual(here.evaluator.rules.map((r) => r.id), [made.id]);
+  // And it fires here on this process's rounds.
+  t.engine.setTarget(t.target);
+  await advance(t, here, 10_000);
+  t.fake.setRoute(DEST, LOSSY);
+  await advance(t, here, 20_000);
+  assert.deepEqual(here.active().map((a) => a.ruleId), [made.id]);
+  // A rule deleted elsewhere stops here too, and its state goes.
+  await deleteRule(other, made.id);
+  await advance(t, here, 10_000);
+  assert.deepEqual(here.evaluator.rules.map((r) => r.id), []);
+  assert.deepEqual(here.active(), []);
+  await other.stop();
+  await finish(t, here);
 });
