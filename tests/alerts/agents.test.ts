@@ -76,6 +76,10 @@ Deno.test({
       east.engine.setTarget(target);
       west.engine.setTarget(target);
       await advance(10_000);
+      // An agent shows in the database once its first rounds are written; the stores flush on
+      // their own timer, so write both now: from here on each knows the other writes here too.
+      await Promise.all([east.store.flush(), west.store.flush()]);
+      assert.deepEqual((await east.store.listAgents()).map((a) => a.name).sort(), ["east", "west"]);
       east.fake.setRoute(DEST, LOSSY);
       await advance(20_000);
 
