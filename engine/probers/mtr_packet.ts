@@ -37,9 +37,16 @@ export interface MtrPacketOptions {
 interface Pending {
   request: ProbeRequest;
   settle: (result: ProbeResult) => void;
-  /** Sent a second time after a local send error (see #onLine). */
-  resent?: boolean;
+  /** Times sent again after a local send error (see #onLine). */
+  resends?: number;
 }
+
+/**
+ * Sends after a local send error, at most. Each failed send consumes one stale error; under load
+ * more than one can be pending (several probes answered by unreachables before the next send),
+ * while a real local error (no route here) fails every time and ends as an unreachable.
+ */
+const MAX_RESENDS = 3;
 
 interface Generation {
   child: Deno.ChildProcess;
@@ -192,12 +199,14 @@ export class MtrPacketProber implements Prober {
     if (!pending) return; // given up earlier
     generation.held.delete(reply.token);
     const result = probeResultOf(reply, pending.request);
-    if (result.kind === "unreachable" && result.ip === null && !pending.resent) {
+    if (
+      result.kind === "unreachable" && result.ip === null && (pending.resends ?? 0) < MAX_RESENDS
+    ) {
       // A local send error (ENETUNREACH, EHOSTUNREACH) can be stale: Linux keeps an ICMP
       // unreachable that answered an earlier probe as the raw socket's pending error and fails
       // the next send with it, so right after a router's unreachable some other probe would be
-      // "lost" (a phantom row). The failed send consumed the error: send once more.
-      return this.#resend(generation, { ...pending, resent: true });
+      // "lost" (a phantom row). The failed send consumed the error: send again.
+      return this.#resend(generation, { ...pending, resends: (pending.resends ?? 0) + 1 });
     }
     this.#release();
     if (result.kind !== "unreachable" || result.ip === null || !this.#kinds) {

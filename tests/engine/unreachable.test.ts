@@ -156,7 +156,7 @@ Deno.test("unreachable - a round that lost every answer up to TTL 26 does not le
   assert.deepEqual(hopStats(rounds).map((h) => h.hop), [1, 2, 3]);
 });
 
-Deno.test("unreachable - a local send error is sent once more (Linux keeps a stale ICMP error)", async () => {
+Deno.test("unreachable - a local send error is sent again (Linux keeps stale ICMP errors)", async () => {
   const prober = new MtrPacketProber({
     executable: Deno.execPath(),
     args: ["run", "--quiet", STAND_IN],
@@ -171,8 +171,14 @@ Deno.test("unreachable - a local send error is sent once more (Linux keeps a sta
       sizeBytes: 64,
       timeoutMs: 1000,
     };
+    // Two stale errors pending: two failed sends, then the probe goes out and is answered.
     assert.deepEqual(await prober.probe(request), { kind: "reply", ip: "10.0.0.44", rttUs: 4000 });
     assert.equal(prober.inFlight, 0, "the slot went back once");
+    // A real local error fails every send: after the bounded resends it is an unreachable.
+    const local = await prober.probe({ ...request, address: "10.0.0.45" });
+    assert.equal(local.kind, "unreachable");
+    assert.equal(local.kind === "unreachable" && local.ip, null);
+    assert.equal(prober.inFlight, 0);
   } finally {
     await prober.close();
   }
