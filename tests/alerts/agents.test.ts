@@ -9,19 +9,11 @@ import { type AlertService, startAlerts } from "../../alerts/service.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { Engine } from "../../engine/engine.ts";
 import { resolveTargetOptions } from "../../engine/options.ts";
-import { type FakeHop, FakeProber, straightRoute } from "../../engine/probers/fake.ts";
+import { FakeProber } from "../../engine/probers/fake.ts";
 import { openStore, type Store } from "../../store/mod.ts";
 import { driveUntil } from "../engine/helpers.ts";
 import { PG_SKIP_REASON, pgServer } from "../store/pg_server.ts";
-import { captureLog, T0, tempDir } from "./helpers.ts";
-
-const DEST = "10.0.0.9";
-const HEALTHY = straightRoute(["10.0.0.1", "10.0.0.2", DEST]);
-const LOSSY: FakeHop[] = [
-  { ip: "10.0.0.1", rttMs: 1 },
-  { ip: "10.0.0.2", rttMs: 2 },
-  { ip: DEST, rttMs: 3, lossPct: 100 },
-];
+import { captureLog, DEST, HEALTHY, LOSSY, T0, tempDir } from "./helpers.ts";
 
 const LOSS_RULE = {
   name: "destination loss",

@@ -4,8 +4,18 @@ import { ruleSpecSchema } from "../../alerts/rule.ts";
 import { makeEvent } from "../../alerts/event.ts";
 import type { AlertEvent, AlertEventKind } from "../../alerts/types.ts";
 import { setLogSink } from "../../engine/log.ts";
+import { type FakeHop, straightRoute } from "../../engine/probers/fake.ts";
 
 export const T0 = Date.UTC(2026, 0, 1);
+
+/** A fake three-hop path, and the same path with every probe to the destination lost. */
+export const DEST = "10.0.0.9";
+export const HEALTHY = straightRoute(["10.0.0.1", "10.0.0.2", DEST]);
+export const LOSSY: FakeHop[] = [
+  { ip: "10.0.0.1", rttMs: 1 },
+  { ip: "10.0.0.2", rttMs: 2 },
+  { ip: DEST, rttMs: 3, lossPct: 100 },
+];
 
 export function rule(input: Partial<RuleSpecInput> = {}, id = 1): AlertRule {
   const spec = ruleSpecSchema.parse({
