@@ -12,7 +12,7 @@ import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import { openPostgresStore } from "../../store/mod.ts";
 import { openPool } from "../../store/postgres/connect.ts";
 import { PG_PASSWORD, PG_SKIP_REASON, PG_USER, pgServer } from "../store/pg_server.ts";
-import { MAIN, ROOT } from "./cli.ts";
+import { type LabServer, startLabServer } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { createLab, type Lab } from "./lab.ts";
 import { addManyTargets } from "./lab_many.ts";
@@ -29,46 +29,19 @@ const RUN_MS = 30_000;
 const WAIT_MS = 90_000;
 const OPTIONS = { ...DEFAULT_OPTIONS, intervalMs: INTERVAL_MS, finalHopOnly: true };
 
-interface Agent {
+interface Agent extends LabServer {
   name: string;
-  url: string;
-  child: Deno.ChildProcess;
-  /** The server's stderr so far (its log). */
-  log: () => string;
 }
 
 /** Starts `main.ts serve --headless --agent NAME` in the agent namespace; resolves listening. */
 async function startAgent(lab: Lab, name: string, db: string, dataDir: string): Promise<Agent> {
-  const child = lab.command(
-    [Deno.execPath(), "run", "-A", MAIN, "serve", "--headless", "--port", "0", "--db", db]
-      .concat(["--agent", name, "--interfaces-off", "--data-dir", dataDir]),
-    {
-      cwd: ROOT,
-      env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    },
-  ).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (true) {
-    const { value, done } = await lines.read();
-    if (done) throw new Error(`${name} exited before listening:\n${seen}`);
-    seen += value;
-    const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (match) {
-      // Keep draining stderr so the server never blocks on a full pipe; keep its tail.
-      (async () => {
-        while (true) {
-          const next = await lines.read();
-          if (next.done) return;
-          seen = (seen + next.value).slice(-20_000);
-        }
-      })().catch(() => {});
-      return { name, url: match[1], child, log: () => seen };
-    }
-  }
+  const args = ["serve", "--headless", "--port", "0", "--db", db, "--agent", name];
+  const server = await startLabServer(
+    lab,
+    args.concat(["--interfaces-off", "--data-dir", dataDir]),
+    name,
+  );
+  return { name, ...server };
 }
 
 /** GET url inside the agent namespace (the servers listen on its loopback). */

@@ -3,6 +3,8 @@
 /** z for a two-sided interval: 1.96 for 95 %, 3.29 for 99.9 %. */
 export const Z95 = 1.959964;
 export const Z999 = 3.290527;
+/** z for a check of the lab itself that must not fail by chance: 5 σ, once in ~1.7 million. */
+export const Z5 = 5;
 
 /** Wilson score interval for `successes` out of `n` trials, as fractions [low, high]. */
 export function wilsonInterval(successes: number, n: number, z = Z95): [number, number] {

@@ -49,6 +49,45 @@ export function spawnMonitor(lab: Lab, args: string[]): Deno.ChildProcess {
   }).spawn();
 }
 
+export interface LabServer {
+  url: string;
+  child: Deno.ChildProcess;
+  /** The server's stderr so far (its log; the last 20,000 characters once listening). */
+  log: () => string;
+}
+
+/**
+ * Starts `main.ts ARGS` (a server given `--port 0`) in the agent namespace; resolves once it
+ * prints the address it listens on. Its stderr keeps being drained, so it never blocks on a pipe.
+ */
+export async function startLabServer(lab: Lab, args: string[], label = "the server") {
+  const child = lab.command([Deno.execPath(), "run", "-A", MAIN, ...args], {
+    cwd: ROOT,
+    env: ENV,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (true) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`${label} exited before listening:\n${seen}`);
+    seen += value;
+    const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (!match) continue;
+    (async () => {
+      while (true) {
+        const next = await lines.read();
+        if (next.done) return;
+        seen = (seen + next.value).slice(-20_000);
+      }
+    })().catch(() => {});
+    const server: LabServer = { url: match[1], child, log: () => seen };
+    return server;
+  }
+}
+
 /** HopStats rebuilt from the JSON counts, enough for markLossNotCarried (which reads sent/received). */
 export function lossFlags(hops: TraceJsonHop[]): Map<number, boolean> {
   const stats = hops.map((hop): HopStats => ({

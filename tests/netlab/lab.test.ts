@@ -1,7 +1,7 @@
 // The lab's own sanity, measured with the system's ping from the agent namespace: what the lab
 // injects (delay, loss, reply drops, route swaps, names) is what a well-known tool sees.
 import assert from "node:assert/strict";
-import { formatInterval, wilsonInterval, Z95, Z999 } from "./binomial.ts";
+import { formatInterval, wilsonInterval, Z5, Z95 } from "./binomial.ts";
 import { parsePing, skipLabTests } from "./helpers.ts";
 import { createLab, type Family, type Lab, withLab } from "./lab.ts";
 import { pingTimes, statsOf } from "./truth.ts";
@@ -174,6 +174,7 @@ Deno.test({
         lab.address("r1", 4),
       ]);
       assert.equal(r1.received, 300);
+      let droppedBefore = 0;
       for (const node of ["r2", "target"] as const) {
         const got = await ping(lab, [
           "-q",
@@ -186,12 +187,18 @@ Deno.test({
           lab.address(node, 4),
         ]);
         const lost = got.transmitted - got.received;
+        const drops = await lab.drops("r2", 4);
+        const droppedNow = [...drops.byTtl.values()].reduce((a, b) => a + b, drops.higher);
+        const dropped = droppedNow - droppedBefore;
+        droppedBefore = droppedNow;
         const ci95 = wilsonInterval(lost, got.transmitted, Z95);
         console.log(
           `  30 % loss at r2, ping ${node}: lost ${lost}/${got.transmitted}, ` +
-            `95 % interval ${formatInterval(ci95)}`,
+            `95 % interval ${formatInterval(ci95)}; r2's counters: ${dropped} dropped`,
         );
-        const [low, high] = wilsonInterval(lost, got.transmitted, Z999);
+        // What ping lost is what r2 dropped (the kernel's count), and that is about 30 %.
+        assert.equal(lost, dropped, "ping lost what r2 dropped");
+        const [low, high] = wilsonInterval(lost, got.transmitted, Z5);
         assert.ok(low <= 0.3 && 0.3 <= high, `30 % inside ${formatInterval([low, high])}`);
       }
       await lab.setLoss("r2", 0);

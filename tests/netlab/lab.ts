@@ -76,6 +76,8 @@ export interface Lab {
   setReplyDrop(node: DelayNode, pct: number): Promise<void>;
   /** Drops pct % of the ICMP destination-unreachable messages `node` sends (0 = none). */
   setUnreachableDrop(node: DelayNode, pct: number): Promise<void>;
+  /** What the node's injected loss has dropped since its rules were last set (kernel counters). */
+  drops(node: DelayNode, family: Family): Promise<Drops>;
   /** Runs a command (no shell) in a node's namespace; throws with its stderr when it fails. */
   runIn(node: NodeName, argv: string[]): Promise<string>;
   destroy(): Promise<void>;
@@ -107,6 +109,42 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 }
 
 const ND_TYPES = [133, 134, 135, 136, 137];
+/** TTLs (hop limits) whose drops are counted one by one; higher ones are counted together. */
+const COUNTED_TTLS = 16;
+
+/** What a node's injected loss dropped since its rules were last set, from the kernel's counters. */
+export interface Drops {
+  /** Packets dropped by setLoss, by the TTL (hop limit) they arrived with (before forwarding). */
+  byTtl: Map<number, number>;
+  /** Dropped by setLoss with a TTL above the counted ones. */
+  higher: number;
+  /** The node's own time-exceeded messages dropped by setReplyDrop. */
+  timeExceeded: number;
+  /** The node's own destination-unreachable messages dropped by setUnreachableDrop. */
+  unreachable: number;
+}
+
+/** The drop counters from `iptables-save -c` (or ip6tables-save) output of a lab node. */
+export function parseDrops(saved: string, family: Family): Drops {
+  const drops: Drops = { byTtl: new Map(), higher: 0, timeExceeded: 0, unreachable: 0 };
+  const [timeExceeded, unreachable] = family === 4 ? ["11", "3"] : ["3", "1"];
+  for (const line of saved.split("\n")) {
+    const counted = /^\[(\d+):\d+\] -A (PWDROP|PWREPLY) (.*)-j DROP\s*$/.exec(line);
+    if (!counted) continue;
+    const [, packets, chain, match] = counted;
+    const n = Number(packets);
+    if (chain === "PWDROP") {
+      const ttl = /--(?:ttl|hl)-eq (\d+)/.exec(match);
+      if (ttl) drops.byTtl.set(Number(ttl[1]), n);
+      else drops.higher += n;
+    } else {
+      const type = /--icmp(?:v6)?-type (\d+)/.exec(match)?.[1];
+      if (type === timeExceeded) drops.timeExceeded += n;
+      if (type === unreachable) drops.unreachable += n;
+    }
+  }
+  return drops;
+}
 
 class LabImpl implements Lab {
   readonly #children: LabProcess[] = [];
@@ -258,8 +296,15 @@ class LabImpl implements Lab {
     }
     const loss = this.#loss.get(node) ?? 0;
     if (loss > 0) {
-      lab.push(`-A PWLAB -m statistic --mode random --probability ${probability(loss)} -j DROP`);
+      lab.push(`-A PWLAB -m statistic --mode random --probability ${probability(loss)} -j PWDROP`);
     }
+    // The drops, counted by the TTL (hop limit) each packet arrived with: the kernel's own tally
+    // of what the lab lost, so a test compares a tool's loss with what was really dropped.
+    const ttl = family === 4 ? "-m ttl --ttl-eq" : "-m hl --hl-eq";
+    const counted = Array.from(
+      { length: COUNTED_TTLS },
+      (_, i) => `-A PWDROP ${ttl} ${i + 1} -j DROP`,
+    );
     if ((this.delayUs[node] ?? 0) > 0) lab.push("-A PWLAB -j NFQUEUE --queue-num 0");
     const out: string[] = [];
     const drops: [number, number][] = [
@@ -277,8 +322,11 @@ class LabImpl implements Lab {
       "*mangle",
       ":PREROUTING ACCEPT [0:0]",
       ":PWLAB - [0:0]",
+      ":PWDROP - [0:0]",
       ...upstreamInterfaces(node).map((iface) => `-A PREROUTING -i ${iface} -j PWLAB`),
       ...lab,
+      ...counted,
+      "-A PWDROP -j DROP",
       "COMMIT",
       "*filter",
       ":OUTPUT ACCEPT [0:0]",
@@ -312,6 +360,13 @@ class LabImpl implements Lab {
     checkPct(pct);
     this.#unreachableDrop.set(node, pct);
     await this.#rules(node);
+  }
+
+  async drops(node: DelayNode, family: Family): Promise<Drops> {
+    const saved = await must(
+      inNs(this.ns[node], [family === 4 ? "iptables-save" : "ip6tables-save", "-c"]),
+    );
+    return parseDrops(saved, family);
   }
 
   runIn(node: NodeName, argv: string[]): Promise<string> {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS, screenshot, skipReason } from "../ui/harness.ts";
-import { MAIN, ROOT } from "./cli.ts";
+import { startLabServer } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { type Lab, withLab } from "./lab.ts";
 import { agreement, startGroundTruth, truthLine } from "./truth.ts";
@@ -22,35 +22,6 @@ const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
 /** The trace graph shows 2 decimals below 10 ms, 1 from 10 ms: up to 0.05 ms of rounding. */
 const DISPLAY_ROUNDING_MS = 0.05;
 const WAIT_MS = 60_000;
-
-/** Starts `main.ts --headless`-less server in the agent namespace; resolves with its URL. */
-async function startServer(lab: Lab, dir: string) {
-  const child = lab.command(
-    [Deno.execPath(), "run", "-A", MAIN, "--port", "0", "--db", join(dir, "lab.db")],
-    {
-      cwd: ROOT,
-      env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    },
-  ).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (true) {
-    const { value, done } = await lines.read();
-    if (done) throw new Error(`the server exited before listening:\n${seen}`);
-    seen += value;
-    const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (match) {
-      // Keep draining stderr so the server never blocks on a full pipe.
-      (async () => {
-        while (!(await lines.read()).done) { /* drain */ }
-      })().catch(() => {});
-      return { url: match[1], child };
-    }
-  }
-}
 
 /** Chromium launched through `ip netns exec`, so it reaches the server on the agent's loopback. */
 async function launchInLab(lab: Lab, dir: string) {
@@ -86,7 +57,7 @@ Deno.test({
   fn: () =>
     withLab({ delayUs: DELAY_US }, async (lab) => {
       const dir = await Deno.makeTempDir({ prefix: "pingwatcher-netlab-ui-" });
-      const server = await startServer(lab, dir);
+      const server = await startLabServer(lab, ["--port", "0", "--db", join(dir, "lab.db")]);
       const browser = await launchInLab(lab, dir);
       const errors: string[] = [];
       try {
