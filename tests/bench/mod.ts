@@ -1,14 +1,22 @@
 // `deno task bench`: runs the bench scripts in turn and prints their figures.
 //
-//   deno task bench                       every bench (the scale run takes 10 minutes, root)
+//   deno task bench                       every bench but scale5000 (scale takes 10 minutes,
+//                                         fping about 6; the lab ones need root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
-//                                         ws_latency, ui, history, stores, scale)
+//                                         ws_latency, ui, history, stores, scale, fping,
+//                                         scale5000)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
-// --targets/--repeats (stores: SQLite beside PostgreSQL on the same data).
+// --targets/--repeats (stores: SQLite beside PostgreSQL on the same data),
+// --targets (1000)/--seconds (60)/--warmup (30)/--mode final|full|both (both)/--interval (2.5)/
+// --starts (10) (fping: the server's CPU per probe next to fping's on the same lab targets, max
+// RSS, start to serving), --targets (5000)/--minutes (10)/--interval (2.5)/--every (10)
+// (scale5000: the server alone on final-hop targets: skipped rounds, lateness, summary over HTTP).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
+import { type FpingMode, runFpingLab } from "./fping_lab.ts";
+import { runScaleServerLab } from "./scale_server_lab.ts";
 import { runInterfacesBench } from "./interfaces.ts";
 import { runProbersLabBench } from "./probers_lab.ts";
 import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
@@ -21,7 +29,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     minutes: { type: "string", default: "10" },
-    targets: { type: "string", default: "1000" },
+    targets: { type: "string" },
+    seconds: { type: "string", default: "60" },
+    warmup: { type: "string", default: "30" },
+    mode: { type: "string", default: "both" },
+    starts: { type: "string", default: "10" },
+    every: { type: "string", default: "10" },
     interval: { type: "string", default: "2.5" },
     "v8-flags": { type: "string", default: START_TASK_V8_FLAGS },
     reseed: { type: "boolean", default: false },
@@ -30,7 +43,14 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const BENCHES: { name: string; run: () => Promise<string> }[] = [
+function fpingModes(mode: string): FpingMode[] {
+  if (mode === "both") return ["final", "full"];
+  if (mode === "final" || mode === "full") return [mode];
+  throw new Error(`--mode must be final, full or both, got ${mode}`);
+}
+
+/** `onlyNamed`: too long or too heavy for a plain `deno task bench`; run when named. */
+const BENCHES: { name: string; run: () => Promise<string>; onlyNamed?: boolean }[] = [
   { name: "probers_lab", run: runProbersLabBench },
   { name: "interfaces", run: runInterfacesBench },
   { name: "ws_latency", run: () => runWsLatencyBench() },
@@ -56,7 +76,7 @@ const BENCHES: { name: string; run: () => Promise<string> }[] = [
     run: () =>
       runStoresBench({
         repeats: Number(values.repeats) > 15 ? 15 : Number(values.repeats),
-        targets: Number(values.targets),
+        targets: Number(values.targets ?? "1000"),
         days: 7,
         intervalS: 600,
       }),
@@ -66,9 +86,32 @@ const BENCHES: { name: string; run: () => Promise<string> }[] = [
     run: () =>
       runScaleLab({
         minutes: Number(values.minutes),
-        targets: Number(values.targets),
+        targets: Number(values.targets ?? "1000"),
         intervalS: Number(values.interval),
         v8Flags: values["v8-flags"],
+      }),
+  },
+  {
+    name: "fping",
+    run: () =>
+      runFpingLab({
+        targets: Number(values.targets ?? "1000"),
+        seconds: Number(values.seconds),
+        warmupS: Number(values.warmup),
+        modes: fpingModes(values.mode),
+        intervalS: Number(values.interval),
+        starts: Number(values.starts),
+      }),
+  },
+  {
+    name: "scale5000",
+    onlyNamed: true,
+    run: () =>
+      runScaleServerLab({
+        targets: Number(values.targets ?? "5000"),
+        minutes: Number(values.minutes),
+        intervalS: Number(values.interval),
+        everyS: Number(values.every),
       }),
   },
 ];
@@ -80,7 +123,7 @@ if (unknown.length) {
 }
 const selected = positionals.length
   ? BENCHES.filter((bench) => positionals.includes(bench.name))
-  : BENCHES;
+  : BENCHES.filter((bench) => !bench.onlyNamed);
 
 for (const bench of selected) {
   const started = performance.now();

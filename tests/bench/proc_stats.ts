@@ -1,5 +1,5 @@
 // Process figures for the bench scripts, from /proc (Linux): resident memory, CPU time of this
-// process and of live children, and percentiles of sorted samples.
+// process, of live children and of a whole process tree, and percentiles of sorted samples.
 const CLOCK_TICKS_PER_S = 100;
 
 function statTimes(path: string): { own: number; children: number } {
@@ -56,6 +56,59 @@ export function childPids(comm: string): number[] {
     } catch { /* gone */ }
   }
   return pids;
+}
+
+function parentOf(pid: string): number | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null; // gone
+  }
+}
+
+/** Live descendants of `pid` (children, grandchildren, ...), from the parent links in /proc. */
+export function descendantPids(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const ppid = parentOf(entry.name);
+    if (ppid === null) continue;
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry.name));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length) {
+    const next = stack.pop()!;
+    out.push(next);
+    stack.push(...(children.get(next) ?? []));
+  }
+  return out;
+}
+
+/**
+ * CPU used so far by `pid` and all its descendants, ms: utime+stime of each live one plus
+ * cutime+cstime (children they have reaped: the short-lived ones). A child that ends moves its
+ * time into its parent's cutime, so a difference of two readings counts it once.
+ */
+export function treeCpuMs(pid: number): number {
+  let sum = 0;
+  for (const each of [pid, ...descendantPids(pid)]) {
+    try {
+      const times = statTimes(`/proc/${each}/stat`);
+      sum += times.own + times.children;
+    } catch { /* gone between the listing and the read */ }
+  }
+  return sum;
+}
+
+/** Peak resident memory (VmHWM) of a process in kB: the maximum since it started. */
+export function peakRssKb(pid: number): number {
+  const text = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const match = text.match(/^VmHWM:\s+(\d+) kB/m);
+  return match ? Number(match[1]) : 0;
 }
 
 /** Nearest-rank percentile of ascending `sorted` (0 when empty). */
