@@ -26,6 +26,10 @@ interface ProfileOptions {
   seconds: number;
   warmupS: number;
   fullPath: boolean;
+  /** Sample with Linux perf (native frames too: the event loop, syscalls, SQLite) instead. */
+  perf: boolean;
+  /** Count the server's system calls (strace -c) instead: wake-ups, reads and writes per probe. */
+  syscalls: boolean;
   out: string;
 }
 
@@ -38,6 +42,8 @@ function parse(argv: string[]): ProfileOptions {
       seconds: { type: "string", default: "60" },
       warmup: { type: "string", default: "30" },
       "full-path": { type: "boolean", default: false },
+      perf: { type: "boolean", default: false },
+      syscalls: { type: "boolean", default: false },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
@@ -47,6 +53,8 @@ function parse(argv: string[]): ProfileOptions {
     seconds: Number(values.seconds),
     warmupS: Number(values.warmup),
     fullPath: values["full-path"],
+    perf: values.perf,
+    syscalls: values.syscalls,
     out: values.out,
   };
 }
@@ -129,6 +137,57 @@ function mtrPids(parent: number): number[] {
   return pids;
 }
 
+/** perf record of the server over the window, then the report by shared object and symbol. */
+async function perfInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
+  const data = join(options.out, `perf-${options.fullPath ? "full" : "final"}.data`);
+  Deno.mkdirSync(options.out, { recursive: true });
+  const cpu0 = procCpuMs(child.pid);
+  const threads0 = threadCpuMs(child.pid);
+  await new Deno.Command("perf", {
+    args: ["record", "-F", "499", "-g", "-p", String(child.pid), "-o", data, "--", "sleep"]
+      .concat(String(options.seconds)),
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  const cpuMs = procCpuMs(child.pid) - cpu0;
+  const threads = threadLines(threads0, threadCpuMs(child.pid));
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const report = await new Deno.Command("perf", {
+    args: ["report", "-i", data, "--stdio", "--no-children", "--sort", "comm,dso,sym"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const lines = new TextDecoder().decode(report.stdout).split("\n")
+    .filter((line) => /^\s+\d/.test(line)).slice(0, 60);
+  console.log([`perf: ${data}; server CPU ${cpuMs} ms`, threads, ...lines].join("\n"));
+}
+
+/** strace -c of the server's threads over the window: what the event loop does per probe. */
+async function syscallsInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
+  const out = await new Deno.Command("timeout", {
+    args: ["-s", "INT", String(options.seconds), "strace", "-c", "-f", "-p", String(child.pid)],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
+    options.seconds;
+  const lines = new TextDecoder().decode(out.stderr).split("\n")
+    .filter((line) => /^\s*[\d.]+\s+[\d.]+\s+\d+\s+\d+/.test(line) || /total/.test(line))
+    .map((line) => {
+      const fields = line.trim().split(/\s+/);
+      const calls = Number(fields[3]);
+      return `${line}   (${(calls / probes).toFixed(2)} per probe)`;
+    });
+  console.log(
+    [`syscalls over ${options.seconds} s, ~${probes.toFixed(0)} probes:`, ...lines].join("\n"),
+  );
+}
+
 /** In the agent namespace: start the server, warm up, profile, stop it. */
 async function runInside(options: ProfileOptions): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pw-prof-" });
@@ -138,8 +197,8 @@ async function runInside(options: ProfileOptions): Promise<void> {
     args: [
       "run",
       "-A",
-      `--v8-flags=${START_TASK_V8_FLAGS}`,
-      "--inspect=127.0.0.1:0",
+      `--v8-flags=${START_TASK_V8_FLAGS}${options.perf ? ",--perf-basic-prof" : ""}`,
+      options.perf || options.syscalls ? "--quiet" : "--inspect=127.0.0.1:0",
       join(ROOT, "main.ts"),
       "serve",
       "--headless",
@@ -165,13 +224,15 @@ async function runInside(options: ProfileOptions): Promise<void> {
     if (done) throw new Error(`server exited:\n${seen}`);
     seen += value;
     wsUrl ||= seen.match(/(ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/)?.[1] ?? "";
-    if (wsUrl && /listening on http/.test(seen)) break;
+    if ((wsUrl || options.perf || options.syscalls) && /listening on http/.test(seen)) break;
   }
   (async () => {
     while (!(await reader.read()).done) { /* drain */ }
   })();
   console.error(`[profile] server up; warming up ${options.warmupS} s`);
   await sleep(options.warmupS * 1000);
+  if (options.perf) return await perfInside(child, dir, options);
+  if (options.syscalls) return await syscallsInside(child, dir, options);
   const client = await inspector(wsUrl);
   await client.send("Profiler.enable");
   await client.send("Profiler.setSamplingInterval", { interval: 1000 });
