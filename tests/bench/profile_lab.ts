@@ -30,6 +30,8 @@ interface ProfileOptions {
   perf: boolean;
   /** Count the server's system calls (strace -c) instead: wake-ups, reads and writes per probe. */
   syscalls: boolean;
+  /** Lab namespace prefix: two runs side by side (A/B under the same load) need two. */
+  prefix: string;
   out: string;
 }
 
@@ -44,6 +46,7 @@ function parse(argv: string[]): ProfileOptions {
       "full-path": { type: "boolean", default: false },
       perf: { type: "boolean", default: false },
       syscalls: { type: "boolean", default: false },
+      prefix: { type: "string", default: "pwp" },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
@@ -55,6 +58,7 @@ function parse(argv: string[]): ProfileOptions {
     fullPath: values["full-path"],
     perf: values.perf,
     syscalls: values.syscalls,
+    prefix: values.prefix,
     out: values.out,
   };
 }
@@ -254,7 +258,8 @@ async function runInside(options: ProfileOptions): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
   const probesPerRound = options.fullPath ? 4 : 1;
   const probes = (options.targets / options.intervalS) * probesPerRound * (wallMs / 1000);
-  const name = `${options.fullPath ? "full" : "final"}-${options.targets}-${Date.now()}`;
+  const name = `${options.prefix}-${options.fullPath ? "full" : "final"}-${options.targets}-` +
+    Date.now();
   Deno.mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.cpuprofile`);
   Deno.writeTextFileSync(path, JSON.stringify(result.profile));
@@ -280,7 +285,7 @@ async function main(): Promise<void> {
   if (inside) return await runInside(options);
   const skip = await labSkipReason();
   if (skip) return console.log(`profile: not run: ${skip}`);
-  const lab = await createLab({ prefix: "pwp", lowLatency: false });
+  const lab = await createLab({ prefix: options.prefix, lowLatency: false });
   try {
     await addManyTargets(lab, options.targets);
     const out = await lab.command(
