@@ -53,6 +53,9 @@ interface Generation {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   held: Map<number, Pending>;
   lastStderr: string;
+  /** Request lines waiting for the write in progress to finish (see #write). */
+  outbox: string[];
+  writing: boolean;
 }
 
 const MAX_RESTART_DELAY_MS = 1000;
@@ -159,9 +162,7 @@ export class MtrPacketProber implements Prober {
       signal?.addEventListener("abort", onAbort, { once: true });
       generation.held.set(token, { request, settle });
       this.#lastWritten = request.address;
-      generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
-        // The child is gone; its exit handler fails every held probe.
-      });
+      this.#write(generation, formatProbeRequest(token, request));
       this.#timeouts.add(effectiveTimeoutMs(request), token);
     });
   }
@@ -169,10 +170,30 @@ export class MtrPacketProber implements Prober {
   #resend(generation: Generation, pending: Pending): void {
     const token = this.#takeToken();
     generation.held.set(token, pending);
-    generation.writer.write(encoder.encode(formatProbeRequest(token, pending.request))).catch(
-      () => {},
-    );
+    this.#write(generation, formatProbeRequest(token, pending.request));
     this.#timeouts.add(effectiveTimeoutMs(pending.request), token);
+  }
+
+  /**
+   * Writes a request line at once when no write is in progress; lines requested meanwhile go out
+   * together in the next write. One write per probe cost more than the probe itself (an async op,
+   * the stream's queue, a syscall); a batch costs the same as one line.
+   */
+  #write(generation: Generation, line: string): void {
+    generation.outbox.push(line);
+    if (generation.writing) return;
+    generation.writing = true;
+    (async () => {
+      while (generation.outbox.length) {
+        const text = generation.outbox.length === 1
+          ? generation.outbox[0]
+          : generation.outbox.join("");
+        generation.outbox = [];
+        // A failed write means the child is gone; its exit handler fails every held probe.
+        await generation.writer.write(encoder.encode(text)).catch(() => {});
+      }
+      generation.writing = false;
+    })();
   }
 
   /** Our exact timeout passed: the probe is lost, but mtr-packet still holds its slot a while. */
@@ -251,6 +272,8 @@ export class MtrPacketProber implements Prober {
       writer: child.stdin.getWriter(),
       held: new Map(),
       lastStderr: "",
+      outbox: [],
+      writing: false,
     };
     (async () => {
       for await (const line of readLines(child.stdout)) this.#onLine(generation, line);
