@@ -94,8 +94,10 @@ export class MtrPacketProber implements Prober {
     this.#clock = options.clock ?? systemClock;
     this.#capacity = options.maxInFlight ?? 1024;
     this.#kinds = options.unreachableKinds ?? null;
-    this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token));
-    this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token));
+    // A deadline matters only while its token is held: answered probes are skipped, not waited for.
+    const live = { live: (token: number) => this.#generation?.held.has(token) ?? false };
+    this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token), live);
+    this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token), live);
   }
 
   /** Times mtr-packet died and was restarted (GET /api/system/health reports it). */
