@@ -5,21 +5,42 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("aborted", "AbortError");
 }
 
+/**
+ * Sleeps on one signal share one abort listener: adding and removing a listener for every sleep
+ * (every round of every target) cost more than the timer itself.
+ */
+const sleepsBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+function cancelOnAbort(signal: AbortSignal, cancel: () => void): Set<() => void> {
+  let sleeps = sleepsBySignal.get(signal);
+  if (!sleeps) {
+    const fresh = new Set<() => void>();
+    sleeps = fresh;
+    sleepsBySignal.set(signal, fresh);
+    signal.addEventListener("abort", () => {
+      for (const each of fresh) each();
+      fresh.clear();
+    }, { once: true });
+  }
+  sleeps.add(cancel);
+  return sleeps;
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
-      const onAbort = () => {
+      const cancel = () => {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
       const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+        sleeps?.delete(cancel);
         resolve();
       }, Math.max(0, ms));
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const sleeps = signal ? cancelOnAbort(signal, cancel) : undefined;
     });
   },
 };
