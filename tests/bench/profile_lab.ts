@@ -32,6 +32,8 @@ interface ProfileOptions {
   syscalls: boolean;
   /** Lab namespace prefix: two runs side by side (A/B under the same load) need two. */
   prefix: string;
+  /** Sample allocations (V8's sampling heap profiler, collected objects included) instead. */
+  heap: boolean;
   out: string;
 }
 
@@ -47,6 +49,7 @@ function parse(argv: string[]): ProfileOptions {
       perf: { type: "boolean", default: false },
       syscalls: { type: "boolean", default: false },
       prefix: { type: "string", default: "pwp" },
+      heap: { type: "boolean", default: false },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
@@ -59,6 +62,7 @@ function parse(argv: string[]): ProfileOptions {
     perf: values.perf,
     syscalls: values.syscalls,
     prefix: values.prefix,
+    heap: values.heap,
     out: values.out,
   };
 }
@@ -192,6 +196,59 @@ async function syscallsInside(child: Deno.ChildProcess, dir: string, options: Pr
   );
 }
 
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated per function over the window (sampled; objects already collected included). */
+async function heapInside(
+  client: Awaited<ReturnType<typeof inspector>>,
+  child: Deno.ChildProcess,
+  dir: string,
+  options: ProfileOptions,
+) {
+  await client.send("HeapProfiler.enable");
+  await client.send("HeapProfiler.startSampling", {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await sleep(options.seconds * 1000);
+  const { profile } = await client.send("HeapProfiler.stopSampling") as {
+    profile: { head: HeapNode };
+  };
+  client.close();
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const bytes = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, "")}:` +
+      `${lineNumber + 1}`;
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
+    options.seconds;
+  const rows = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30)
+    .map(([name, n]) =>
+      `  ${(n / 1e6).toFixed(1).padStart(7)} MB ${(n / probes).toFixed(0)} B/probe  ${name}`
+    );
+  console.log(
+    [
+      `allocated ~${(total / 1e6).toFixed(0)} MB, ${(total / probes).toFixed(0)} B per probe`,
+      ...rows,
+    ]
+      .join("\n"),
+  );
+}
+
 /** In the agent namespace: start the server, warm up, profile, stop it. */
 async function runInside(options: ProfileOptions): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pw-prof-" });
@@ -238,6 +295,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   if (options.perf) return await perfInside(child, dir, options);
   if (options.syscalls) return await syscallsInside(child, dir, options);
   const client = await inspector(wsUrl);
+  if (options.heap) return await heapInside(client, child, dir, options);
   await client.send("Profiler.enable");
   await client.send("Profiler.setSamplingInterval", { interval: 1000 });
   const mtr = mtrPids(child.pid);
