@@ -1,29 +1,9 @@
 // Clocks: the real one and a manual one for tests. Everything time-dependent takes a Clock.
+import { whenAborted } from "./abort.ts";
 import type { Clock } from "./types.ts";
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("aborted", "AbortError");
-}
-
-/**
- * Sleeps on one signal share one abort listener: adding and removing a listener for every sleep
- * (every round of every target) cost more than the timer itself.
- */
-const sleepsBySignal = new WeakMap<AbortSignal, Set<() => void>>();
-
-function cancelOnAbort(signal: AbortSignal, cancel: () => void): Set<() => void> {
-  let sleeps = sleepsBySignal.get(signal);
-  if (!sleeps) {
-    const fresh = new Set<() => void>();
-    sleeps = fresh;
-    sleepsBySignal.set(signal, fresh);
-    signal.addEventListener("abort", () => {
-      for (const each of fresh) each();
-      fresh.clear();
-    }, { once: true });
-  }
-  sleeps.add(cancel);
-  return sleeps;
 }
 
 export const systemClock: Clock = {
@@ -37,10 +17,11 @@ export const systemClock: Clock = {
         reject(abortReason(signal!));
       };
       const timer = setTimeout(() => {
-        sleeps?.delete(cancel);
+        stopWatching?.();
         resolve();
       }, Math.max(0, ms));
-      const sleeps = signal ? cancelOnAbort(signal, cancel) : undefined;
+      // One listener per signal, not per sleep (see abort.ts).
+      const stopWatching = signal ? whenAborted(signal, cancel) : undefined;
     });
   },
 };

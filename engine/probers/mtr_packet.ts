@@ -1,6 +1,7 @@
 // The mtr-packet prober: one long-lived child carrying every probe, multiplexed by token.
 // mtr-packet allows 1024 probes in flight; a probe holds its slot until mtr-packet answers it,
 // even after our own (exact, millisecond) timeout has already reported it lost.
+import { whenAborted } from "../abort.ts";
 import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
@@ -157,11 +158,11 @@ export class MtrPacketProber implements Prober {
       const settle = (result: ProbeResult) => {
         if (settled) return;
         settled = true;
-        signal?.removeEventListener("abort", onAbort);
+        stopWatching?.();
         resolve(result);
       };
-      const onAbort = () => settle(abortedResult());
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // One listener per signal, not per probe (see engine/abort.ts).
+      const stopWatching = signal ? whenAborted(signal, () => settle(abortedResult())) : undefined;
       generation.held.set(token, { request, settle });
       this.#lastWritten = request.address;
       this.#write(generation, formatProbeRequest(token, request));
