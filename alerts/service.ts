@@ -200,6 +200,8 @@ export class AlertService {
         await this.#queue.wait(this.#stop.signal);
         continue;
       }
+      // No rules (the common headless case): nothing to evaluate, so no promises per round.
+      if (!this.evaluator.rules.length) continue;
       this.#current = this.#evaluate(item).catch((error) => {
         log.error("alert evaluation failed", { error: String(error) });
       });

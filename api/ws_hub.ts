@@ -114,6 +114,12 @@ export class WsHub {
 
   /** Queues an engine event for every client that subscribed to it. */
   publish(event: EngineEvent): void {
+    if (this.#clients.size === 0) {
+      // Nobody listens (a headless server): no wire form and no tick, only which targets have
+      // new rounds, as for a summary client that is not due yet.
+      if (event.type === "round") this.#summaryDirty.add(event.round.targetId);
+      return;
+    }
     const wire = wireOf(event);
     if (!wire) return;
     if (event.type === "round") this.#summaryDirty.add(wire.targetId);

@@ -1,4 +1,5 @@
 // Clocks: the real one and a manual one for tests. Everything time-dependent takes a Clock.
+import { whenAborted } from "./abort.ts";
 import type { Clock } from "./types.ts";
 
 function abortReason(signal: AbortSignal): unknown {
@@ -11,15 +12,16 @@ export const systemClock: Clock = {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
-      const onAbort = () => {
+      const cancel = () => {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
       const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+        stopWatching?.();
         resolve();
       }, Math.max(0, ms));
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // One listener per signal, not per sleep (see abort.ts).
+      const stopWatching = signal ? whenAborted(signal, cancel) : undefined;
     });
   },
 };

@@ -7,7 +7,7 @@
 // and when something answered: min, max, sum, sum of squares, jitter sum (numbers, see
 // writeNumber), jitter count, then the histogram as (bucket index delta, count) pairs.
 import type { HopSample } from "../engine/mod.ts";
-import { CodecError, writeVarint } from "./codec.ts";
+import { CodecError } from "./codec.ts";
 import { bucketOf, HISTOGRAM_BUCKETS } from "./histogram.ts";
 
 export interface HopAggregate {
@@ -108,33 +108,86 @@ export function mergeHop(into: HopAggregate, from: HopAggregate): void {
 
 export function encodeRollup(hops: Iterable<HopAggregate>): Uint8Array {
   const list = [...hops].sort((a, b) => a.ttl - b.ttl);
-  const out: number[] = [];
-  writeVarint(out, list.length);
+  const out = BLOB.reset();
+  out.varint(list.length);
   for (const hop of list) {
-    const record = encodeHop(hop);
-    writeVarint(out, hop.ttl);
-    writeVarint(out, record.length);
-    for (const byte of record) out.push(byte);
+    const record = encodeHop(hop, RECORD.reset());
+    out.varint(hop.ttl);
+    out.varint(record.pos);
+    out.append(record);
   }
-  return Uint8Array.from(out);
+  return out.bytes.slice(0, out.pos);
 }
 
-function encodeHop(hop: HopAggregate): number[] {
-  const out: number[] = [];
-  writeVarint(out, hop.approximate ? 1 : 0);
-  for (const n of [hop.sent, hop.lost, hop.errors, hop.reached, hop.minutes, hop.upMinutes]) {
-    writeVarint(out, n);
+/**
+ * A growable byte buffer, reused from call to call: a flush encodes a rollup blob for every bucket
+ * it touched, and building them as number arrays (then copying) was most of the flush's garbage.
+ */
+class ByteWriter {
+  bytes = new Uint8Array(512);
+  pos = 0;
+  #view = new DataView(this.bytes.buffer);
+
+  reset(): this {
+    this.pos = 0;
+    return this;
   }
+
+  #reserve(count: number): void {
+    if (this.pos + count <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + count));
+    grown.set(this.bytes.subarray(0, this.pos));
+    this.bytes = grown;
+    this.#view = new DataView(grown.buffer);
+  }
+
+  /** Unsigned LEB128 with arithmetic, byte for byte as codec.ts's writeVarint. */
+  varint(value: number): void {
+    this.#reserve(10);
+    let rest = value;
+    while (rest >= 128) {
+      this.bytes[this.pos++] = (rest % 128) + 128;
+      rest = Math.floor(rest / 128);
+    }
+    this.bytes[this.pos++] = rest;
+  }
+
+  float64(value: number): void {
+    this.#reserve(8);
+    this.#view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  append(other: ByteWriter): void {
+    this.#reserve(other.pos);
+    this.bytes.set(other.bytes.subarray(0, other.pos), this.pos);
+    this.pos += other.pos;
+  }
+}
+
+const BLOB = new ByteWriter();
+const RECORD = new ByteWriter();
+
+function encodeHop(hop: HopAggregate, out: ByteWriter): ByteWriter {
+  out.varint(hop.approximate ? 1 : 0);
+  out.varint(hop.sent);
+  out.varint(hop.lost);
+  out.varint(hop.errors);
+  out.varint(hop.reached);
+  out.varint(hop.minutes);
+  out.varint(hop.upMinutes);
   if (received(hop) === 0) return out;
-  for (const n of [hop.minUs, hop.maxUs, hop.sumUs, hop.sumSqUs, hop.jitterSumUs]) {
-    writeNumber(out, n);
-  }
-  writeVarint(out, hop.jitterCount);
+  writeNumber(out, hop.minUs);
+  writeNumber(out, hop.maxUs);
+  writeNumber(out, hop.sumUs);
+  writeNumber(out, hop.sumSqUs);
+  writeNumber(out, hop.jitterSumUs);
+  out.varint(hop.jitterCount);
   let previous = 0;
   for (let i = 0; i < HISTOGRAM_BUCKETS; i++) {
     if (hop.histogram[i] === 0) continue;
-    writeVarint(out, i - previous);
-    writeVarint(out, hop.histogram[i]);
+    out.varint(i - previous);
+    out.varint(hop.histogram[i]);
     previous = i;
   }
   return out;
@@ -228,15 +281,13 @@ function readHopInto(reader: BlobReader, hop: HopAggregate): void {
 }
 
 /** Whole numbers as varint(2n); others (sums of squares past 2^52) as a marker and a float64. */
-function writeNumber(out: number[], value: number): void {
+function writeNumber(out: ByteWriter, value: number): void {
   if (Number.isInteger(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER / 2) {
-    writeVarint(out, value * 2);
+    out.varint(value * 2);
     return;
   }
-  writeVarint(out, 1);
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setFloat64(0, value, true);
-  for (const byte of bytes) out.push(byte);
+  out.varint(1);
+  out.float64(value);
 }
 
 export interface HopHead {

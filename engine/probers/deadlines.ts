@@ -26,6 +26,10 @@ class Ring {
     return token;
   }
 
+  get firstToken(): number {
+    return this.token[this.head];
+  }
+
   get firstDue(): number {
     return this.size ? this.due[this.head] : Infinity;
   }
@@ -45,13 +49,25 @@ class Ring {
 
 export class Deadlines {
   readonly #rings = new Map<number, Ring>();
+  /** Whether a token's deadline still matters (see the constructor). */
+  readonly #live: (token: number) => boolean;
   #armedFor = Infinity;
   #abort: AbortController | null = null;
   #firing = false;
   #stopped = false;
 
-  /** `fire(token)` runs for each deadline once the clock reaches it. */
-  constructor(readonly clock: Clock, readonly fire: (token: number) => void) {}
+  /**
+   * `fire(token)` runs for each deadline once the clock reaches it. `live(token)` false says its
+   * firing would do nothing (the probe was answered): the timer is then armed past it, for the
+   * first live deadline, instead of waking up once per probe only to skip it.
+   */
+  constructor(
+    readonly clock: Clock,
+    readonly fire: (token: number) => void,
+    options: { live?: (token: number) => boolean } = {},
+  ) {
+    this.#live = options.live ?? (() => true);
+  }
 
   /** Calls fire(token) `delayMs` from now (monotonic). */
   add(delayMs: number, token: number): void {
@@ -96,7 +112,10 @@ export class Deadlines {
       this.#firing = false;
     }
     let next = Infinity;
-    for (const ring of this.#rings.values()) next = Math.min(next, ring.firstDue);
+    for (const ring of this.#rings.values()) {
+      while (ring.size && !this.#live(ring.firstToken)) ring.shift();
+      next = Math.min(next, ring.firstDue);
+    }
     if (next < Infinity && !this.#stopped) this.#arm(next);
   }
 }

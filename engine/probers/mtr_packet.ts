@@ -1,6 +1,7 @@
 // The mtr-packet prober: one long-lived child carrying every probe, multiplexed by token.
 // mtr-packet allows 1024 probes in flight; a probe holds its slot until mtr-packet answers it,
 // even after our own (exact, millisecond) timeout has already reported it lost.
+import { whenAborted } from "../abort.ts";
 import { systemClock } from "../clock.ts";
 import { log } from "../log.ts";
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
@@ -53,6 +54,9 @@ interface Generation {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   held: Map<number, Pending>;
   lastStderr: string;
+  /** Request lines waiting for the write in progress to finish (see #write). */
+  outbox: string[];
+  writing: boolean;
 }
 
 const MAX_RESTART_DELAY_MS = 1000;
@@ -91,8 +95,10 @@ export class MtrPacketProber implements Prober {
     this.#clock = options.clock ?? systemClock;
     this.#capacity = options.maxInFlight ?? 1024;
     this.#kinds = options.unreachableKinds ?? null;
-    this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token));
-    this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token));
+    // A deadline matters only while its token is held: answered probes are skipped, not waited for.
+    const live = { live: (token: number) => this.#generation?.held.has(token) ?? false };
+    this.#timeouts = new Deadlines(this.#clock, (token) => this.#timedOut(token), live);
+    this.#graces = new Deadlines(this.#clock, (token) => this.#givenUp(token), live);
   }
 
   /** Times mtr-packet died and was restarted (GET /api/system/health reports it). */
@@ -152,16 +158,14 @@ export class MtrPacketProber implements Prober {
       const settle = (result: ProbeResult) => {
         if (settled) return;
         settled = true;
-        signal?.removeEventListener("abort", onAbort);
+        stopWatching?.();
         resolve(result);
       };
-      const onAbort = () => settle(abortedResult());
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // One listener per signal, not per probe (see engine/abort.ts).
+      const stopWatching = signal ? whenAborted(signal, () => settle(abortedResult())) : undefined;
       generation.held.set(token, { request, settle });
       this.#lastWritten = request.address;
-      generation.writer.write(encoder.encode(formatProbeRequest(token, request))).catch(() => {
-        // The child is gone; its exit handler fails every held probe.
-      });
+      this.#write(generation, formatProbeRequest(token, request));
       this.#timeouts.add(effectiveTimeoutMs(request), token);
     });
   }
@@ -169,10 +173,30 @@ export class MtrPacketProber implements Prober {
   #resend(generation: Generation, pending: Pending): void {
     const token = this.#takeToken();
     generation.held.set(token, pending);
-    generation.writer.write(encoder.encode(formatProbeRequest(token, pending.request))).catch(
-      () => {},
-    );
+    this.#write(generation, formatProbeRequest(token, pending.request));
     this.#timeouts.add(effectiveTimeoutMs(pending.request), token);
+  }
+
+  /**
+   * Writes a request line at once when no write is in progress; lines requested meanwhile go out
+   * together in the next write. One write per probe cost more than the probe itself (an async op,
+   * the stream's queue, a syscall); a batch costs the same as one line.
+   */
+  #write(generation: Generation, line: string): void {
+    generation.outbox.push(line);
+    if (generation.writing) return;
+    generation.writing = true;
+    (async () => {
+      while (generation.outbox.length) {
+        const text = generation.outbox.length === 1
+          ? generation.outbox[0]
+          : generation.outbox.join("");
+        generation.outbox = [];
+        // A failed write means the child is gone; its exit handler fails every held probe.
+        await generation.writer.write(encoder.encode(text)).catch(() => {});
+      }
+      generation.writing = false;
+    })();
   }
 
   /** Our exact timeout passed: the probe is lost, but mtr-packet still holds its slot a while. */
@@ -251,6 +275,8 @@ export class MtrPacketProber implements Prober {
       writer: child.stdin.getWriter(),
       held: new Map(),
       lastStderr: "",
+      outbox: [],
+      writing: false,
     };
     (async () => {
       for await (const line of readLines(child.stdout)) this.#onLine(generation, line);

@@ -124,13 +124,14 @@ export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): Rollup
 
   /** Keeps only each target's newest bucket per tier: the one the next rounds will go to. */
   function evict(): void {
-    const newest = new Map<string, number>();
+    // Keyed by number per tier: this runs after every flush over every cached bucket.
+    const newest: Record<Tier, Map<number, number>> = { "1m": new Map(), "1h": new Map() };
     for (const c of cache.values()) {
-      const key = `${c.tier}/${c.targetId}`;
-      newest.set(key, Math.max(newest.get(key) ?? -Infinity, c.bucket));
+      const known = newest[c.tier].get(c.targetId);
+      if (known === undefined || c.bucket > known) newest[c.tier].set(c.targetId, c.bucket);
     }
     for (const [key, c] of cache) {
-      if (c.bucket < newest.get(`${c.tier}/${c.targetId}`)!) cache.delete(key);
+      if (c.bucket < newest[c.tier].get(c.targetId)!) cache.delete(key);
     }
   }
 

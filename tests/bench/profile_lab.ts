@@ -1,0 +1,364 @@
+// CPU profile of the server as a user runs it (a script, not a test): `main.ts serve --headless`
+// with the start task's V8 flags, API and alert service wired, no clients, no rules, probing N lab
+// targets (default 1,000) at 2.5 s through mtr-packet, declared in a config file. After a warm-up
+// it takes a V8 CPU profile of the steady state through the inspector (Profiler domain) and the
+// process's CPU from /proc over the same window, then writes the .cpuprofile and prints a summary
+// (tests/bench/profile_summary.ts).
+//
+//   deno run -A tests/bench/profile_lab.ts [--targets 1000] [--interval 2.5] [--seconds 60]
+//                                          [--warmup 30] [--full-path] [--out DIR]
+// Needs root: without it, it says why and does nothing.
+import { parseArgs } from "node:util";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLab, labSkipReason } from "../netlab/lab.ts";
+import { addManyTargets, manyAddresses } from "../netlab/lab_many.ts";
+import { childCpuMs } from "./proc_stats.ts";
+import { START_TASK_V8_FLAGS } from "./scale_lab.ts";
+import { type CpuProfile, formatSummary, summarise } from "./profile_summary.ts";
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = join(dirname(SELF), "..", "..");
+
+interface ProfileOptions {
+  targets: number;
+  intervalS: number;
+  seconds: number;
+  warmupS: number;
+  fullPath: boolean;
+  /** Sample with Linux perf (native frames too: the event loop, syscalls, SQLite) instead. */
+  perf: boolean;
+  /** Count the server's system calls (strace -c) instead: wake-ups, reads and writes per probe. */
+  syscalls: boolean;
+  /** Lab namespace prefix: two runs side by side (A/B under the same load) need two. */
+  prefix: string;
+  /** Sample allocations (V8's sampling heap profiler, collected objects included) instead. */
+  heap: boolean;
+  out: string;
+}
+
+function parse(argv: string[]): ProfileOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      targets: { type: "string", default: "1000" },
+      interval: { type: "string", default: "2.5" },
+      seconds: { type: "string", default: "60" },
+      warmup: { type: "string", default: "30" },
+      "full-path": { type: "boolean", default: false },
+      perf: { type: "boolean", default: false },
+      syscalls: { type: "boolean", default: false },
+      prefix: { type: "string", default: "pwp" },
+      heap: { type: "boolean", default: false },
+      out: { type: "string", default: "/tmp/pw-profile" },
+    },
+  });
+  return {
+    targets: Number(values.targets),
+    intervalS: Number(values.interval),
+    seconds: Number(values.seconds),
+    warmupS: Number(values.warmup),
+    fullPath: values["full-path"],
+    perf: values.perf,
+    syscalls: values.syscalls,
+    prefix: values.prefix,
+    heap: values.heap,
+    out: values.out,
+  };
+}
+
+function configYaml(addresses: string[], options: ProfileOptions): string {
+  const lines = ["targets:"];
+  for (const host of addresses) {
+    lines.push(`  - host: ${host}`);
+    lines.push(`    interval: ${options.intervalS}`);
+    if (!options.fullPath) lines.push(`    finalHopOnly: true`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Inspector client: one WebSocket, numbered requests. */
+async function inspector(url: string) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map<number, (value: unknown) => void>();
+  ws.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.id !== undefined) pending.get(message.id)?.(message.result ?? message.error);
+  };
+  return {
+    send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+      const n = ++id;
+      ws.send(JSON.stringify({ id: n, method, params }));
+      return new Promise((resolve) => pending.set(n, resolve));
+    },
+    close: () => ws.close(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function procCpuMs(pid: number): number {
+  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU ms per thread name of process `pid` (threads of one name summed). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
+      const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      const key = entry.name === String(pid) ? `${name} (main)` : name;
+      out.set(key, (out.get(key) ?? 0) + ms);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+function threadLines(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `  thread ${name}: ${ms} ms`).join("\n");
+}
+
+/** Pids of mtr-packet children of `parent`. */
+function mtrPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (name === "mtr-packet" && ppid === parent) pids.push(Number(entry.name));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+/** perf record of the server over the window, then the report by shared object and symbol. */
+async function perfInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
+  const data = join(options.out, `perf-${options.fullPath ? "full" : "final"}.data`);
+  Deno.mkdirSync(options.out, { recursive: true });
+  const cpu0 = procCpuMs(child.pid);
+  const threads0 = threadCpuMs(child.pid);
+  await new Deno.Command("perf", {
+    args: ["record", "-F", "499", "-g", "-p", String(child.pid), "-o", data, "--", "sleep"]
+      .concat(String(options.seconds)),
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  const cpuMs = procCpuMs(child.pid) - cpu0;
+  const threads = threadLines(threads0, threadCpuMs(child.pid));
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const report = await new Deno.Command("perf", {
+    args: ["report", "-i", data, "--stdio", "--no-children", "--sort", "comm,dso,sym"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const lines = new TextDecoder().decode(report.stdout).split("\n")
+    .filter((line) => /^\s+\d/.test(line)).slice(0, 60);
+  console.log([`perf: ${data}; server CPU ${cpuMs} ms`, threads, ...lines].join("\n"));
+}
+
+/** strace -c of the server's threads over the window: what the event loop does per probe. */
+async function syscallsInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
+  const out = await new Deno.Command("timeout", {
+    args: ["-s", "INT", String(options.seconds), "strace", "-c", "-f", "-p", String(child.pid)],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
+    options.seconds;
+  const lines = new TextDecoder().decode(out.stderr).split("\n")
+    .filter((line) => /^\s*[\d.]+\s+[\d.]+\s+\d+\s+\d+/.test(line) || /total/.test(line))
+    .map((line) => {
+      const fields = line.trim().split(/\s+/);
+      const calls = Number(fields[3]);
+      return `${line}   (${(calls / probes).toFixed(2)} per probe)`;
+    });
+  console.log(
+    [`syscalls over ${options.seconds} s, ~${probes.toFixed(0)} probes:`, ...lines].join("\n"),
+  );
+}
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated per function over the window (sampled; objects already collected included). */
+async function heapInside(
+  client: Awaited<ReturnType<typeof inspector>>,
+  child: Deno.ChildProcess,
+  dir: string,
+  options: ProfileOptions,
+) {
+  await client.send("HeapProfiler.enable");
+  await client.send("HeapProfiler.startSampling", {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await sleep(options.seconds * 1000);
+  const { profile } = await client.send("HeapProfiler.stopSampling") as {
+    profile: { head: HeapNode };
+  };
+  client.close();
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const bytes = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, "")}:` +
+      `${lineNumber + 1}`;
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
+    options.seconds;
+  const rows = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30)
+    .map(([name, n]) =>
+      `  ${(n / 1e6).toFixed(1).padStart(7)} MB ${(n / probes).toFixed(0)} B/probe  ${name}`
+    );
+  console.log(
+    [
+      `allocated ~${(total / 1e6).toFixed(0)} MB, ${(total / probes).toFixed(0)} B per probe`,
+      ...rows,
+    ]
+      .join("\n"),
+  );
+}
+
+/** In the agent namespace: start the server, warm up, profile, stop it. */
+async function runInside(options: ProfileOptions): Promise<void> {
+  const dir = Deno.makeTempDirSync({ prefix: "pw-prof-" });
+  const config = join(dir, "pingwatcher.yaml");
+  Deno.writeTextFileSync(config, configYaml(manyAddresses(options.targets), options));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `--v8-flags=${START_TASK_V8_FLAGS}${options.perf ? ",--perf-basic-prof" : ""}`,
+      options.perf || options.syscalls ? "--quiet" : "--inspect=127.0.0.1:0",
+      join(ROOT, "main.ts"),
+      "serve",
+      "--headless",
+      "--port",
+      "0",
+      "--data-dir",
+      dir,
+      "--config",
+      config,
+      "--interfaces-off",
+    ],
+    cwd: ROOT,
+    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let wsUrl = "";
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server exited:\n${seen}`);
+    seen += value;
+    wsUrl ||= seen.match(/(ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/)?.[1] ?? "";
+    if ((wsUrl || options.perf || options.syscalls) && /listening on http/.test(seen)) break;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+  console.error(`[profile] server up; warming up ${options.warmupS} s`);
+  await sleep(options.warmupS * 1000);
+  if (options.perf) return await perfInside(child, dir, options);
+  if (options.syscalls) return await syscallsInside(child, dir, options);
+  const client = await inspector(wsUrl);
+  if (options.heap) return await heapInside(client, child, dir, options);
+  await client.send("Profiler.enable");
+  await client.send("Profiler.setSamplingInterval", { interval: 1000 });
+  const mtr = mtrPids(child.pid);
+  const cpu0 = procCpuMs(child.pid);
+  const threads0 = threadCpuMs(child.pid);
+  const mtr0 = childCpuMs(mtr);
+  const wall0 = performance.now();
+  await client.send("Profiler.start");
+  await sleep(options.seconds * 1000);
+  const result = await client.send("Profiler.stop") as { profile: CpuProfile };
+  const wallMs = performance.now() - wall0;
+  const cpuMs = procCpuMs(child.pid) - cpu0;
+  const threads = threadLines(threads0, threadCpuMs(child.pid));
+  const mtrMs = childCpuMs(mtr) - mtr0;
+  client.close();
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const probesPerRound = options.fullPath ? 4 : 1;
+  const probes = (options.targets / options.intervalS) * probesPerRound * (wallMs / 1000);
+  const name = `${options.prefix}-${options.fullPath ? "full" : "final"}-${options.targets}-` +
+    Date.now();
+  Deno.mkdirSync(options.out, { recursive: true });
+  const path = join(options.out, `${name}.cpuprofile`);
+  Deno.writeTextFileSync(path, JSON.stringify(result.profile));
+  console.log(
+    [
+      `profile: ${path}`,
+      `window ${
+        (wallMs / 1000).toFixed(1)
+      } s, ${options.targets} targets at ${options.intervalS} s, ` +
+      `${options.fullPath ? "full path" : "final hop only"}; ~${probes.toFixed(0)} probes`,
+      `server CPU ${cpuMs} ms (${(cpuMs / wallMs * 100).toFixed(1)} % of a core), ` +
+      `${(cpuMs * 1000 / probes).toFixed(0)} µs/probe; mtr-packet ${mtrMs} ms, ` +
+      `${(mtrMs * 1000 / probes).toFixed(0)} µs/probe`,
+      threads,
+      formatSummary(summarise(result.profile)),
+    ].join("\n"),
+  );
+}
+
+async function main(): Promise<void> {
+  const inside = Deno.args[0] === "--inside";
+  const options = parse(inside ? Deno.args.slice(1) : Deno.args);
+  if (inside) return await runInside(options);
+  const skip = await labSkipReason();
+  if (skip) return console.log(`profile: not run: ${skip}`);
+  const lab = await createLab({ prefix: options.prefix, lowLatency: false });
+  try {
+    await addManyTargets(lab, options.targets);
+    const out = await lab.command(
+      [Deno.execPath(), "run", "-A", SELF, "--inside", ...Deno.args],
+      {
+        cwd: ROOT,
+        env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+        stdout: "inherit",
+        stderr: "inherit",
+      },
+    ).output();
+    if (!out.success) throw new Error(`the profile run failed (exit ${out.code})`);
+  } finally {
+    await lab.destroy();
+  }
+}
+
+if (import.meta.main) await main();
