@@ -2,10 +2,11 @@
 //
 //   deno task bench                       every bench (the scale run takes 10 minutes, root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
-//                                         ws_latency, ui, history, stores, scale)
+//                                         ws_latency, ui, history, stores, scale, summary)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
-// --targets/--repeats (stores: SQLite beside PostgreSQL on the same data).
+// --targets/--repeats (stores: SQLite beside PostgreSQL on the same data), --targets/--repeats/
+// --compare DIR (summary: GET /api/summary from a server process, another checkout alternately).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
@@ -14,6 +15,7 @@ import { runProbersLabBench } from "./probers_lab.ts";
 import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { runUiSummaryBench, runUiTimelineBench } from "./ui_browser.ts";
 import { runWsLatencyBench } from "./ws_latency.ts";
+import { runSummaryApiBench } from "./summary_api.ts";
 import { skipReason as browserSkipReason } from "../ui/harness.ts";
 
 const { values, positionals } = parseArgs({
@@ -27,6 +29,7 @@ const { values, positionals } = parseArgs({
     reseed: { type: "boolean", default: false },
     repeats: { type: "string", default: "30" },
     dir: { type: "string", default: "/tmp/pingwatcher-bench" },
+    compare: { type: "string", multiple: true, default: [] },
   },
 });
 
@@ -69,6 +72,16 @@ const BENCHES: { name: string; run: () => Promise<string> }[] = [
         targets: Number(values.targets),
         intervalS: Number(values.interval),
         v8Flags: values["v8-flags"],
+      }),
+  },
+  {
+    name: "summary",
+    run: () =>
+      runSummaryApiBench({
+        // Its own defaults (5,000 targets, 20 requests) unless given.
+        targets: Deno.args.includes("--targets") ? Number(values.targets) : undefined,
+        repeats: Deno.args.includes("--repeats") ? Number(values.repeats) : undefined,
+        compare: values.compare,
       }),
   },
 ];
