@@ -57,6 +57,7 @@ export {
   type NewOutage,
   type OutageQuery,
   type OutageRecord,
+  type OutagesByTargetQuery,
   type OutageStore,
 } from "./outages_types.ts";
 export type {

@@ -71,7 +71,7 @@ export async function summaryRows(
   options: {
     history: HistoryQueries;
     focus: number;
-    outages: Pick<OutageStore, "outages">;
+    outages: Pick<OutageStore, "outagesByTarget">;
     now: number;
     /** Only this agent's measurements (else a row per target and agent). */
     agent?: string;
@@ -82,16 +82,19 @@ export async function summaryRows(
   for (const row of await history.summary({ focusRounds: focus, agent })) {
     rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
   }
-  const outages = await Promise.all(
-    targets.map((t) => recentOutages(options.outages, t.id, options.now)),
-  );
-  return targets.flatMap((t, i) => {
+  // One read for every target: a query per target cost more than the rest of the summary.
+  const outages = await recentOutages(options.outages, targets.map((t) => t.id), options.now);
+  return targets.flatMap((t) => {
     const list: (TargetSummary | undefined)[] = rows.get(t.id) ?? [undefined];
     return list.map((row) => {
       const figures: Partial<SummaryFigures> = row ? withoutIds(inMs(row)) : {};
       const rowAgent = row?.agent ?? agent ?? null;
       // Each row's figures are its agent's: one agent's outage is not the others' downtime.
-      const { uptime, outage } = uptimeFrom(outagesOfAgent(outages[i], rowAgent), t, options.now);
+      const { uptime, outage } = uptimeFrom(
+        outagesOfAgent(outages.get(t.id) ?? [], rowAgent),
+        t,
+        options.now,
+      );
       return {
         id: t.id,
         agent: rowAgent,
