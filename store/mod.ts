@@ -73,7 +73,7 @@ export type {
   Resolution,
   RetentionOptions,
   RouteHopStats,
-  SparklinePoint,
+  Sparkline,
   SummaryQuery,
   TargetSummary,
   TimelinePoint,

@@ -3,7 +3,8 @@
 // loaded yet are loaded together (one query for their newest rounds, one for their minutes), so a
 // cold summary of 1,000 targets is two round trips; each flush then updates what is loaded.
 import { foldFocus } from "../focus_figures.ts";
-import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import type { TargetSummary } from "../history_types.ts";
+import { type MinuteFinals, sparklineOf } from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
 import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "../rollup_math.ts";
@@ -22,7 +23,7 @@ interface TargetLatest {
   finals: FinalResult[];
   exhausted: boolean;
   depth: number;
-  minutes: Map<number, Map<number, { sent: number; lost: number; sumUs: number }>>;
+  minutes: MinuteFinals;
 }
 
 export type FocusFigures = Omit<
@@ -138,7 +139,7 @@ export function createPgLatest(sql: Sql) {
     const state = targets.get(targetId)!;
     return {
       ...foldFocus(state.finals, options.focusRounds),
-      sparkline: sparkline(state, options),
+      sparkline: sparklineOf(state.minutes, options),
     };
   }
 
@@ -161,30 +162,6 @@ export function createPgLatest(sql: Sql) {
     stateOf: (targetId: number) => targets.get(targetId),
     forget: (targetId: number) => targets.delete(targetId),
   };
-}
-
-function sparkline(
-  state: TargetLatest,
-  options: { sparklineMinutes: number; now: number },
-): SparklinePoint[] {
-  const last = alignDown(options.now, MINUTE_MS);
-  const points: SparklinePoint[] = [];
-  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
-    const t = last - i * MINUTE_MS;
-    let sent = 0, lost = 0, sumUs = 0;
-    for (const m of state.minutes.get(t)?.values() ?? []) {
-      sent += m.sent;
-      lost += m.lost;
-      sumUs += m.sumUs;
-    }
-    const answered = sent - lost;
-    points.push({
-      t,
-      avgUs: answered > 0 ? sumUs / answered : null,
-      lossPct: sent > 0 ? (100 * lost) / sent : null,
-    });
-  }
-  return points;
 }
 
 export type PgLatest = ReturnType<typeof createPgLatest>;

@@ -4,7 +4,8 @@
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
 import { foldFocus } from "../focus_figures.ts";
-import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import type { TargetSummary } from "../history_types.ts";
+import { type MinuteFinals, sparklineOf } from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
 import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
@@ -21,19 +22,12 @@ interface FinalResult {
   rttUs: number | null;
 }
 
-interface MinuteFinal {
-  sent: number;
-  lost: number;
-  sumUs: number;
-}
-
 interface TargetLatest {
   /** The newest rounds' final-hop results, oldest first. */
   finals: FinalResult[];
   /** The last load found fewer rounds than asked: finals holds all there are. */
   exhausted: boolean;
-  /** minute start -> route id -> final hop of that minute's bucket. */
-  minutes: Map<number, Map<number, MinuteFinal>>;
+  minutes: MinuteFinals;
 }
 
 /** A summary row's figures: everything but who the target is. */
@@ -148,35 +142,11 @@ export function createLatestState(db: DatabaseSync) {
     }
     return {
       ...foldFocus(state.finals, options.focusRounds),
-      sparkline: sparkline(state, options),
+      sparkline: sparklineOf(state.minutes, options),
     };
   }
 
   return { observe, figures, forget: (targetId: number) => targets.delete(targetId) };
-}
-
-function sparkline(
-  state: TargetLatest,
-  options: { sparklineMinutes: number; now: number },
-): SparklinePoint[] {
-  const last = alignDown(options.now, MINUTE_MS);
-  const points: SparklinePoint[] = [];
-  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
-    const t = last - i * MINUTE_MS;
-    let sent = 0, lost = 0, sumUs = 0;
-    for (const m of state.minutes.get(t)?.values() ?? []) {
-      sent += m.sent;
-      lost += m.lost;
-      sumUs += m.sumUs;
-    }
-    const answered = sent - lost;
-    points.push({
-      t,
-      avgUs: answered > 0 ? sumUs / answered : null,
-      lossPct: sent > 0 ? (100 * lost) / sent : null,
-    });
-  }
-  return points;
 }
 
 function insertSorted(finals: FinalResult[], final: FinalResult): void {
