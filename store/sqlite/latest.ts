@@ -5,9 +5,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import { foldFocus } from "../focus_figures.ts";
 import type { TargetSummary } from "../history_types.ts";
-import { type MinuteFinals, sparklineOf } from "../sparkline.ts";
+import {
+  createMinuteFinals,
+  type MinuteFinals,
+  setMinuteFinal,
+  sparklineOf,
+} from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
-import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
+import { rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
 
 /** Rounds kept per target: the largest focus window the summary offers. */
@@ -86,7 +91,7 @@ export function createLatestState(db: DatabaseSync) {
   }
 
   function load(targetId: number, now: number, depth: number): TargetLatest {
-    const state: TargetLatest = { finals: [], exhausted: false, minutes: new Map() };
+    const state: TargetLatest = { finals: [], exhausted: false, minutes: createMinuteFinals() };
     loadFinals(state, targetId, depth);
     const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
     for (const row of sql.minutes.iterate(targetId, since)) {
@@ -95,21 +100,9 @@ export function createLatestState(db: DatabaseSync) {
         route_id: number;
         data: Uint8Array;
       };
-      setMinute(state, bucket, route_id, finalHopOf(rollupHeads(data)));
+      setMinuteFinal(state.minutes, { bucket, routeId: route_id }, finalHopOf(rollupHeads(data)));
     }
     return state;
-  }
-
-  function setMinute(
-    state: TargetLatest,
-    bucket: number,
-    routeId: number,
-    final: Pick<HopAggregate, "sent" | "lost" | "sumUs"> | null,
-  ): void {
-    if (!final) return;
-    let routes = state.minutes.get(bucket);
-    if (!routes) state.minutes.set(bucket, routes = new Map());
-    routes.set(routeId, { sent: final.sent, lost: final.lost, sumUs: final.sumUs });
   }
 
   function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
@@ -123,9 +116,7 @@ export function createLatestState(db: DatabaseSync) {
     for (const minute of minutes) {
       const state = targets.get(minute.targetId);
       if (!state) continue;
-      setMinute(state, minute.bucket, minute.routeId, finalHopOf(minute.hops.values()));
-      const oldest = minute.bucket - MAX_SPARKLINE_MINUTES * MINUTE_MS;
-      for (const bucket of state.minutes.keys()) if (bucket < oldest) state.minutes.delete(bucket);
+      setMinuteFinal(state.minutes, minute, finalHopOf(minute.hops.values()));
     }
   }
 
