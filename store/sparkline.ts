@@ -17,7 +17,7 @@ export interface MinuteFinal {
   sumUs: number;
 }
 
-interface Slot {
+interface Slot extends MinuteFinal {
   bucket: number;
   /** Usually one: a minute has more than one route only when its route changed. */
   routes: (MinuteFinal & { routeId: number })[];
@@ -51,12 +51,19 @@ export function setMinuteFinal(
   let slot = finals.slots[index];
   if (slot && slot.bucket > at.bucket) return;
   if (!slot || slot.bucket < at.bucket) {
-    finals.slots[index] = slot = { bucket: at.bucket, routes: [] };
+    finals.slots[index] = slot = { bucket: at.bucket, sent: 0, lost: 0, sumUs: 0, routes: [] };
   }
   const figures = { routeId: at.routeId, sent: final.sent, lost: final.lost, sumUs: final.sumUs };
   const i = slot.routes.findIndex((r) => r.routeId === at.routeId);
   if (i >= 0) slot.routes[i] = figures;
   else slot.routes.push(figures);
+  // The minute's totals, kept so that a sparkline reads each minute once.
+  slot.sent = slot.lost = slot.sumUs = 0;
+  for (const route of slot.routes) {
+    slot.sent += route.sent;
+    slot.lost += route.lost;
+    slot.sumUs += route.sumUs;
+  }
 }
 
 /**
@@ -69,22 +76,14 @@ export function sparklineOf(
 ): Sparkline {
   const count = options.sparklineMinutes;
   const start = alignDown(options.now, MINUTE_MS) - (count - 1) * MINUTE_MS;
-  const avgUs: (number | null)[] = new Array(count);
-  const lossPct: (number | null)[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const bucket = start + i * MINUTE_MS;
-    const slot = finals.slots[slotIndex(bucket)];
-    let sent = 0, lost = 0, sumUs = 0;
-    if (slot?.bucket === bucket) {
-      for (const route of slot.routes) {
-        sent += route.sent;
-        lost += route.lost;
-        sumUs += route.sumUs;
-      }
-    }
-    const answered = sent - lost;
-    avgUs[i] = answered > 0 ? Math.round(sumUs / answered) : null;
-    lossPct[i] = sent > 0 ? Math.round((10_000 * lost) / sent) / 100 : null;
+  const avgUs: (number | null)[] = new Array(count).fill(null);
+  const lossPct: (number | null)[] = new Array(count).fill(null);
+  for (let i = 0, index = slotIndex(start); i < count; i++, index = (index + 1) % RING_MINUTES) {
+    const slot = finals.slots[index];
+    if (slot === undefined || slot.bucket !== start + i * MINUTE_MS || slot.sent === 0) continue;
+    const answered = slot.sent - slot.lost;
+    if (answered > 0) avgUs[i] = Math.round(slot.sumUs / answered);
+    lossPct[i] = Math.round((10_000 * slot.lost) / slot.sent) / 100;
   }
   return { start, stepMs: MINUTE_MS, avgUs, lossPct };
 }
