@@ -94,6 +94,8 @@ export interface SummaryQuery {
   sparklineMinutes?: number;
   /** Only this agent's measurements (one row per target); default: a row per target and agent. */
   agent?: string;
+  /** Only these targets (unknown ids are ignored); default: every target. */
+  targetIds?: readonly number[];
 }
 
 /**

@@ -56,6 +56,10 @@ export function registerSummaryTests(test: HistoryTest): void {
     assert.deepEqual(sb.sparkline.avgUs.slice(-11, -1), Array(10).fill(null), "nothing answered");
     assert.equal(sb.sparkline.lossPct[0], null);
     assert.ok(ss.sparkline.lossPct.every((v) => v === null), "never measured: every minute null");
+    const some = await store.summary({ focusRounds: 10, targetIds: [silent, b, 999_999] });
+    assert.deepEqual(some.map((s) => s.targetId), [b, silent], "only those asked, unknown ignored");
+    assert.deepEqual(some[0], sb, "the same row as in the whole summary");
+    assert.deepEqual(await store.summary({ targetIds: [] }), []);
     assert.deepEqual([ss.sent, ss.lossPct, ss.lastAt, ss.curUs, ss.jitterUs], [
       0,
       null,
