@@ -72,17 +72,17 @@ export function uptimePct(
   return Math.round((1 - down / span) * 10_000) / 100;
 }
 
-/** A target's outages of its last 30 days (every agent's), for `uptimeFrom`. */
+/** The targets' outages of their last 30 days (every agent's), by target, for `uptimeFrom`. */
 export function recentOutages(
-  store: Pick<OutageStore, "outages">,
-  targetId: number,
+  store: Pick<OutageStore, "outagesByTarget">,
+  targetIds: readonly number[],
   now: number,
-): Promise<OutageRecord[]> {
-  return store.outages({
-    targetId,
+): Promise<Map<number, OutageRecord[]>> {
+  return store.outagesByTarget({
+    targetIds,
     start: now - UPTIME_WINDOWS_MS.month,
     end: now + 1,
-    limit: 1000,
+    limitPerTarget: 1000,
   });
 }
 

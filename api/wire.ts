@@ -80,6 +80,7 @@ export type {
   RouteChangesReply,
   SessionReply,
   SessionsReply,
+  SparklineJson,
   SummaryReply,
   SummaryRow,
   TargetReply,

@@ -94,13 +94,23 @@ export interface SummaryQuery {
   sparklineMinutes?: number;
   /** Only this agent's measurements (one row per target); default: a row per target and agent. */
   agent?: string;
+  /** Only these targets (unknown ids are ignored); default: every target. */
+  targetIds?: readonly number[];
 }
 
-export interface SparklinePoint {
-  /** Minute start, epoch ms. */
-  t: number;
-  avgUs: number | null;
-  lossPct: number | null;
+/**
+ * One value per minute, oldest first: minute i starts at `start + i * stepMs`; null where nothing
+ * was measured (avgUs also when nothing answered). Columns, not points: 5,000 rows of 60 points
+ * as objects made most of the summary's time and bytes.
+ */
+export interface Sparkline {
+  /** Epoch ms: start of the oldest minute. */
+  start: number;
+  stepMs: number;
+  /** The final hop's mean RTT of each minute, whole µs. */
+  avgUs: (number | null)[];
+  /** The final hop's loss of each minute, 2 decimals. */
+  lossPct: (number | null)[];
 }
 
 export interface TargetSummary {
@@ -122,8 +132,8 @@ export interface TargetSummary {
   curUs: number | null;
   /** Mean absolute difference of consecutive answered RTTs (engine/stats.ts jitterUs). */
   jitterUs: number | null;
-  /** One point per minute, oldest first, null values where nothing was measured. */
-  sparkline: SparklinePoint[];
+  /** The last hour's final hop, a value per minute. */
+  sparkline: Sparkline;
 }
 
 export interface InsightsQuery {

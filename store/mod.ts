@@ -57,6 +57,7 @@ export {
   type NewOutage,
   type OutageQuery,
   type OutageRecord,
+  type OutagesByTargetQuery,
   type OutageStore,
 } from "./outages_types.ts";
 export type {
@@ -72,7 +73,7 @@ export type {
   Resolution,
   RetentionOptions,
   RouteHopStats,
-  SparklinePoint,
+  Sparkline,
   SummaryQuery,
   TargetSummary,
   TimelinePoint,

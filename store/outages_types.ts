@@ -43,6 +43,22 @@ export interface OutageQuery {
   limit?: number;
 }
 
+/** Outages of many targets in one read (the summary's uptime figures of every target). */
+export interface OutagesByTargetQuery {
+  /** Outages overlapping [start, end) in epoch ms (an open one reaches to now). */
+  start: number;
+  end: number;
+  /** Only these targets (default: every target). */
+  targetIds?: readonly number[];
+  /** At most this many per target, its newest (default 100, at most 1000). */
+  limitPerTarget?: number;
+}
+
+/** The per-target cap of OutageQuery.limit and OutagesByTargetQuery.limitPerTarget. */
+export function outageLimit(limit: number | undefined): number {
+  return Math.min(Math.max(1, Math.floor(limit ?? 100)), 1000);
+}
+
 export interface OutageStore {
   addOutage(outage: NewOutage): Promise<OutageRecord>;
   /** Updates an outage's count and, when `end` is given, closes it. False: no such outage. */
@@ -51,6 +67,11 @@ export interface OutageStore {
     patch: { roundsLost: number; lastLostAt: number; end?: number | null },
   ): Promise<boolean>;
   outages(query?: OutageQuery): Promise<OutageRecord[]>;
+  /**
+   * Each target's outages overlapping the range, newest first (by start, then id), as `outages`
+   * would give them target by target; targets without one are absent.
+   */
+  outagesByTarget(query: OutagesByTargetQuery): Promise<Map<number, OutageRecord[]>>;
   /** The per-target threshold, or null when the target uses the default. */
   outageRounds(targetId: number): Promise<number | null>;
   /** Every target's own threshold (targets without one are absent). */

@@ -44,7 +44,7 @@ export type { CommentsReply } from "./comments.ts";
 export type { ConfigurationJson, ConfigurationsReply } from "./configurations.ts";
 export type { EventLogReply, OutageSettingsReply, OutagesReply } from "./outages.ts";
 export type { SessionReply, SessionsReply } from "./sessions.ts";
-export type { SummaryReply, SummaryRow } from "./summary.ts";
+export type { SparklineJson, SummaryReply, SummaryRow } from "./summary.ts";
 export type {
   HopReply,
   HopsReply,

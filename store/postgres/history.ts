@@ -260,7 +260,9 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
         agent: string | null;
       }[]
     >`SELECT t.id, t.host, t.label, t.paused, s.id AS series_id, a.name AS agent
-      FROM targets t ${agentSeries} ORDER BY t.id, a.name NULLS FIRST`;
+      FROM targets t ${agentSeries}
+      ${query.targetIds ? sql`WHERE t.id = ANY(${[...query.targetIds]}::bigint[])` : sql``}
+      ORDER BY t.id, a.name NULLS FIRST`;
     const seriesOf = (row: { id: number; series_id: number | null }) => row.series_id ?? -row.id;
     const stale: number[] = [];
     for (const { series_id: id } of rows) {

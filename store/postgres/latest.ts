@@ -3,9 +3,15 @@
 // loaded yet are loaded together (one query for their newest rounds, one for their minutes), so a
 // cold summary of 1,000 targets is two round trips; each flush then updates what is loaded.
 import { foldFocus } from "../focus_figures.ts";
-import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import type { TargetSummary } from "../history_types.ts";
+import {
+  createMinuteFinals,
+  type MinuteFinals,
+  setMinuteFinal,
+  sparklineOf,
+} from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
-import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
+import { rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "../rollup_math.ts";
 import { finalHopOf, MAX_FOCUS_ROUNDS, MAX_SPARKLINE_MINUTES } from "../sqlite/mod.ts";
 import type { Sql } from "./connect.ts";
@@ -22,7 +28,7 @@ interface TargetLatest {
   finals: FinalResult[];
   exhausted: boolean;
   depth: number;
-  minutes: Map<number, Map<number, { sent: number; lost: number; sumUs: number }>>;
+  minutes: MinuteFinals;
 }
 
 export type FocusFigures = Omit<
@@ -35,18 +41,6 @@ function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">
   if (!last || last.kind === "error") return null;
   const answered = round.destinationReached && last.rttUs !== null && Number.isFinite(last.rttUs);
   return { ts: round.ts, rttUs: answered ? last.rttUs : null };
-}
-
-function setMinute(
-  state: TargetLatest,
-  bucket: number,
-  routeId: number,
-  final: Pick<HopAggregate, "sent" | "lost" | "sumUs"> | null,
-): void {
-  if (!final) return;
-  let routes = state.minutes.get(bucket);
-  if (!routes) state.minutes.set(bucket, routes = new Map());
-  routes.set(routeId, { sent: final.sent, lost: final.lost, sumUs: final.sumUs });
 }
 
 export function createPgLatest(sql: Sql) {
@@ -90,7 +84,7 @@ export function createPgLatest(sql: Sql) {
       return state && state.finals.length < focusRounds && !state.exhausted;
     });
     for (const id of fresh) {
-      targets.set(id, { finals: [], exhausted: false, depth, minutes: new Map() });
+      targets.set(id, { finals: [], exhausted: false, depth, minutes: createMinuteFinals() });
     }
     const load = [...fresh, ...shallow];
     if (load.length > 0) await loadFinals(load, depth);
@@ -102,10 +96,9 @@ export function createPgLatest(sql: Sql) {
       SELECT target_id, bucket, route_id, data FROM rollup_1m
       WHERE target_id = ANY(${fresh}::bigint[]) AND bucket >= ${since}`;
     for (const row of rows) {
-      setMinute(
-        targets.get(row.target_id)!,
-        row.bucket,
-        row.route_id,
+      setMinuteFinal(
+        targets.get(row.target_id)!.minutes,
+        { bucket: row.bucket, routeId: row.route_id },
         finalHopOf(rollupHeads(row.data)),
       );
     }
@@ -124,9 +117,7 @@ export function createPgLatest(sql: Sql) {
     for (const minute of minutes) {
       const state = targets.get(minute.targetId);
       if (!state) continue;
-      setMinute(state, minute.bucket, minute.routeId, finalHopOf(minute.hops.values()));
-      const oldest = minute.bucket - MAX_SPARKLINE_MINUTES * MINUTE_MS;
-      for (const bucket of state.minutes.keys()) if (bucket < oldest) state.minutes.delete(bucket);
+      setMinuteFinal(state.minutes, minute, finalHopOf(minute.hops.values()));
     }
   }
 
@@ -138,7 +129,7 @@ export function createPgLatest(sql: Sql) {
     const state = targets.get(targetId)!;
     return {
       ...foldFocus(state.finals, options.focusRounds),
-      sparkline: sparkline(state, options),
+      sparkline: sparklineOf(state.minutes, options),
     };
   }
 
@@ -161,30 +152,6 @@ export function createPgLatest(sql: Sql) {
     stateOf: (targetId: number) => targets.get(targetId),
     forget: (targetId: number) => targets.delete(targetId),
   };
-}
-
-function sparkline(
-  state: TargetLatest,
-  options: { sparklineMinutes: number; now: number },
-): SparklinePoint[] {
-  const last = alignDown(options.now, MINUTE_MS);
-  const points: SparklinePoint[] = [];
-  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
-    const t = last - i * MINUTE_MS;
-    let sent = 0, lost = 0, sumUs = 0;
-    for (const m of state.minutes.get(t)?.values() ?? []) {
-      sent += m.sent;
-      lost += m.lost;
-      sumUs += m.sumUs;
-    }
-    const answered = sent - lost;
-    points.push({
-      t,
-      avgUs: answered > 0 ? sumUs / answered : null,
-      lossPct: sent > 0 ? (100 * lost) / sent : null,
-    });
-  }
-  return points;
 }
 
 export type PgLatest = ReturnType<typeof createPgLatest>;

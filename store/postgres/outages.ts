@@ -1,6 +1,11 @@
 // The OutageStore on PostgreSQL, as store/sqlite/outages.ts keeps it: outages (written at once,
 // they are rare) and per-target thresholds, both removed with their target.
-import type { OutageQuery, OutageRecord, OutageStore } from "../outages_types.ts";
+import {
+  outageLimit,
+  type OutageQuery,
+  type OutageRecord,
+  type OutageStore,
+} from "../outages_types.ts";
 import type { Sql } from "./connect.ts";
 import type { PgMigrationSet } from "./schema.ts";
 
@@ -85,10 +90,29 @@ export function createPgOutageStore(sql: Sql, guard: Guard): OutageStore {
       return result.count > 0;
     }),
     outages: guard(async (query = {}) => {
-      const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000);
+      const limit = outageLimit(query.limit);
       const rows = await sql<Row[]>`SELECT * FROM outages ${where(query)}
         ORDER BY start_at DESC, id DESC LIMIT ${limit}`;
       return rows.map(outageOf);
+    }),
+    outagesByTarget: guard(async (query) => {
+      const ids = query.targetIds ? [...query.targetIds] : null;
+      // One pass over the range for every target: each target's newest, grouped.
+      const rows = await sql<Row[]>`SELECT * FROM (
+          SELECT *, row_number() OVER (PARTITION BY target_id ORDER BY start_at DESC, id DESC) AS n
+          FROM outages WHERE (end_at IS NULL OR end_at > ${query.start})
+          AND start_at < ${query.end}
+          ${ids === null ? none : sql`AND target_id = ANY(${ids}::bigint[])`}) o
+        WHERE n <= ${outageLimit(query.limitPerTarget)}
+        ORDER BY target_id, start_at DESC, id DESC`;
+      const byTarget = new Map<number, OutageRecord[]>();
+      for (const row of rows) {
+        const outage = outageOf(row);
+        const list = byTarget.get(outage.targetId);
+        if (list) list.push(outage);
+        else byTarget.set(outage.targetId, [outage]);
+      }
+      return byTarget;
     }),
     outageRounds: guard(async (targetId) => {
       const [row] = await sql<Row[]>`

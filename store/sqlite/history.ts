@@ -226,12 +226,14 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     // One agent per file: a row per target, marked with the writer once it has measured.
     const writer = deps.agents.recorded()?.name ?? null;
     if (query.agent !== undefined && !deps.agents.knows(query.agent)) return [];
-    const rows = sql.targets.all() as {
+    const all = sql.targets.all() as {
       id: number;
       host: string;
       label: string | null;
       paused: number;
     }[];
+    const only = query.targetIds && new Set(query.targetIds);
+    const rows = only ? all.filter((row) => only.has(row.id)) : all;
     return rows.map((row) => {
       const figures = latest.figures(row.id, { focusRounds, sparklineMinutes, now });
       return {

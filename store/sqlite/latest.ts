@@ -4,9 +4,15 @@
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
 import { foldFocus } from "../focus_figures.ts";
-import type { SparklinePoint, TargetSummary } from "../history_types.ts";
+import type { TargetSummary } from "../history_types.ts";
+import {
+  createMinuteFinals,
+  type MinuteFinals,
+  setMinuteFinal,
+  sparklineOf,
+} from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
-import { type HopAggregate, rollupHeads } from "../rollup_codec.ts";
+import { rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
 
 /** Rounds kept per target: the largest focus window the summary offers. */
@@ -21,19 +27,12 @@ interface FinalResult {
   rttUs: number | null;
 }
 
-interface MinuteFinal {
-  sent: number;
-  lost: number;
-  sumUs: number;
-}
-
 interface TargetLatest {
   /** The newest rounds' final-hop results, oldest first. */
   finals: FinalResult[];
   /** The last load found fewer rounds than asked: finals holds all there are. */
   exhausted: boolean;
-  /** minute start -> route id -> final hop of that minute's bucket. */
-  minutes: Map<number, Map<number, MinuteFinal>>;
+  minutes: MinuteFinals;
 }
 
 /** A summary row's figures: everything but who the target is. */
@@ -92,7 +91,7 @@ export function createLatestState(db: DatabaseSync) {
   }
 
   function load(targetId: number, now: number, depth: number): TargetLatest {
-    const state: TargetLatest = { finals: [], exhausted: false, minutes: new Map() };
+    const state: TargetLatest = { finals: [], exhausted: false, minutes: createMinuteFinals() };
     loadFinals(state, targetId, depth);
     const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
     for (const row of sql.minutes.iterate(targetId, since)) {
@@ -101,21 +100,9 @@ export function createLatestState(db: DatabaseSync) {
         route_id: number;
         data: Uint8Array;
       };
-      setMinute(state, bucket, route_id, finalHopOf(rollupHeads(data)));
+      setMinuteFinal(state.minutes, { bucket, routeId: route_id }, finalHopOf(rollupHeads(data)));
     }
     return state;
-  }
-
-  function setMinute(
-    state: TargetLatest,
-    bucket: number,
-    routeId: number,
-    final: Pick<HopAggregate, "sent" | "lost" | "sumUs"> | null,
-  ): void {
-    if (!final) return;
-    let routes = state.minutes.get(bucket);
-    if (!routes) state.minutes.set(bucket, routes = new Map());
-    routes.set(routeId, { sent: final.sent, lost: final.lost, sumUs: final.sumUs });
   }
 
   function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
@@ -129,9 +116,7 @@ export function createLatestState(db: DatabaseSync) {
     for (const minute of minutes) {
       const state = targets.get(minute.targetId);
       if (!state) continue;
-      setMinute(state, minute.bucket, minute.routeId, finalHopOf(minute.hops.values()));
-      const oldest = minute.bucket - MAX_SPARKLINE_MINUTES * MINUTE_MS;
-      for (const bucket of state.minutes.keys()) if (bucket < oldest) state.minutes.delete(bucket);
+      setMinuteFinal(state.minutes, minute, finalHopOf(minute.hops.values()));
     }
   }
 
@@ -148,35 +133,11 @@ export function createLatestState(db: DatabaseSync) {
     }
     return {
       ...foldFocus(state.finals, options.focusRounds),
-      sparkline: sparkline(state, options),
+      sparkline: sparklineOf(state.minutes, options),
     };
   }
 
   return { observe, figures, forget: (targetId: number) => targets.delete(targetId) };
-}
-
-function sparkline(
-  state: TargetLatest,
-  options: { sparklineMinutes: number; now: number },
-): SparklinePoint[] {
-  const last = alignDown(options.now, MINUTE_MS);
-  const points: SparklinePoint[] = [];
-  for (let i = options.sparklineMinutes - 1; i >= 0; i--) {
-    const t = last - i * MINUTE_MS;
-    let sent = 0, lost = 0, sumUs = 0;
-    for (const m of state.minutes.get(t)?.values() ?? []) {
-      sent += m.sent;
-      lost += m.lost;
-      sumUs += m.sumUs;
-    }
-    const answered = sent - lost;
-    points.push({
-      t,
-      avgUs: answered > 0 ? sumUs / answered : null,
-      lossPct: sent > 0 ? (100 * lost) / sent : null,
-    });
-  }
-  return points;
 }
 
 function insertSorted(finals: FinalResult[], final: FinalResult): void {

@@ -1,7 +1,13 @@
 // The outage part of the SQLite Store: outages (written at once, they are rare) and per-target
 // thresholds.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { OutageQuery, OutageRecord, OutageStore } from "../outages_types.ts";
+import {
+  outageLimit,
+  type OutageQuery,
+  type OutageRecord,
+  type OutagesByTargetQuery,
+  type OutageStore,
+} from "../outages_types.ts";
 
 type Run = <T>(work: () => T) => Promise<T>;
 
@@ -48,12 +54,29 @@ function outagesWhere(query: OutageQuery): { sql: string; params: SQLInputValue[
       query.before.id,
     );
   }
-  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 1000);
+  const limit = outageLimit(query.limit);
   const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
   return {
     sql: `SELECT * FROM outages ${where} ORDER BY start_at DESC, id DESC LIMIT ${limit}`,
     params,
   };
+}
+
+// One pass over the range for every target: each target's newest `limitPerTarget`, grouped.
+const BY_TARGET_SQL = `SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY target_id ORDER BY start_at DESC, id DESC) AS n
+    FROM outages WHERE (end_at IS NULL OR end_at > ?) AND start_at < ?
+    AND (? IS NULL OR target_id IN (SELECT value FROM json_each(?))))
+  WHERE n <= ? ORDER BY target_id, start_at DESC, id DESC`;
+
+function groupByTarget(rows: OutageRow[]): Map<number, OutageRecord[]> {
+  const byTarget = new Map<number, OutageRecord[]>();
+  for (const row of rows) {
+    const list = byTarget.get(row.target_id);
+    if (list) list.push(outageOf(row));
+    else byTarget.set(row.target_id, [outageOf(row)]);
+  }
+  return byTarget;
 }
 
 /** The OutageStore methods over an open database; `run` turns sync work into the async API. */
@@ -64,6 +87,7 @@ export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore
         "VALUES (?, ?, NULL, ?, ?, ?)",
     ),
     get: db.prepare("SELECT * FROM outages WHERE id = ?"),
+    byTarget: db.prepare(BY_TARGET_SQL),
     update: db.prepare("UPDATE outages SET rounds_lost = ?, last_lost_at = ? WHERE id = ?"),
     close: db.prepare(
       "UPDATE outages SET rounds_lost = ?, last_lost_at = ?, end_at = ? WHERE id = ?",
@@ -100,6 +124,18 @@ export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore
       run(() => {
         const { sql: text, params } = outagesWhere(query);
         return (db.prepare(text).all(...params) as unknown as OutageRow[]).map(outageOf);
+      }),
+    outagesByTarget: (query: OutagesByTargetQuery) =>
+      run(() => {
+        const ids = query.targetIds ? JSON.stringify(query.targetIds) : null;
+        const rows = sql.byTarget.all(
+          query.start,
+          query.end,
+          ids,
+          ids,
+          outageLimit(query.limitPerTarget),
+        ) as unknown as OutageRow[];
+        return groupByTarget(rows);
       }),
     outageRounds: (targetId) =>
       run(() => (sql.rounds.get(targetId) as { rounds: number } | undefined)?.rounds ?? null),

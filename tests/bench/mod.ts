@@ -4,14 +4,16 @@
 //                                         fping about 6; the lab ones need root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
 //                                         ws_latency, ui, history, stores, scale, fping,
-//                                         scale5000)
+//                                         scale5000, summary)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
 // --targets/--repeats (stores: SQLite beside PostgreSQL on the same data),
 // --targets (1000)/--seconds (60)/--warmup (30)/--mode final|full|both (both)/--interval (2.5)/
 // --starts (10) (fping: the server's CPU per probe next to fping's on the same lab targets, max
 // RSS, start to serving), --targets (5000)/--minutes (10)/--interval (2.5)/--every (10)
-// (scale5000: the server alone on final-hop targets: skipped rounds, lateness, summary over HTTP).
+// (scale5000: the server alone on final-hop targets: skipped rounds, lateness, summary over HTTP),
+// --targets/--repeats/--compare DIR (summary: GET /api/summary from a server process, another
+// checkout alternately).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
@@ -22,6 +24,7 @@ import { runProbersLabBench } from "./probers_lab.ts";
 import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { runUiSummaryBench, runUiTimelineBench } from "./ui_browser.ts";
 import { runWsLatencyBench } from "./ws_latency.ts";
+import { runSummaryApiBench } from "./summary_api.ts";
 import { skipReason as browserSkipReason } from "../ui/harness.ts";
 
 const { values, positionals } = parseArgs({
@@ -40,6 +43,7 @@ const { values, positionals } = parseArgs({
     reseed: { type: "boolean", default: false },
     repeats: { type: "string", default: "30" },
     dir: { type: "string", default: "/tmp/pingwatcher-bench" },
+    compare: { type: "string", multiple: true, default: [] },
   },
 });
 
@@ -112,6 +116,16 @@ const BENCHES: { name: string; run: () => Promise<string>; onlyNamed?: boolean }
         minutes: Number(values.minutes),
         intervalS: Number(values.interval),
         everyS: Number(values.every),
+      }),
+  },
+  {
+    name: "summary",
+    run: () =>
+      runSummaryApiBench({
+        // Its own defaults (5,000 targets, 20 requests) unless given.
+        targets: values.targets === undefined ? undefined : Number(values.targets),
+        repeats: Deno.args.includes("--repeats") ? Number(values.repeats) : undefined,
+        compare: values.compare,
       }),
   },
 ];

@@ -36,15 +36,30 @@ export function registerSummaryTests(test: HistoryTest): void {
     assert.equal(sa.jitterUs, diffs.reduce((x, y) => x + y, 0) / diffs.length);
     assert.ok(sa.jitterUs! > 0);
     assert.equal(sa.lastAt, rounds.at(-1)!.startedAt);
-    assert.equal(sa.sparkline.length, 60);
-    // It ends at the current minute (nothing measured yet), each earlier minute has data.
-    assert.equal(sa.sparkline.at(-1)!.t, now);
-    assert.equal(sa.sparkline.at(-1)!.avgUs, null);
-    assert.ok(sa.sparkline.slice(0, -1).every((p) => p.avgUs !== null && p.lossPct !== null));
+    // A value per minute of the last hour; it ends at the current minute (nothing measured yet),
+    // each earlier minute has data.
+    assert.deepEqual([sa.sparkline.start, sa.sparkline.stepMs], [now - 59 * MINUTE, MINUTE]);
+    assert.deepEqual([sa.sparkline.avgUs.length, sa.sparkline.lossPct.length], [60, 60]);
+    assert.equal(sa.sparkline.avgUs.at(-1), null);
+    assert.ok(sa.sparkline.avgUs.slice(0, -1).every((v) => v !== null));
+    assert.ok(sa.sparkline.lossPct.slice(0, -1).every((v) => v !== null));
+    // A minute's figures are its rounds' final hop: mean RTT in whole µs, loss to 2 decimals.
+    const minute = now - 30 * MINUTE;
+    const inMinute = rounds.filter((r) => r.startedAt >= minute && r.startedAt < minute + MINUTE);
+    const rtts = inMinute.filter((r) => r.destinationReached).map((r) => r.hops[3].rttUs!);
+    assert.equal(sa.sparkline.avgUs[29], Math.round(rtts.reduce((x, y) => x + y) / rtts.length));
+    const lossPct = 100 * (inMinute.length - rtts.length) / inMinute.length;
+    assert.equal(sa.sparkline.lossPct[29], Math.round(lossPct * 100) / 100);
     assert.deepEqual([sb.sent, sb.lost, sb.lossPct, sb.avgUs, sb.curUs], [10, 10, 100, null, null]);
     assert.equal(sb.jitterUs, null, "nothing answered: no jitter");
-    assert.deepEqual(sb.sparkline.slice(-11, -1).map((p) => p.lossPct), Array(10).fill(100));
-    assert.equal(sb.sparkline[0].lossPct, null);
+    assert.deepEqual(sb.sparkline.lossPct.slice(-11, -1), Array(10).fill(100));
+    assert.deepEqual(sb.sparkline.avgUs.slice(-11, -1), Array(10).fill(null), "nothing answered");
+    assert.equal(sb.sparkline.lossPct[0], null);
+    assert.ok(ss.sparkline.lossPct.every((v) => v === null), "never measured: every minute null");
+    const some = await store.summary({ focusRounds: 10, targetIds: [silent, b, 999_999] });
+    assert.deepEqual(some.map((s) => s.targetId), [b, silent], "only those asked, unknown ignored");
+    assert.deepEqual(some[0], sb, "the same row as in the whole summary");
+    assert.deepEqual(await store.summary({ targetIds: [] }), []);
     assert.deepEqual([ss.sent, ss.lossPct, ss.lastAt, ss.curUs, ss.jitterUs], [
       0,
       null,
@@ -63,8 +78,8 @@ export function registerSummaryTests(test: HistoryTest): void {
     const [after] = await store.summary({ focusRounds: 3, sparklineMinutes: 2 });
     assert.equal(after.sent, 3);
     assert.equal(after.curUs, more.at(-1)!.hops[3].rttUs);
-    assert.equal(after.sparkline.length, 2);
-    assert.equal(after.sparkline[1].t, T0 + MINUTE);
+    assert.equal(after.sparkline.avgUs.length, 2);
+    assert.equal(after.sparkline.start + after.sparkline.stepMs, T0 + MINUTE);
     await assert.rejects(store.summary({ focusRounds: 0 }), RangeError);
   }, { now: T0 + MINUTE + 5 });
 }

@@ -3,6 +3,7 @@
 // their target.
 import assert from "node:assert/strict";
 import { ManualClock, resolveTargetOptions } from "../../engine/mod.ts";
+import type { Store } from "../../store/mod.ts";
 import type { TestBackend } from "./backends.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -14,6 +15,10 @@ export function outageSuite(backend: TestBackend): void {
     Deno.test(`outage store ${backend.name} - ${title}`, work);
   test("an outage opens, grows and closes", () => lifecycle(backend));
   test("filters by target, range and state; pages newest first", () => filters(backend));
+  test(
+    "outages of many targets in one read: as target by target, range, ids, per-target limit",
+    () => byTarget(backend),
+  );
   test("thresholds per target, cleared back to the default", () => thresholds(backend));
   test("outages and thresholds go with their target", () => removal(backend));
   test("retention drops closed outages older than the longest tier, never an open one", () =>
@@ -73,30 +78,37 @@ async function lifecycle(backend: TestBackend): Promise<void> {
   }
 }
 
+/** a: [0, 2), [10, 12), open from 20; b: [5, 6); c: none, all in minutes after T0. */
+async function addFilterOutages(store: Store) {
+  const a = await store.addTarget({ host: "127.0.0.1", options: OPTIONS });
+  const b = await store.addTarget({ host: "127.0.0.2", options: OPTIONS });
+  const c = await store.addTarget({ host: "127.0.0.3", options: OPTIONS });
+  for (
+    const [target, start, end] of [[a, 0, 2], [a, 10, 12], [b, 5, 6], [a, 20, null]] as const
+  ) {
+    const o = await store.addOutage({
+      targetId: target.id,
+      start: T0 + start * MIN,
+      roundsLost: 3,
+      lastLostAt: T0 + start * MIN,
+    });
+    if (end !== null) {
+      await store.updateOutage(o.id, {
+        roundsLost: 3,
+        lastLostAt: o.lastLostAt,
+        end: T0 + end * MIN,
+      });
+    }
+  }
+  return { a, b, c };
+}
+
+const starts = (list: { start: number }[]) => list.map((o) => (o.start - T0) / MIN);
+
 async function filters(backend: TestBackend): Promise<void> {
   const store = backend.place()({ clock: new ManualClock(T0) });
   try {
-    const a = await store.addTarget({ host: "127.0.0.1", options: OPTIONS });
-    const b = await store.addTarget({ host: "127.0.0.2", options: OPTIONS });
-    // a: [0, 2), [10, 12), open from 20; b: [5, 6), all in minutes after T0.
-    for (
-      const [target, start, end] of [[a, 0, 2], [a, 10, 12], [b, 5, 6], [a, 20, null]] as const
-    ) {
-      const o = await store.addOutage({
-        targetId: target.id,
-        start: T0 + start * MIN,
-        roundsLost: 3,
-        lastLostAt: T0 + start * MIN,
-      });
-      if (end !== null) {
-        await store.updateOutage(o.id, {
-          roundsLost: 3,
-          lastLostAt: o.lastLostAt,
-          end: T0 + end * MIN,
-        });
-      }
-    }
-    const starts = (list: { start: number }[]) => list.map((o) => (o.start - T0) / MIN);
+    const { a, b } = await addFilterOutages(store);
     assert.deepEqual(starts(await store.outages()), [20, 10, 5, 0]);
     assert.deepEqual(starts(await store.outages({ targetId: a.id })), [20, 10, 0]);
     assert.deepEqual(starts(await store.outages({ targetId: b.id })), [5]);
@@ -116,6 +128,37 @@ async function filters(backend: TestBackend): Promise<void> {
     const last = first[first.length - 1];
     const next = await store.outages({ limit: 2, before: { start: last.start, id: last.id } });
     assert.deepEqual(starts(next), [5, 0]);
+  } finally {
+    await store.close();
+  }
+}
+
+async function byTarget(backend: TestBackend): Promise<void> {
+  const store = backend.place()({ clock: new ManualClock(T0) });
+  try {
+    const { a, b, c } = await addFilterOutages(store);
+    const all = { start: T0 - MIN, end: T0 + 30 * MIN };
+    const grouped = await store.outagesByTarget(all);
+    assert.deepEqual([...grouped.keys()].sort(), [a.id, b.id], "no entry without outages");
+    for (const target of [a, b]) {
+      assert.deepEqual(
+        grouped.get(target.id),
+        await store.outages({ ...all, targetId: target.id }),
+        "the same records, in the same order, as target by target",
+      );
+    }
+    // Overlap as `outages` counts it: [1, 11) touches 0 and 10 of a, 5 of b; [25, 30) the open one.
+    const overlap = await store.outagesByTarget({ start: T0 + MIN, end: T0 + 11 * MIN });
+    assert.deepEqual(starts(overlap.get(a.id)!), [10, 0]);
+    assert.deepEqual(starts(overlap.get(b.id)!), [5]);
+    const late = await store.outagesByTarget({ start: T0 + 25 * MIN, end: T0 + 30 * MIN });
+    assert.deepEqual([...late].map(([id, list]) => [id, starts(list)]), [[a.id, [20]]]);
+    const onlyB = await store.outagesByTarget({ ...all, targetIds: [b.id, c.id] });
+    assert.deepEqual([...onlyB.keys()], [b.id]);
+    assert.equal((await store.outagesByTarget({ ...all, targetIds: [] })).size, 0);
+    const newest = await store.outagesByTarget({ ...all, limitPerTarget: 2 });
+    assert.deepEqual(starts(newest.get(a.id)!), [20, 10], "the limit is per target, newest kept");
+    assert.deepEqual(starts(newest.get(b.id)!), [5]);
   } finally {
     await store.close();
   }

@@ -69,7 +69,7 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
   assert.deepEqual([raw.lowMs, raw.highMs, raw.lossPct], [null, null, 0]);
   const rolled = toTimelinePoint({ ...point, avgMs: 5, p5Ms: 3, p95Ms: 9, lossPct: 2 });
   assert.deepEqual([rolled.lowMs, rolled.highMs, rolled.lossPct], [3, 9, 2]);
-  const row = toSummaryRow({
+  const wire = {
     id: 4,
     agent: null,
     host: "h",
@@ -81,14 +81,14 @@ Deno.test("ui types - hops, timeline points and summary rows from the API's JSON
     avgMs: 5,
     curMs: null,
     sent: 10,
-    sparkline: [{ t: 0, avgMs: 4, lossPct: 0 }, { t: 1, avgMs: null, lossPct: null }, {
-      t: 2,
-      avgMs: 6,
-      lossPct: 20,
-    }],
-  });
+    sparkline: { start: 0, stepMs: 60_000, avgMs: [4, null, 6], lossPct: [0, null, 20] },
+  };
+  const row = toSummaryRow(wire);
   assert.deepEqual(row.spark, [4, null, 6]);
   assert.deepEqual(row.sparkLoss, [false, false, true]);
+  const { sparkline: _sparkline, ...withoutFigures } = wire;
+  const fresh = toSummaryRow(withoutFigures);
+  assert.deepEqual([fresh.spark, fresh.sparkLoss], [[], []], "no rounds yet: no sparkline");
 });
 
 Deno.test("ui target bar - hosts are IP literals or RFC 1123 names", () => {
@@ -113,7 +113,6 @@ Deno.test("ui summary - a live update re-renders only the rows that changed", ()
       lastAt: null,
       avgMs,
       sent: 1,
-      sparkline: [],
     });
   applySummary([row(1, 5), row(2, 6), row(3, 7)]);
   assert.deepEqual(rowIds.value, ["1", "2", "3"]);

@@ -77,7 +77,7 @@ export function toTimelinePoint(o: WireTimelinePoint): TimelinePoint {
 
 /** A summary row; a target without stored rounds yet has no figures and an empty sparkline. */
 export function toSummaryRow(o: WireSummaryRow): SummaryRow {
-  const points = o.sparkline ?? [];
+  const spark = o.sparkline;
   const agent = o.agent ?? null;
   return {
     key: agent === null ? String(o.id) : `${o.id}@${agent}`,
@@ -91,8 +91,8 @@ export function toSummaryRow(o: WireSummaryRow): SummaryRow {
     lossPct: o.lossPct ?? null,
     jitterMs: o.jitterMs ?? null,
     sent: o.sent ?? 0,
-    spark: points.map((p) => p.avgMs),
-    sparkLoss: points.map((p) => (p.lossPct ?? 0) > 0),
+    spark: spark?.avgMs ?? [],
+    sparkLoss: spark?.lossPct.map((pct) => (pct ?? 0) > 0) ?? [],
     paused: o.paused,
     uptime: o.uptime ?? null,
     inOutage: !!o.outage,

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { createMinuteFinals, setMinuteFinal, sparklineOf } from "../../store/sparkline.ts";
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 1, 12);
+
+Deno.test("sparkline - a minute per value, routes of one minute added, a route's minute replaced", () => {
+  const finals = createMinuteFinals();
+  setMinuteFinal(finals, { bucket: T0, routeId: 1 }, { sent: 10, lost: 5, sumUs: 5000 });
+  setMinuteFinal(finals, { bucket: T0, routeId: 1 }, { sent: 20, lost: 0, sumUs: 30_000 });
+  setMinuteFinal(finals, { bucket: T0 + MIN, routeId: 1 }, { sent: 2, lost: 0, sumUs: 2000 });
+  setMinuteFinal(finals, { bucket: T0 + MIN, routeId: 2 }, { sent: 1, lost: 1, sumUs: 0 });
+  setMinuteFinal(finals, { bucket: T0 + 2 * MIN, routeId: 1 }, { sent: 3, lost: 3, sumUs: 0 });
+  const line = sparklineOf(finals, { sparklineMinutes: 4, now: T0 + 3 * MIN + 5 });
+  assert.deepEqual(line, {
+    start: T0,
+    stepMs: MIN,
+    avgUs: [1500, 1000, null, null],
+    lossPct: [0, 33.33, 100, null],
+  });
+});
+
+Deno.test("sparkline - keeps the newest hour: an older minute never overwrites a newer one", () => {
+  const finals = createMinuteFinals();
+  const minute = (i: number, sumUs: number) =>
+    setMinuteFinal(finals, { bucket: T0 + i * MIN, routeId: 1 }, { sent: 1, lost: 0, sumUs });
+  for (let i = 0; i < 120; i++) minute(i, 1000 + i);
+  minute(30, 1); // an hour and a half old: outside every sparkline
+  const line = sparklineOf(finals, { sparklineMinutes: 60, now: T0 + 119 * MIN });
+  assert.equal(line.start, T0 + 60 * MIN);
+  assert.deepEqual(line.avgUs, Array.from({ length: 60 }, (_, i) => 1060 + i));
+  const later = sparklineOf(finals, { sparklineMinutes: 60, now: T0 + 150 * MIN });
+  assert.deepEqual(later.avgUs.slice(0, 29), Array.from({ length: 29 }, (_, i) => 1091 + i));
+  assert.ok(later.avgUs.slice(29).every((v) => v === null), "minutes not measured yet");
+});
