@@ -4,10 +4,9 @@
 // as a user would declare them. HTTP goes through curl in the namespace (the server listens on
 // the namespace's loopback, which this process cannot reach).
 import { join } from "node:path";
+import type { EngineCounters } from "../../engine/engine.ts";
 import type { Lab } from "../netlab/lab.ts";
-import { MAIN, ROOT } from "../netlab/cli.ts";
-
-const ENV = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+import { MAIN, ROOT, startLabServer } from "../netlab/cli.ts";
 
 /** `deno run FLAGS` of deno.json's start task (its `deno run` part; the UI build is left out). */
 export function startTaskDenoArgs(): string[] {
@@ -53,32 +52,10 @@ export function serverArgv(args: string[]): string[] {
   return [Deno.execPath(), ...startTaskDenoArgs(), MAIN, ...args];
 }
 
-/** Spawns the server; resolves once it logs the address it listens on. */
+/** Spawns the server as the start task runs it; resolves once it logs where it listens. */
 export async function startServer(lab: Lab, args: string[]): Promise<BenchServer> {
-  const child = lab.command(serverArgv(args), {
-    cwd: ROOT,
-    env: ENV,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (true) {
-    const { value, done } = await lines.read();
-    if (done) throw new Error(`the server exited before listening:\n${seen}`);
-    seen += value;
-    const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (!match) continue;
-    (async () => {
-      while (true) {
-        const next = await lines.read();
-        if (next.done) return;
-        seen = (seen + next.value).slice(-20_000);
-      }
-    })().catch(() => {});
-    return { url: match[1], pid: child.pid, child, log: () => seen };
-  }
+  const server = await startLabServer(lab, args, "the server", startTaskDenoArgs().slice(1));
+  return { ...server, pid: server.child.pid };
 }
 
 /** SIGTERM (the server writes its queue and exits 0); throws with its log otherwise. */
@@ -114,16 +91,6 @@ export function sumMetrics(text: string, names: string[]): number {
 }
 
 /** What the engine counters of GET /api/version say (cheap: no per-target reads). */
-export interface EngineCounters {
-  targets: number;
-  roundsStarted: number;
-  roundsCompleted: number;
-  roundsLate: number;
-  roundsSkipped: number;
-  latenessP50Ms: number | null;
-  latenessP99Ms: number | null;
-}
-
 export async function engineCounters(lab: Lab, url: string): Promise<EngineCounters> {
   const { body } = await labGet(lab, `${url}/api/version`);
   return JSON.parse(body).counters as EngineCounters;

@@ -3,8 +3,7 @@
 // requests that leave the agent namespace, the same yardstick for both tools.
 import { must } from "../netlab/lab_exec.ts";
 import type { Lab } from "../netlab/lab.ts";
-import { addManyTargets, MANY_MAX } from "../netlab/lab_many.ts";
-import { address } from "../netlab/lab_topology.ts";
+import { addManyTargets, MANY_MAX, routeBlockToTarget } from "../netlab/lab_many.ts";
 
 /** A second block for more than MANY_MAX targets: inside 198.18.0.0/16, clear of lab_many's. */
 const BIG_BLOCK = { prefix: "198.18.128.0/18", second: 128, size: 64 * 256 } as const;
@@ -30,19 +29,7 @@ function bigAddresses(count: number): string[] {
 export async function addTargets(lab: Lab, count: number): Promise<string[]> {
   if (count <= MANY_MAX) return await addManyTargets(lab, count);
   const addresses = bigAddresses(count);
-  const r3 = ["ip", "-n", lab.ns.r3, "route", "replace", BIG_BLOCK.prefix, "via", address(4, 2, 4)];
-  await must(r3);
-  await must([
-    "ip",
-    "-n",
-    lab.ns.target,
-    "route",
-    "replace",
-    "local",
-    BIG_BLOCK.prefix,
-    "dev",
-    "lo",
-  ]);
+  await routeBlockToTarget(lab, BIG_BLOCK.prefix);
   return addresses;
 }
 

@@ -43,8 +43,8 @@ export function childCpuMs(pids: number[]): number {
   return sum;
 }
 
-/** Pids of live children of this process whose command name is `comm`. */
-export function childPids(comm: string): number[] {
+/** Pids of live children of `parent` (default this process) whose command name is `comm`. */
+export function childPids(comm: string, parent = Deno.pid): number[] {
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
@@ -52,7 +52,7 @@ export function childPids(comm: string): number[] {
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (name === comm && ppid === Deno.pid) pids.push(Number(entry.name));
+      if (name === comm && ppid === parent) pids.push(Number(entry.name));
     } catch { /* gone */ }
   }
   return pids;

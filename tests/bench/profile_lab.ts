@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { addManyTargets, manyAddresses } from "../netlab/lab_many.ts";
-import { childCpuMs } from "./proc_stats.ts";
+import { childCpuMs, childPids } from "./proc_stats.ts";
 import { START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { type CpuProfile, formatSummary, summarise } from "./profile_summary.ts";
 
@@ -128,21 +128,6 @@ function threadLines(before: Map<string, number>, after: Map<string, number>): s
   return [...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
     .filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1])
     .map(([name, ms]) => `  thread ${name}: ${ms} ms`).join("\n");
-}
-
-/** Pids of mtr-packet children of `parent`. */
-function mtrPids(parent: number): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (name === "mtr-packet" && ppid === parent) pids.push(Number(entry.name));
-    } catch { /* gone */ }
-  }
-  return pids;
 }
 
 /** perf record of the server over the window, then the report by shared object and symbol. */
@@ -298,7 +283,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   if (options.heap) return await heapInside(client, child, dir, options);
   await client.send("Profiler.enable");
   await client.send("Profiler.setSamplingInterval", { interval: 1000 });
-  const mtr = mtrPids(child.pid);
+  const mtr = childPids("mtr-packet", child.pid);
   const cpu0 = procCpuMs(child.pid);
   const threads0 = threadCpuMs(child.pid);
   const mtr0 = childCpuMs(mtr);

@@ -12,14 +12,8 @@
 // the CPU of the server's process tree.
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { join } from "node:path";
-import {
-  type EngineCounters,
-  engineCounters,
-  labGet,
-  startServer,
-  stopServer,
-  writeConfig,
-} from "./bench_server.ts";
+import type { EngineCounters } from "../../engine/engine.ts";
+import { engineCounters, labGet, startServer, stopServer, writeConfig } from "./bench_server.ts";
 import { addTargets, BIG_MAX } from "./lab_bench.ts";
 import { loadAverage, median, peakRssKb, percentile, treeCpuMs } from "./proc_stats.ts";
 import type { Lab } from "../netlab/lab.ts";

@@ -60,8 +60,14 @@ export interface LabServer {
  * Starts `main.ts ARGS` (a server given `--port 0`) in the agent namespace; resolves once it
  * prints the address it listens on. Its stderr keeps being drained, so it never blocks on a pipe.
  */
-export async function startLabServer(lab: Lab, args: string[], label = "the server") {
-  const child = lab.command([Deno.execPath(), "run", "-A", MAIN, ...args], {
+export async function startLabServer(
+  lab: Lab,
+  args: string[],
+  label = "the server",
+  /** `deno run` options before main.ts (default -A). */
+  runOptions: string[] = ["-A"],
+) {
+  const child = lab.command([Deno.execPath(), "run", ...runOptions, MAIN, ...args], {
     cwd: ROOT,
     env: ENV,
     stdin: "null",

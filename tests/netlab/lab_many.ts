@@ -27,29 +27,18 @@ export function manyAddresses(count: number): string[] {
 /** Makes `count` extra addresses answer on the target namespace; returns them. */
 export async function addManyTargets(lab: Lab, count: number): Promise<string[]> {
   const addresses = manyAddresses(count);
+  await routeBlockToTarget(lab, MANY_BLOCK.prefix);
+  return addresses;
+}
+
+/**
+ * Makes every address of an IPv4 block in 198.18.0.0/16 answer on the target namespace, the final
+ * hop behind r1, r2 and r3.
+ */
+export async function routeBlockToTarget(lab: Lab, prefix: string): Promise<void> {
   // r3 forwards the block to the target (its link to it is subnet 4, the target is .2).
-  await must([
-    "ip",
-    "-n",
-    lab.ns.r3,
-    "route",
-    "replace",
-    MANY_BLOCK.prefix,
-    "via",
-    address(4, 2, 4),
-  ]);
+  await must(["ip", "-n", lab.ns.r3, "route", "replace", prefix, "via", address(4, 2, 4)]);
   // The target answers for the whole block (AnyIP); the agent, r1, r2 and r2b already route all
   // of 198.18.0.0/16 towards r3.
-  await must([
-    "ip",
-    "-n",
-    lab.ns.target,
-    "route",
-    "replace",
-    "local",
-    MANY_BLOCK.prefix,
-    "dev",
-    "lo",
-  ]);
-  return addresses;
+  await must(["ip", "-n", lab.ns.target, "route", "replace", "local", prefix, "dev", "lo"]);
 }
