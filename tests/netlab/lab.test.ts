@@ -11,12 +11,17 @@ const ignore = skip !== null;
 
 const DELAY_US = { r1: 2000, r2: 3000, r2b: 1500, r3: 4000, target: 1000 };
 /**
- * How far the median may sit above the injected delay: what the lab itself adds (veth forwarding
- * through up to four namespaces, 0.05–0.17 ms measured idle). The median, not the average: a
- * second job's load delays some packets by milliseconds, which moves an average of 20 but not
- * the middle of them; the minimum is checked too, and can never be below the injected delay.
+ * How far the median may sit above the injected delay, per delaying node the packet crosses (hop k
+ * crosses k): what the lab itself adds. Each node's helper holds the packet on a timer and
+ * re-injects it when it wakes, and the veths forward it through up to four namespaces: 0.05–0.17 ms
+ * in all measured idle, and up to 0.3 ms at hop 4 (IPv6) while a second job loaded both cores,
+ * which failed a fixed 0.3 ms once. The median, not the average: that load delays some packets by
+ * milliseconds, which moves an average of 20 but not the middle of them; the minimum is checked
+ * too, and can never be below the injected delay.
  */
-const LAB_ADDS_MS = 0.3;
+const LAB_ADDS_PER_NODE_MS = 0.15;
+/** ping prints 3 decimals; a median such as 10.3 − 10 is 0.30000000000000071 in binary. */
+const ROUNDING_MS = 0.0005;
 
 async function ping(lab: Lab, args: string[]): Promise<ReturnType<typeof parsePing>> {
   const result = await lab.run(["ping", "-n", ...args]);
@@ -49,7 +54,10 @@ Deno.test({
               `ping min/avg/max ${got.minMs}/${got.avgMs}/${got.maxMs} ms, median ${median} ms`,
           );
           assert.equal(got.received, 20, `every ping to ${hop.ip} answered`);
-          assert.ok(median - injectedMs <= LAB_ADDS_MS, `median at hop ${hop.hop}`);
+          assert.ok(
+            median - injectedMs <= hop.hop * LAB_ADDS_PER_NODE_MS + ROUNDING_MS,
+            `median at hop ${hop.hop}`,
+          );
           // Released at arrival + delay: never earlier.
           assert.ok(got.minMs! >= injectedMs - 0.01, `min at hop ${hop.hop}`);
         }
@@ -81,7 +89,8 @@ Deno.test({
       assert.equal(got.received, 100);
       assert.ok(got.minMs! >= 5 - 0.01);
       // Held packets overlap; if one were held back by another, the median would show it.
-      assert.ok(median - 5 <= LAB_ADDS_MS, `median ${median} ms`);
+      // One delaying node holding about ten packets at once: twice one node's share (0.3 ms).
+      assert.ok(median - 5 <= 2 * LAB_ADDS_PER_NODE_MS + ROUNDING_MS, `median ${median} ms`);
     }),
 });
 
@@ -126,7 +135,10 @@ Deno.test({
         const expectedMs = lab.expectedHops(family)[3].delayUs / 1000;
         assert.equal(expectedMs, 8.5);
         assert.ok(median >= expectedMs - 0.01, `via r2b: median ${median} ms`);
-        assert.ok(median - expectedMs <= LAB_ADDS_MS, `via r2b: median ${median} ms`);
+        assert.ok(
+          median - expectedMs <= 4 * LAB_ADDS_PER_NODE_MS + ROUNDING_MS,
+          `via r2b: median ${median} ms`,
+        );
         await lab.useAlternateRoute(false);
         assert.equal(await hopAt(2, family), lab.address("r2", family));
       }
