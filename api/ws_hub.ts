@@ -114,16 +114,11 @@ export class WsHub {
 
   /** Queues an engine event for every client that subscribed to it. */
   publish(event: EngineEvent): void {
-    if (this.#clients.size === 0) {
-      // Nobody listens (a headless server): no wire form and no tick, only which targets have
-      // new rounds, as for a summary client that is not due yet.
-      if (event.type === "round") this.#summaryDirty.add(event.round.targetId);
-      return;
-    }
+    if (event.type === "round") this.#summaryDirty.add(event.round.targetId);
+    // Nobody listens (a headless server): no wire form and no tick.
+    if (this.#clients.size === 0) return;
     const wire = wireOf(event);
-    if (!wire) return;
-    if (event.type === "round") this.#summaryDirty.add(wire.targetId);
-    this.publishWire(wire);
+    if (wire) this.publishWire(wire);
   }
 
   /**

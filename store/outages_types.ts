@@ -54,6 +54,17 @@ export interface OutagesByTargetQuery {
   limitPerTarget?: number;
 }
 
+/** Outages (ordered as wanted within each target) grouped by target, for outagesByTarget. */
+export function groupByTarget(outages: Iterable<OutageRecord>): Map<number, OutageRecord[]> {
+  const byTarget = new Map<number, OutageRecord[]>();
+  for (const outage of outages) {
+    const list = byTarget.get(outage.targetId);
+    if (list) list.push(outage);
+    else byTarget.set(outage.targetId, [outage]);
+  }
+  return byTarget;
+}
+
 /** The per-target cap of OutageQuery.limit and OutagesByTargetQuery.limitPerTarget. */
 export function outageLimit(limit: number | undefined): number {
   return Math.min(Math.max(1, Math.floor(limit ?? 100)), 1000);

@@ -188,9 +188,7 @@ export class MtrPacketProber implements Prober {
     generation.writing = true;
     (async () => {
       while (generation.outbox.length) {
-        const text = generation.outbox.length === 1
-          ? generation.outbox[0]
-          : generation.outbox.join("");
+        const text = generation.outbox.join("");
         generation.outbox = [];
         // A failed write means the child is gone; its exit handler fails every held probe.
         await generation.writer.write(encoder.encode(text)).catch(() => {});

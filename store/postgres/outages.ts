@@ -1,6 +1,7 @@
 // The OutageStore on PostgreSQL, as store/sqlite/outages.ts keeps it: outages (written at once,
 // they are rare) and per-target thresholds, both removed with their target.
 import {
+  groupByTarget,
   outageLimit,
   type OutageQuery,
   type OutageRecord,
@@ -105,14 +106,7 @@ export function createPgOutageStore(sql: Sql, guard: Guard): OutageStore {
           ${ids === null ? none : sql`AND target_id = ANY(${ids}::bigint[])`}) o
         WHERE n <= ${outageLimit(query.limitPerTarget)}
         ORDER BY target_id, start_at DESC, id DESC`;
-      const byTarget = new Map<number, OutageRecord[]>();
-      for (const row of rows) {
-        const outage = outageOf(row);
-        const list = byTarget.get(outage.targetId);
-        if (list) list.push(outage);
-        else byTarget.set(outage.targetId, [outage]);
-      }
-      return byTarget;
+      return groupByTarget(rows.map(outageOf));
     }),
     outageRounds: guard(async (targetId) => {
       const [row] = await sql<Row[]>`

@@ -2,6 +2,7 @@
 // thresholds.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import {
+  groupByTarget,
   outageLimit,
   type OutageQuery,
   type OutageRecord,
@@ -69,16 +70,6 @@ const BY_TARGET_SQL = `SELECT * FROM (
     AND (? IS NULL OR target_id IN (SELECT value FROM json_each(?))))
   WHERE n <= ? ORDER BY target_id, start_at DESC, id DESC`;
 
-function groupByTarget(rows: OutageRow[]): Map<number, OutageRecord[]> {
-  const byTarget = new Map<number, OutageRecord[]>();
-  for (const row of rows) {
-    const list = byTarget.get(row.target_id);
-    if (list) list.push(outageOf(row));
-    else byTarget.set(row.target_id, [outageOf(row)]);
-  }
-  return byTarget;
-}
-
 /** The OutageStore methods over an open database; `run` turns sync work into the async API. */
 export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore {
   const sql = {
@@ -135,7 +126,7 @@ export function createSqliteOutageStore(db: DatabaseSync, run: Run): OutageStore
           ids,
           outageLimit(query.limitPerTarget),
         ) as unknown as OutageRow[];
-        return groupByTarget(rows);
+        return groupByTarget(rows.map(outageOf));
       }),
     outageRounds: (targetId) =>
       run(() => (sql.rounds.get(targetId) as { rounds: number } | undefined)?.rounds ?? null),

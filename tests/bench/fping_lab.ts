@@ -23,7 +23,7 @@ import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { join } from "node:path";
 import { labGet, startServer, stopServer, sumMetrics, writeConfig } from "./bench_server.ts";
 import { startFping } from "./fping_run.ts";
-import { addTargets, BIG_MAX, echoRequestCounter } from "./lab_bench.ts";
+import { addTargets, checkTargetsAndInterval, echoRequestCounter } from "./lab_bench.ts";
 import { loadAverage, median, peakRssKb, percentile, treeCpuMs } from "./proc_stats.ts";
 import { timeStarts } from "./start_time.ts";
 
@@ -192,12 +192,9 @@ function formatStarts(times: number[]): string {
 }
 
 function checkOptions(o: FpingBenchOptions): void {
-  if (!Number.isInteger(o.targets) || o.targets < 1 || o.targets > BIG_MAX) {
-    throw new Error(`--targets must be 1..${BIG_MAX}`);
-  }
+  checkTargetsAndInterval(o.targets, o.intervalS);
   if (!(o.seconds > 0)) throw new Error("--seconds must be > 0");
   if (!(o.warmupS >= 0)) throw new Error("--warmup must be >= 0");
-  if (!(o.intervalS >= 0.1)) throw new Error("--interval must be >= 0.1 s");
   if (!Number.isInteger(o.starts) || o.starts < 0) throw new Error("--starts must be >= 0");
 }
 

@@ -33,6 +33,14 @@ export async function addTargets(lab: Lab, count: number): Promise<string[]> {
   return addresses;
 }
 
+/** The checks every lab-target bench makes of --targets and --interval. */
+export function checkTargetsAndInterval(targets: number, intervalS: number): void {
+  if (!Number.isInteger(targets) || targets < 1 || targets > BIG_MAX) {
+    throw new Error(`--targets must be 1..${BIG_MAX}`);
+  }
+  if (!(intervalS >= 0.1)) throw new Error("--interval must be >= 0.1 s");
+}
+
 const COUNTER_COMMENT = "pw-bench-echo-requests";
 
 /**

@@ -14,7 +14,7 @@ import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { join } from "node:path";
 import type { EngineCounters } from "../../engine/engine.ts";
 import { engineCounters, labGet, startServer, stopServer, writeConfig } from "./bench_server.ts";
-import { addTargets, BIG_MAX } from "./lab_bench.ts";
+import { addTargets, checkTargetsAndInterval } from "./lab_bench.ts";
 import { loadAverage, median, peakRssKb, percentile, treeCpuMs } from "./proc_stats.ts";
 import type { Lab } from "../netlab/lab.ts";
 
@@ -85,11 +85,8 @@ function rounds(c: EngineCounters): string {
 }
 
 function checkOptions(o: ScaleServerOptions): void {
-  if (!Number.isInteger(o.targets) || o.targets < 1 || o.targets > BIG_MAX) {
-    throw new Error(`--targets must be 1..${BIG_MAX}`);
-  }
+  checkTargetsAndInterval(o.targets, o.intervalS);
   if (!(o.minutes > 0)) throw new Error("--minutes must be > 0");
-  if (!(o.intervalS >= 0.1)) throw new Error("--interval must be >= 0.1 s");
   if (!(o.everyS >= 1)) throw new Error("--every must be >= 1 s");
 }
 
