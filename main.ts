@@ -1,5 +1,6 @@
-// PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts.
-import { dispatch, processEnv } from "./api/mod.ts";
+// PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts. Started as
+// the store's Worker (store/worker/), it serves the store instead and loads nothing of api/.
+import { serveStoreWorker, STORE_WORKER_NAME } from "./store/worker/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -11,7 +12,10 @@ function interruptSignal(): Promise<void> {
   });
 }
 
-if (import.meta.main) {
+if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
+  serveStoreWorker();
+} else if (import.meta.main) {
+  const { dispatch, processEnv } = await import("./api/mod.ts");
   const code = await dispatch(Deno.args, {
     write: (text) => Deno.stdout.writeSync(encoder.encode(text)),
     writeError: (text) => Deno.stderr.writeSync(encoder.encode(text)),
@@ -20,6 +24,7 @@ if (import.meta.main) {
     stderrIsTty: Deno.stderr.isTerminal(),
     interrupted: interruptSignal(),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
+    storeWorker: import.meta.url,
   });
   Deno.exit(code);
 }

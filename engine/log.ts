@@ -11,9 +11,19 @@ export function setLogLevel(level: LogLevel): void {
   threshold = level;
 }
 
+/** The level set last (a Worker is started with its opener's). */
+export function logLevel(): LogLevel {
+  return threshold;
+}
+
 /** Redirects log lines (tests capture them; the CLI keeps stdout clean for --json). */
 export function setLogSink(write: (line: string) => void): void {
   sink = write;
+}
+
+/** Writes a line already formatted and filtered elsewhere (a Worker's) through the sink. */
+export function writeLogLine(line: string): void {
+  sink(line);
 }
 
 function emit(level: LogLevel, message: string, fields?: Record<string, unknown>): void {

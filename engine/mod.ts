@@ -35,7 +35,7 @@ export {
   resolveTargetOptions,
   type TargetOptionsInput,
 } from "./options.ts";
-export { log, type LogLevel, setLogLevel, setLogSink } from "./log.ts";
+export { log, type LogLevel, logLevel, setLogLevel, setLogSink, writeLogLine } from "./log.ts";
 export {
   choiceForProtocol,
   mulberry32,

@@ -5,6 +5,8 @@ import type { RetentionOptions } from "./history_types.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
 import { openPostgresStore, PgUrlError } from "./postgres/mod.ts";
 import type { Store } from "./types.ts";
+import { canStartWorker, openWorkerStore } from "./worker/mod.ts";
+import { log } from "../engine/mod.ts";
 
 /** What every backend accepts (each may take more through its own opener). */
 export interface OpenStoreOptions {
@@ -14,6 +16,13 @@ export interface OpenStoreOptions {
   retention?: RetentionOptions;
   /** The agent (vantage point) the rounds written are marked with. Default "local". */
   agent?: string;
+  /**
+   * SQLite only: runs the store in a Worker started from this module (the program's entry,
+   * main.ts, or store/worker/entry.ts), so its flushes never hold up the caller's event loop.
+   * An injected `clock` is relayed to it. Without read access to that module (a narrowed
+   * --allow-read), the store runs in the caller's thread and says so in the log.
+   */
+  worker?: string | URL;
 }
 
 export interface StoreBackend {
@@ -28,7 +37,20 @@ export const BACKENDS: readonly StoreBackend[] = [
   {
     schemes: ["file"],
     example: "a file path, file:PATH or :memory:",
-    open: (url, options) => openSqliteStore(sqlitePath(url), options),
+    open: (url, options) => {
+      if (!options.worker) return openSqliteStore(sqlitePath(url), options);
+      if (!canStartWorker(options.worker)) {
+        log.info(
+          "store: runs in the engine's thread (its Worker needs read access to the program)",
+          {
+            program: String(options.worker),
+          },
+        );
+        return openSqliteStore(sqlitePath(url), options);
+      }
+      const { worker: entry, agent, retention, clock } = options;
+      return openWorkerStore({ path: sqlitePath(url), entry, agent, retention, clock });
+    },
   },
   {
     schemes: ["postgres", "postgresql"],

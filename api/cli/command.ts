@@ -21,6 +21,8 @@ export interface CliIo {
   /** Resolves on SIGINT/SIGTERM. */
   interrupted: Promise<void>;
   readStdin(): Promise<string>;
+  /** The module a long-running command starts its store's Worker from (main.ts); absent: none. */
+  storeWorker?: string;
 }
 
 export interface Command {

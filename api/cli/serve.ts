@@ -64,6 +64,8 @@ export interface ServeDeps {
   ui?: HandlerOptions["fallback"];
   /** Loads the web UI only when it is served (the bundle is not needed otherwise). */
   loadUi?(): Promise<HandlerOptions["fallback"]>;
+  /** Runs a SQLite store in a Worker started from this module (main.ts): see OpenStoreOptions. */
+  storeWorker?: string;
   /** Called once listening (tests learn the port here). */
   onListen?(url: string): void;
   /** Called after each config file reload (tests wait on it). */
@@ -97,7 +99,11 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.locked;
   }
   try {
-    const store = openStore(dbPath, { retention: args.retention, agent: args.agent });
+    const store = openStore(dbPath, {
+      retention: args.retention,
+      agent: args.agent,
+      worker: deps.storeWorker,
+    });
     try {
       // A database server that is down or refuses the login is said once, plainly (no trace).
       const reachable = await store.listTargets().then(() => null, (error: Error) => error);

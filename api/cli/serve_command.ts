@@ -15,6 +15,7 @@ export const serveCommand: Command = {
       env: io.env,
       selectProber: (choice) => selectProber(choice),
       interrupted: io.interrupted,
+      storeWorker: io.storeWorker,
       // A literal specifier, so `deno compile` still embeds the bundle; loaded only when served.
       loadUi: async () => (await import("../../ui/serve.ts")).serveUi,
     }),

@@ -75,7 +75,8 @@ export function createExporter(
   };
 }
 
-function checkExport(query: ExportQuery): ExportQuery {
+/** Refuses a bad export query at once (before any page is read). */
+export function checkExport(query: ExportQuery): ExportQuery {
   const { start, end, format, pageRounds } = query;
   if (!Number.isFinite(start) || !Number.isFinite(end)) {
     throw new RangeError("export start and end must be finite epoch milliseconds");

@@ -21,11 +21,14 @@ async function bundleInto(dir: string): Promise<string> {
   return bundle;
 }
 
-/** The narrowed permissions: files only in the data directory, probers, loopback. */
-function narrowed(dataDir: string): string[] {
+/**
+ * The narrowed permissions: files only in the data directory, probers, loopback. `program`: it
+ * may also read its own file, to start the store's Worker from it (store/worker/).
+ */
+function narrowed(dataDir: string, program?: string): string[] {
   return [
     "--no-prompt",
-    `--allow-read=${dataDir}`,
+    `--allow-read=${program ? `${dataDir},${program}` : dataDir}`,
     `--allow-write=${dataDir}`,
     `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READER_PROGRAMS].join(",")}`,
     "--allow-net=127.0.0.1",
@@ -116,7 +119,7 @@ Deno.test({
     const dataDir = `${root}/xdg/pingwatcher`;
     const audit = `${root}/audit.jsonl`;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...narrowed(dataDir), bundle, "serve", "--port", "0"],
+      args: ["run", ...narrowed(dataDir, bundle), bundle, "serve", "--port", "0"],
       cwd,
       clearEnv: true,
       env: {
@@ -163,14 +166,21 @@ Deno.test({
     try {
       assert.equal(status.code, 0, stderr.text);
       assert.doesNotMatch(stderr.text, /PermissionDenied|NotCapable|Requires \w+ access/i);
+      assert.doesNotMatch(
+        stderr.text,
+        /runs in the engine's thread/,
+        "the store ran in its Worker",
+      );
       const accesses = await fileAccesses(audit);
       assert.ok(accesses.length > 0, "the audit log recorded the database's accesses");
       // The interface monitor first tries the kernel's counters directly; Deno refuses /proc and
       // /sys below --allow-all (denied, so nothing is read) and it falls back to grep. Those two
       // trees are the only accesses allowed outside the data directory.
       const kernelCounters = (path: string) => /^\/(proc|sys)\//.test(path);
+      // The program's own file is read once more, to start the store's Worker from it.
       const escaped = accesses.filter((a) =>
-        a.value !== dataDir && !a.value.startsWith(`${dataDir}/`) && !kernelCounters(a.value)
+        a.value !== dataDir && !a.value.startsWith(`${dataDir}/`) && !kernelCounters(a.value) &&
+        a.value !== bundle
       );
       assert.deepEqual(escaped, [], "file access outside the data directory");
       assert.ok([...Deno.readDirSync(dataDir)].some((e) => e.name === "pingwatcher.db"));

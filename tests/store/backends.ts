@@ -14,6 +14,8 @@ export interface TestBackend {
   persistent: boolean;
 }
 
+const STORE_WORKER_ENTRY = new URL("../../store/worker/entry.ts", import.meta.url);
+
 const dirs: string[] = [];
 globalThis.addEventListener("unload", () => {
   for (const dir of dirs) Deno.removeSync(dir, { recursive: true });
@@ -32,6 +34,15 @@ export const TEST_BACKENDS: readonly TestBackend[] = [
     place: () => {
       const path = tempDbPath();
       return (options) => openStore(path, options);
+    },
+  },
+  {
+    // The same SQLite store run in a Worker (store/worker/), as `pingwatcher serve` runs it.
+    name: "sqlite worker",
+    persistent: true,
+    place: () => {
+      const path = tempDbPath();
+      return (options) => openStore(path, { ...options, worker: STORE_WORKER_ENTRY });
     },
   },
   {

@@ -147,11 +147,17 @@ Deno.test("sqlite - a path is stored once however many rounds take it", async ()
   }
 });
 
-Deno.test("sqlite - kill -9 mid-writing loses at most the unflushed rounds and never corrupts", async () => {
+for (const inWorker of [false, true]) {
+  const where = inWorker ? " (the store in its Worker)" : "";
+  Deno.test(`sqlite - kill -9 mid-writing loses at most the unflushed rounds and never corrupts${where}`, () =>
+    killMidWriting(inWorker));
+}
+
+async function killMidWriting(inWorker: boolean): Promise<void> {
   const path = tempDbPath();
   const script = new URL("./kill_writer.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, path],
+    args: ["run", "-A", script, path, ...(inWorker ? ["--worker"] : [])],
     stdout: "piped",
     stderr: "null",
   }).spawn();
@@ -187,7 +193,7 @@ Deno.test("sqlite - kill -9 mid-writing loses at most the unflushed rounds and n
   } finally {
     await store.close();
   }
-});
+}
 
 function committedRounds(db: DatabaseSync): number {
   return countRows(db, "samples");

@@ -1,0 +1,211 @@
+// A SQLite store that lives in a Worker (serve.ts): the engine's thread keeps only this proxy.
+// Appended rounds are gathered for up to APPEND_BATCH_MS and sent in one message; every other
+// method is one request and one reply. Requests are answered in order, so a read sees every round
+// appended before it, as with the store in the same thread.
+import {
+  type Clock,
+  type LogLevel,
+  logLevel,
+  type Round,
+  systemClock,
+  writeLogLine,
+} from "../../engine/mod.ts";
+import type { ExportQuery } from "../history_types.ts";
+import { checkExport, encodeRound } from "../sqlite/mod.ts";
+import type { RetentionOptions } from "../history_types.ts";
+import type { InterfaceSampleRecord } from "../interface_types.ts";
+import type { AgentReads, Store } from "../types.ts";
+import {
+  AGENT_CALLS,
+  type Append,
+  CALLS,
+  fromWire,
+  type HostMessage,
+  STORE_WORKER_NAME,
+  type WorkerMessage,
+} from "./protocol.ts";
+
+/** Longest a round waits on this side before it is sent to the Worker. */
+export const APPEND_BATCH_MS = 50;
+/** The store's own flush interval: with the batch wait, a kill -9 loses at most the last second. */
+const WRITER_INTERVAL_MS = 1000 - APPEND_BATCH_MS;
+
+export interface WorkerStoreOptions {
+  /** The SQLite file (or ":memory:"). */
+  path: string;
+  /** The module the Worker runs: main.ts (or the binary's entry) or store/worker/entry.ts. */
+  entry: string | URL;
+  agent?: string;
+  retention?: RetentionOptions;
+  /** An injected clock is relayed to the Worker (relayed_clock.ts). Default: the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * Whether a Worker can be started from `entry`: Deno checks read access to a file module, so a
+ * run with narrowed --allow-read that leaves out the program's own file cannot start one.
+ */
+export function canStartWorker(entry: string | URL): boolean {
+  const url = new URL(entry);
+  if (url.protocol !== "file:") return true;
+  return Deno.permissions.querySync({ name: "read", path: url }).state === "granted";
+}
+
+type Request = HostMessage extends infer M ? M extends { id: number } ? Omit<M, "id"> : never
+  : never;
+
+export function openWorkerStore(options: WorkerStoreOptions): Store {
+  const worker = new Worker(options.entry, { type: "module", name: STORE_WORKER_NAME });
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let lastId = 0;
+  let items: Append[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let failure: Error | null = null;
+  let closed: Promise<void> | null = null;
+  const clock = options.clock ?? systemClock;
+  const relay = clock !== systemClock;
+  let sentMonotonic = clock.monotonic();
+  const ticks = new AbortController();
+
+  worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
+    if (data.kind === "log") return writeLogLine(data.line);
+    const entry = waiting.get(data.id);
+    if (!entry) return;
+    waiting.delete(data.id);
+    if (data.kind === "result") entry.resolve(data.value);
+    else entry.reject(fromWire(data.error));
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    fail(new Error(`the store's worker failed: ${event.message}`));
+  };
+  post({
+    kind: "open",
+    path: options.path,
+    agent: options.agent,
+    retention: options.retention,
+    flushIntervalMs: WRITER_INTERVAL_MS,
+    logLevel: logLevel() satisfies LogLevel,
+    time: relay ? { now: clock.now(), monotonic: sentMonotonic } : undefined,
+  });
+  if (relay) relayTicks();
+
+  function post(message: HostMessage): void {
+    syncTime();
+    worker.postMessage(message);
+  }
+
+  /** Sends the opener's clock when it has moved since it was last sent. */
+  function syncTime(): void {
+    if (!relay || clock.monotonic() === sentMonotonic) return;
+    sentMonotonic = clock.monotonic();
+    worker.postMessage({ kind: "time", now: clock.now(), monotonic: sentMonotonic });
+  }
+
+  /** Wakes the Worker's writer loop on the opener's clock, as often as it flushes. */
+  async function relayTicks(): Promise<void> {
+    while (true) {
+      try {
+        await clock.sleep(WRITER_INTERVAL_MS, ticks.signal);
+      } catch {
+        return;
+      }
+      sendAppends(); // before the time, so the flush it wakes writes them
+      syncTime();
+    }
+  }
+
+  function fail(error: Error): void {
+    failure ??= error;
+    ticks.abort();
+    for (const entry of waiting.values()) entry.reject(failure);
+    waiting.clear();
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    items = [];
+  }
+
+  function sendAppends(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (items.length === 0) return;
+    worker.postMessage({ kind: "append", items } satisfies HostMessage);
+    items = [];
+  }
+
+  function append(item: Append): void {
+    if (closed) throw new Error("the store is closed");
+    if (failure) throw failure;
+    items.push(item);
+    timer ??= setTimeout(sendAppends, APPEND_BATCH_MS);
+  }
+
+  function request(message: Request): Promise<unknown> {
+    if (failure) return Promise.reject(failure);
+    sendAppends();
+    const id = ++lastId;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      post({ ...message, id } as HostMessage);
+    });
+  }
+
+  const call = (method: (typeof CALLS)[number], agent?: string) => (...args: unknown[]) =>
+    request({ kind: "call", method, args, agent });
+
+  /** An export read one chunk per pull, so memory holds one page whatever the range. */
+  function exportStream(args: unknown[], agent?: string): ReadableStream<Uint8Array> {
+    checkExport(args[1] as ExportQuery); // a bad query throws here, as in the store itself
+    const stream = ++lastId;
+    if (!failure) {
+      sendAppends();
+      post({ kind: "stream", stream, args, agent });
+    }
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = await request({ kind: "pull", stream });
+        if (chunk === null) controller.close();
+        else controller.enqueue(chunk as Uint8Array);
+      },
+      cancel() {
+        if (!failure) post({ kind: "cancel", stream });
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  function readsOf(agent: string): AgentReads {
+    const reads = Object.fromEntries(AGENT_CALLS.map((method) => [method, call(method, agent)]));
+    return {
+      ...reads,
+      exportRounds: (...args) => exportStream(args, agent),
+    } as AgentReads;
+  }
+
+  const calls = Object.fromEntries(CALLS.map((method) => [method, call(method)]));
+  return {
+    ...calls,
+    agent: options.agent ?? "local",
+    agentReads: (name: string) =>
+      request({ kind: "call", method: "agentKnown", args: [name] }).then((known) =>
+        known ? readsOf(name) : null
+      ),
+    // Queued rounds still on this side are sent before any request, storeStats included.
+    appendRound(round: Round) {
+      encodeRound(round); // a malformed round throws here, at the caller, as in the store itself
+      append({ round });
+    },
+    appendInterfaceSamples: (samples: InterfaceSampleRecord[]) => append({ samples }),
+    exportRounds: (...args: unknown[]) => exportStream(args),
+    close() {
+      // A Worker that already failed has said so to every caller since; there is nothing to save.
+      const closing = failure
+        ? Promise.resolve()
+        : request({ kind: "call", method: "close", args: [] });
+      closed ??= closing.then(() => {}).finally(() => {
+        fail(new Error("the store is closed"));
+        worker.terminate();
+      });
+      return closed;
+    },
+  } as Store;
+}

@@ -1,0 +1,9 @@
+// The store in a Worker: the door into store/worker/ (openStore's `worker` option uses it).
+export {
+  APPEND_BATCH_MS,
+  canStartWorker,
+  openWorkerStore,
+  type WorkerStoreOptions,
+} from "./host.ts";
+export { STORE_WORKER_NAME } from "./protocol.ts";
+export { serveStoreWorker } from "./serve.ts";
