@@ -19,7 +19,7 @@ export interface OpenStoreOptions {
   /**
    * SQLite only: runs the store in a Worker started from this module (the program's entry,
    * main.ts, or store/worker/entry.ts), so its flushes never hold up the caller's event loop.
-   * An injected `clock` is relayed to it. Without read access to that module (a narrowed
+   * An injected `clock` is relayed to it. Without read access to that module's folder (a narrowed
    * --allow-read), the store runs in the caller's thread and says so in the log.
    */
   worker?: string | URL;
@@ -41,10 +41,8 @@ export const BACKENDS: readonly StoreBackend[] = [
       if (!options.worker) return openSqliteStore(sqlitePath(url), options);
       if (!canStartWorker(options.worker)) {
         log.info(
-          "store: runs in the engine's thread (its Worker needs read access to the program)",
-          {
-            program: String(options.worker),
-          },
+          "store: runs in the engine's thread (its Worker needs read access to the program's folder)",
+          { program: String(options.worker) },
         );
         return openSqliteStore(sqlitePath(url), options);
       }

@@ -1,6 +1,7 @@
 // What `pingwatcher service print` writes: the program's argv with narrowed Deno permissions, and
 // that argv as a systemd unit or a launchd plist. Pure functions of a resolved ServiceSpec, so
 // the tests can read every line without a process.
+import { dirname } from "node:path";
 import { INTERFACE_READER_PROGRAMS, PROBER_PROGRAMS } from "../../engine/mod.ts";
 import { ENV_NAMES } from "./env.ts";
 
@@ -39,7 +40,11 @@ export function permissionFlags(spec: ServiceSpec): string[] {
     // The probers run their programs by name (mtr-packet, ping, ping6): the registry is the list;
     // the interface monitor reads /proc and /sys through grep (netstat and route on macOS).
     `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READER_PROGRAMS, ...spec.commands].join(",")}`,
-    `--allow-read=${spec.dataDir}`,
+    // main.ts's folder too: the store's Worker is started from main.ts and loads the modules
+    // beside it (a compiled binary runs with the permissions compiled into it).
+    `--allow-read=${
+      spec.deno === null ? spec.dataDir : `${spec.dataDir},${dirname(spec.program)}`
+    }`,
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,
     `--allow-env=${ENV_NAMES.join(",")}`,

@@ -42,13 +42,15 @@ export interface WorkerStoreOptions {
 }
 
 /**
- * Whether a Worker can be started from `entry`: Deno checks read access to a file module, so a
- * run with narrowed --allow-read that leaves out the program's own file cannot start one.
+ * Whether a Worker can be started from `entry`: Deno checks read access to every file module the
+ * Worker loads, so the entry's folder (main.ts and the modules beside it, or a bundle's folder)
+ * must be readable; a run with a narrower --allow-read cannot start one.
  */
 export function canStartWorker(entry: string | URL): boolean {
   const url = new URL(entry);
   if (url.protocol !== "file:") return true;
-  return Deno.permissions.querySync({ name: "read", path: url }).state === "granted";
+  const folder = new URL(".", url);
+  return Deno.permissions.querySync({ name: "read", path: folder }).state === "granted";
 }
 
 type Request = HostMessage extends infer M ? M extends { id: number } ? Omit<M, "id"> : never

@@ -22,13 +22,13 @@ async function bundleInto(dir: string): Promise<string> {
 }
 
 /**
- * The narrowed permissions: files only in the data directory, probers, loopback. `program`: it
- * may also read its own file, to start the store's Worker from it (store/worker/).
+ * The narrowed permissions: files only in the data directory, probers, loopback. `programDir`:
+ * it may also read its own folder, to start the store's Worker from itself (store/worker/).
  */
-function narrowed(dataDir: string, program?: string): string[] {
+function narrowed(dataDir: string, programDir?: string): string[] {
   return [
     "--no-prompt",
-    `--allow-read=${program ? `${dataDir},${program}` : dataDir}`,
+    `--allow-read=${programDir ? `${dataDir},${programDir}` : dataDir}`,
     `--allow-write=${dataDir}`,
     `--allow-run=${[...PROBER_PROGRAMS, ...INTERFACE_READER_PROGRAMS].join(",")}`,
     "--allow-net=127.0.0.1",
@@ -119,7 +119,7 @@ Deno.test({
     const dataDir = `${root}/xdg/pingwatcher`;
     const audit = `${root}/audit.jsonl`;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...narrowed(dataDir, bundle), bundle, "serve", "--port", "0"],
+      args: ["run", ...narrowed(dataDir, root), bundle, "serve", "--port", "0"],
       cwd,
       clearEnv: true,
       env: {
