@@ -107,10 +107,14 @@ export interface Sparkline {
   /** Epoch ms: start of the oldest minute. */
   start: number;
   stepMs: number;
-  /** The final hop's mean RTT of each minute, whole µs. */
-  avgUs: (number | null)[];
-  /** The final hop's loss of each minute, 2 decimals. */
-  lossPct: (number | null)[];
+  /**
+   * The final hop's mean RTT of each minute, whole µs; NaN where nothing answered. Typed arrays
+   * (views into one buffer per summary): 5,000 targets' 600,000 values then cross to another
+   * thread as one copy, not one value at a time.
+   */
+  avgUs: Float64Array;
+  /** The final hop's loss of each minute, 2 decimals; NaN where nothing was sent. */
+  lossPct: Float64Array;
 }
 
 export interface TargetSummary {

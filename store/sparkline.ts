@@ -67,17 +67,39 @@ export function setMinuteFinal(
 }
 
 /**
+ * Room for the sparklines of one summary: every row's arrays are views into one buffer, so the
+ * summary crosses to another thread (store/worker/) as one copy.
+ */
+export class SparklineArena {
+  #values: Float64Array;
+  #at = 0;
+
+  constructor(rows: number, minutes: number) {
+    this.#values = new Float64Array(rows * minutes * 2).fill(NaN);
+  }
+
+  /** The next `count` values (NaN), or a new array once the arena is used up. */
+  take(count: number): Float64Array {
+    if (this.#at + count > this.#values.length) return new Float64Array(count).fill(NaN);
+    const view = this.#values.subarray(this.#at, this.#at + count);
+    this.#at += count;
+    return view;
+  }
+}
+
+/**
  * `minutes` minutes ending at the one holding `now`, oldest first. Averages are whole µs and loss
  * 2 decimals: finer than the measurements or any drawing, and a third of the bytes on the wire.
  */
 export function sparklineOf(
   finals: MinuteFinals,
-  options: { sparklineMinutes: number; now: number },
+  options: { sparklineMinutes: number; now: number; arena?: SparklineArena },
 ): Sparkline {
   const count = options.sparklineMinutes;
   const start = alignDown(options.now, MINUTE_MS) - (count - 1) * MINUTE_MS;
-  const avgUs: (number | null)[] = new Array(count).fill(null);
-  const lossPct: (number | null)[] = new Array(count).fill(null);
+  const arena = options.arena ?? new SparklineArena(1, count);
+  const avgUs = arena.take(count);
+  const lossPct = arena.take(count);
   for (let i = 0, index = slotIndex(start); i < count; i++, index = (index + 1) % RING_MINUTES) {
     const slot = finals.slots[index];
     if (slot === undefined || slot.bucket !== start + i * MINUTE_MS || slot.sent === 0) continue;

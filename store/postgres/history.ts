@@ -41,6 +41,7 @@ import {
 import { decodeHops } from "../codec.ts";
 import type { Sql } from "./connect.ts";
 import type { PgLatest } from "./latest.ts";
+import { SparklineArena } from "../sparkline.ts";
 import { fetchCache, replay } from "./replay.ts";
 import type { PgRouteIndex } from "./routes.ts";
 import type { PgRounds } from "./rounds.ts";
@@ -274,13 +275,14 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
     }
     await latest.reload(stale, focusRounds, now);
     await latest.prepare(rows.map(seriesOf), focusRounds, now);
+    const arena = new SparklineArena(rows.length, sparklineMinutes);
     return rows.map((row) => ({
       targetId: row.id,
       agent: query.agent ?? (row.series_id === null ? null : row.agent),
       host: row.host,
       label: row.label,
       paused: row.paused,
-      ...latest.figures(seriesOf(row), { focusRounds, sparklineMinutes, now }),
+      ...latest.figures(seriesOf(row), { focusRounds, sparklineMinutes, now, arena }),
     }));
   }
 

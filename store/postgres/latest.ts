@@ -8,6 +8,7 @@ import {
   createMinuteFinals,
   type MinuteFinals,
   setMinuteFinal,
+  SparklineArena,
   sparklineOf,
 } from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
@@ -124,7 +125,7 @@ export function createPgLatest(sql: Sql) {
   /** A prepared target's figures. */
   function figures(
     targetId: number,
-    options: { focusRounds: number; sparklineMinutes: number; now: number },
+    options: { focusRounds: number; sparklineMinutes: number; now: number; arena?: SparklineArena },
   ): FocusFigures {
     const state = targets.get(targetId)!;
     return {

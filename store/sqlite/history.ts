@@ -31,6 +31,7 @@ import {
   MAX_FOCUS_ROUNDS,
   MAX_SPARKLINE_MINUTES,
 } from "./latest.ts";
+import { SparklineArena } from "../sparkline.ts";
 import { createRetention, cutoffOf, resolveRetention } from "./retention.ts";
 import { emptyHop, mergeHop } from "../rollup_codec.ts";
 import { createRollupWriter } from "./rollups.ts";
@@ -234,8 +235,9 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     }[];
     const only = query.targetIds && new Set(query.targetIds);
     const rows = only ? all.filter((row) => only.has(row.id)) : all;
+    const arena = new SparklineArena(rows.length, sparklineMinutes);
     return rows.map((row) => {
-      const figures = latest.figures(row.id, { focusRounds, sparklineMinutes, now });
+      const figures = latest.figures(row.id, { focusRounds, sparklineMinutes, now, arena });
       return {
         targetId: row.id,
         agent: query.agent ?? (figures.lastAt === null ? null : writer),

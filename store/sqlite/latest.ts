@@ -9,6 +9,7 @@ import {
   createMinuteFinals,
   type MinuteFinals,
   setMinuteFinal,
+  SparklineArena,
   sparklineOf,
 } from "../sparkline.ts";
 import { decodeHops } from "../codec.ts";
@@ -122,7 +123,7 @@ export function createLatestState(db: DatabaseSync) {
 
   function figures(
     targetId: number,
-    options: { focusRounds: number; sparklineMinutes: number; now: number },
+    options: { focusRounds: number; sparklineMinutes: number; now: number; arena?: SparklineArena },
   ): FocusFigures {
     // Loaded on first use, only as deep as asked: a cold summary of 1,000 targets stays quick.
     const depth = Math.max(options.focusRounds, DEFAULT_DEPTH);

@@ -69,6 +69,8 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
   }
 
   function call(method: string, args: unknown[], agent: string | undefined): Promise<unknown> {
+    // A store that never opened has nothing to save: closing it ends the Worker quietly.
+    if (method === "close" && !store) return Promise.resolve();
     if (method === "agentKnown") {
       return opened().agentReads(args[0] as string).then((reads) => reads !== null);
     }

@@ -6,6 +6,9 @@ import { T0 } from "./builders.ts";
 import { syntheticRounds } from "./history_builders.ts";
 import { type HistoryTest, MINUTE, newTarget, storeRounds } from "./history_suite.ts";
 
+/** A sparkline array as numbers and nulls (the store's NaN: no value). */
+const values = (list: Float64Array) => Array.from(list, (v) => Number.isNaN(v) ? null : v);
+
 export function registerSummaryTests(test: HistoryTest): void {
   const now = T0 + 90 * MINUTE;
   test("summary: every target's final hop, focus window and last-hour sparkline", async (store) => {
@@ -40,22 +43,25 @@ export function registerSummaryTests(test: HistoryTest): void {
     // each earlier minute has data.
     assert.deepEqual([sa.sparkline.start, sa.sparkline.stepMs], [now - 59 * MINUTE, MINUTE]);
     assert.deepEqual([sa.sparkline.avgUs.length, sa.sparkline.lossPct.length], [60, 60]);
-    assert.equal(sa.sparkline.avgUs.at(-1), null);
-    assert.ok(sa.sparkline.avgUs.slice(0, -1).every((v) => v !== null));
-    assert.ok(sa.sparkline.lossPct.slice(0, -1).every((v) => v !== null));
+    const [aUs, aLoss] = [values(sa.sparkline.avgUs), values(sa.sparkline.lossPct)];
+    assert.equal(aUs.at(-1), null);
+    assert.ok(aUs.slice(0, -1).every((v) => v !== null));
+    assert.ok(aLoss.slice(0, -1).every((v) => v !== null));
     // A minute's figures are its rounds' final hop: mean RTT in whole µs, loss to 2 decimals.
     const minute = now - 30 * MINUTE;
     const inMinute = rounds.filter((r) => r.startedAt >= minute && r.startedAt < minute + MINUTE);
     const rtts = inMinute.filter((r) => r.destinationReached).map((r) => r.hops[3].rttUs!);
-    assert.equal(sa.sparkline.avgUs[29], Math.round(rtts.reduce((x, y) => x + y) / rtts.length));
+    assert.equal(aUs[29], Math.round(rtts.reduce((x, y) => x + y) / rtts.length));
     const lossPct = 100 * (inMinute.length - rtts.length) / inMinute.length;
-    assert.equal(sa.sparkline.lossPct[29], Math.round(lossPct * 100) / 100);
+    assert.equal(aLoss[29], Math.round(lossPct * 100) / 100);
     assert.deepEqual([sb.sent, sb.lost, sb.lossPct, sb.avgUs, sb.curUs], [10, 10, 100, null, null]);
     assert.equal(sb.jitterUs, null, "nothing answered: no jitter");
-    assert.deepEqual(sb.sparkline.lossPct.slice(-11, -1), Array(10).fill(100));
-    assert.deepEqual(sb.sparkline.avgUs.slice(-11, -1), Array(10).fill(null), "nothing answered");
-    assert.equal(sb.sparkline.lossPct[0], null);
-    assert.ok(ss.sparkline.lossPct.every((v) => v === null), "never measured: every minute null");
+    assert.deepEqual(values(sb.sparkline.lossPct).slice(-11, -1), Array(10).fill(100));
+    const nothing = Array(10).fill(null);
+    assert.deepEqual(values(sb.sparkline.avgUs).slice(-11, -1), nothing, "nothing answered");
+    assert.equal(values(sb.sparkline.lossPct)[0], null);
+    const never = values(ss.sparkline.lossPct);
+    assert.ok(never.every((v) => v === null), "never measured: every minute null");
     const some = await store.summary({ focusRounds: 10, targetIds: [silent, b, 999_999] });
     assert.deepEqual(some.map((s) => s.targetId), [b, silent], "only those asked, unknown ignored");
     assert.deepEqual(some[0], sb, "the same row as in the whole summary");
