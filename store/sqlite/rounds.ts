@@ -35,8 +35,11 @@ export interface FlushObserver {
 
 export interface RoundStore {
   append(round: Round): void;
-  /** Writes every queued round in one transaction; on failure they stay queued and it throws. */
-  flush(): void;
+  /**
+   * Writes the queued rounds (the oldest `maxRounds` of them, default all) in one transaction; on
+   * failure they stay queued and it throws.
+   */
+  flush(maxRounds?: number): void;
   read(targetId: number, query: RoundQuery): Round[];
   /** Drops queued rounds of a removed target. */
   forget(targetId: number): void;
@@ -151,10 +154,10 @@ export function createRoundStore(
     return { written, duplicates, orphans };
   }
 
-  function flush(): void {
+  function flush(maxRounds = Infinity): void {
     if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
+    const batch = queue.length <= maxRounds ? queue : queue.slice(0, maxRounds);
+    queue = queue.length <= maxRounds ? [] : queue.slice(maxRounds);
     const fresh = new Map<string, number>();
     let outcome;
     // Wall time, not the injected clock: this measures the disk and the CPU, not the schedule.
@@ -303,7 +306,7 @@ function checkQuery(query: RoundQuery): { start: number; end: number; last?: num
 /** Calls `flush` every `intervalMs` of the clock until stopped. Failures are logged by flush. */
 export function startWriterLoop(
   clock: Clock,
-  options: { intervalMs: number; flush: () => void },
+  options: { intervalMs: number; flush: () => void | Promise<void> },
 ): { stop(): Promise<void> } {
   const abort = new AbortController();
   const done = (async () => {
@@ -314,7 +317,7 @@ export function startWriterLoop(
         return;
       }
       try {
-        options.flush();
+        await options.flush();
       } catch {
         // Logged by flush; the rounds stay queued for the next turn.
       }

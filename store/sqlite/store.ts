@@ -41,6 +41,9 @@ export interface SqliteStoreOptions {
   agent?: string;
 }
 
+/** Rounds a transaction of the writer loop writes at most (see flushRoundsInSlices). */
+const FLUSH_SLICE_ROUNDS = 500;
+
 /** Interface rows a retention step on the writer loop may delete. */
 const INTERFACE_RETENTION_STEP_ROWS = 5000;
 
@@ -71,9 +74,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   });
   const writer = startWriterLoop(clock, {
     intervalMs: options.flushIntervalMs ?? 1000,
-    flush: () => {
+    flush: async () => {
       try {
-        flushRounds();
+        await flushRoundsInSlices();
       } finally {
         flushInterfaces();
       }
@@ -103,10 +106,24 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (closed) throw new Error("the store is closed");
   }
 
-  function flushRounds(): void {
+  function flushRounds(maxRounds?: number): void {
     const queued = rounds.queued;
-    rounds.flush();
+    rounds.flush(maxRounds);
     if (queued > 0) agents.wrote();
+  }
+
+  /**
+   * The writer loop's flush: at most FLUSH_SLICE_ROUNDS rounds a transaction, with a turn of the
+   * event loop between them, so a read (or in the engine's thread, a probe) waits for one slice,
+   * not for a second of 5,000 targets' rounds. Rounds appended meanwhile wait for the next turn.
+   */
+  async function flushRoundsInSlices(): Promise<void> {
+    let slices = Math.ceil(rounds.queued / FLUSH_SLICE_ROUNDS);
+    while (slices-- > 0 && rounds.queued > 0 && !closed) {
+      flushRounds(FLUSH_SLICE_ROUNDS);
+      // On the store's clock, so a test's manual clock runs the slices as its time moves.
+      if (slices > 0) await clock.sleep(0);
+    }
   }
 
   function getTarget(id: number): TargetRecord | null {

@@ -43,6 +43,11 @@ export class RelayedClock implements Clock {
     return new Promise((resolve, reject) => {
       const aborted = () => signal!.reason ?? new DOMException("aborted", "AbortError");
       if (signal?.aborted) return reject(aborted());
+      // Due now: a turn, not a wait for the host's next time (the writer's flush slices).
+      if (ms <= 0) {
+        setTimeout(resolve, 0);
+        return;
+      }
       const sleeper = { due: this.#time.monotonic + Math.max(0, ms), resolve };
       this.#sleepers.add(sleeper);
       signal?.addEventListener("abort", () => {
