@@ -10,9 +10,8 @@ import {
   systemClock,
   writeLogLine,
 } from "../../engine/mod.ts";
-import type { ExportQuery } from "../history_types.ts";
+import type { ExportQuery, RetentionOptions } from "../history_types.ts";
 import { checkExport, encodeRound } from "../sqlite/mod.ts";
-import type { RetentionOptions } from "../history_types.ts";
 import type { InterfaceSampleRecord } from "../interface_types.ts";
 import type { AgentReads, Store } from "../types.ts";
 import {
