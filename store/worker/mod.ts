@@ -3,6 +3,7 @@ export {
   APPEND_BATCH_MS,
   canStartWorker,
   openWorkerStore,
+  prestartStoreWorker,
   type WorkerStoreOptions,
 } from "./host.ts";
 export { STORE_WORKER_NAME } from "./protocol.ts";
