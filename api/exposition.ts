@@ -55,27 +55,57 @@ function labelText(labels: Labels): string {
   return `{${parts.join(",")}}`;
 }
 
-/** The whole exposition; throws on a malformed or repeated family name (a programming error). */
-export function renderExposition(families: readonly MetricFamily[]): string {
+function checkNames(names: Iterable<string>): void {
   const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const family of families) {
-    if (!METRIC_NAME.test(family.name)) throw new Error(`"${family.name}" is not a metric name`);
-    if (seen.has(family.name)) throw new Error(`metric family ${family.name} appears twice`);
-    seen.add(family.name);
-    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`);
-    lines.push(`# TYPE ${family.name} ${family.type}`);
-    for (const sample of family.samples) {
-      const name = family.name + (sample.suffix ?? "");
-      lines.push(`${name}${labelText(sample.labels)} ${formatValue(sample.value)}`);
-    }
+  for (const name of names) {
+    if (!METRIC_NAME.test(name)) throw new Error(`"${name}" is not a metric name`);
+    if (seen.has(name)) throw new Error(`metric family ${name} appears twice`);
+    seen.add(name);
   }
-  return lines.length ? lines.join("\n") + "\n" : "";
 }
 
-/** Collects families in the order they are declared; samples keep the order they are added. */
+function headerLines(family: { name: string; type: MetricType; help: string }): string {
+  return `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
+}
+
+/** The whole exposition; throws on a malformed or repeated family name (a programming error). */
+export function renderExposition(families: readonly MetricFamily[]): string {
+  checkNames(families.map((family) => family.name));
+  const lines: string[] = [];
+  for (const family of families) {
+    lines.push(headerLines(family));
+    for (const sample of family.samples) {
+      const name = family.name + (sample.suffix ?? "");
+      lines.push(`${name}${labelText(sample.labels)} ${formatValue(sample.value)}\n`);
+    }
+  }
+  return lines.join("");
+}
+
+/** A family as FamilySet keeps it: per sample the label text (shared by a hop's samples) and value. */
+interface CollectedFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  labels: string[];
+  values: number[];
+  /** Per sample, only once a sample had a suffix. */
+  suffixes: (MetricSample["suffix"] | undefined)[] | null;
+}
+
+/** Rendered text is handed out in pieces of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Collects families in the order they are declared; samples keep the order they are added. With
+ * every hop of a thousand targets that is some 50,000 samples: each keeps only its value and a
+ * reference to its label text (made once per labels object), and stream() renders the text piece
+ * by piece as it is sent, so the exposition (megabytes) never sits in memory whole.
+ */
 export class FamilySet {
-  readonly #families: MetricFamily[] = [];
+  readonly #families: CollectedFamily[] = [];
+  #lastLabels: Labels | null = null;
+  #lastText = "";
 
   /** Declares a family and returns the function that adds its samples. */
   add(
@@ -83,16 +113,60 @@ export class FamilySet {
     type: MetricType,
     help: string,
   ): (labels: Labels, value: number, suffix?: MetricSample["suffix"]) => void {
-    const family: MetricFamily = { name, type, help, samples: [] };
+    const family: CollectedFamily = { name, type, help, labels: [], values: [], suffixes: null };
     this.#families.push(family);
-    return (labels, value, suffix) => family.samples.push({ labels, value, suffix });
+    return (labels, value, suffix) => {
+      if (labels !== this.#lastLabels) {
+        this.#lastText = labelText(labels);
+        this.#lastLabels = labels;
+      }
+      if (suffix !== undefined) family.suffixes ??= new Array(family.values.length);
+      family.suffixes?.push(suffix);
+      family.labels.push(this.#lastText);
+      family.values.push(value);
+    };
   }
 
-  get families(): readonly MetricFamily[] {
-    return this.#families;
-  }
-
+  /** Throws on a malformed or repeated family name (a programming error). */
   text(): string {
-    return renderExposition(this.#families);
+    return [...this.#pieces()].join("");
+  }
+
+  /**
+   * The exposition as UTF-8, rendered piece by piece as the reader pulls. Names are checked
+   * here, before anything is sent, so a programming error never ends a response half-way.
+   */
+  stream(): ReadableStream<Uint8Array> {
+    const pieces = this.#pieces();
+    const encoder = new TextEncoder();
+    return new ReadableStream({
+      pull(controller) {
+        const next = pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** Checks the names now, then renders on demand. */
+  #pieces(): Generator<string> {
+    checkNames(this.#families.map((family) => family.name));
+    return this.#render();
+  }
+
+  *#render(): Generator<string> {
+    let piece = "";
+    for (const family of this.#families) {
+      piece += headerLines(family);
+      const { name, labels, values, suffixes } = family;
+      for (let i = 0; i < values.length; i++) {
+        piece += `${name}${suffixes?.[i] ?? ""}${labels[i]} ${formatValue(values[i])}\n`;
+        if (piece.length >= CHUNK_CHARS) {
+          yield piece;
+          piece = "";
+        }
+      }
+    }
+    if (piece) yield piece;
   }
 }

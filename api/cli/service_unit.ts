@@ -67,7 +67,7 @@ export function serviceArgv(spec: ServiceSpec): string[] {
   return [
     spec.deno,
     "run",
-    "--v8-flags=--max-semi-space-size=1",
+    "--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50",
     ...permissionFlags(spec),
     spec.program,
     ...serve,
@@ -152,7 +152,7 @@ function compiledNote(spec: ServiceSpec): string[] {
     "# A compiled binary runs with the permissions it was compiled with. For the narrowed set:",
     // One line: a comment ending in a backslash must not look like a continued line.
     `#   deno compile ${permissionFlags(spec).join(" ")} ` +
-    `--v8-flags=--max-semi-space-size=1 --output ${spec.program} main.ts`,
+    `--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50 --output ${spec.program} main.ts`,
   ];
 }
 

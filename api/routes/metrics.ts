@@ -24,7 +24,7 @@ export const metricsRoutes: Route[] = [
     responses: { 200: "text/plain; version=0.0.4 (the Prometheus text exposition format)" },
     handler: async (ctx: RouteContext<z.infer<typeof metricsQuery>>) => {
       const families = await collectMetrics(ctx.deps, { focus: ctx.query.focus ?? 10 });
-      return new Response(families.text(), {
+      return new Response(families.stream(), {
         headers: { "content-type": EXPOSITION_CONTENT_TYPE, "cache-control": "no-store" },
       });
     },

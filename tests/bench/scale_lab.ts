@@ -5,7 +5,7 @@
 //
 //   deno run -A tests/bench/scale_lab.ts [--minutes 10] [--targets 1000] [--interval 2.5]
 //                                        [--v8-flags=FLAGS]
-// The process under test gets the V8 flags the start task uses (--max-semi-space-size=1, see
+// The process under test gets the V8 flags the start task uses (START_TASK_V8_FLAGS, see
 // deno.json) unless --v8-flags says otherwise (--v8-flags= for V8's defaults).
 //
 // Reports rounds due/started/completed/late/skipped (engine counters), round-start lateness
@@ -42,7 +42,7 @@ export interface ScaleOptions {
   minutes: number;
   targets: number;
   intervalS: number;
-  /** V8 flags for the process under test (default: the start task's, "--max-semi-space-size=1"). */
+  /** V8 flags for the process under test (default: the start task's, START_TASK_V8_FLAGS). */
   v8Flags?: string;
 }
 
@@ -298,7 +298,7 @@ export function formatScale(r: ScaleResult): string {
 }
 
 /** What `deno task start` passes to V8: a small young generation keeps resident memory low. */
-export const START_TASK_V8_FLAGS = "--max-semi-space-size=1";
+export const START_TASK_V8_FLAGS = "--max-semi-space-size=4,--heap-growing-percent=50";
 
 export function parseScaleArgs(argv: string[]): ScaleOptions {
   const { values } = parseArgs({

@@ -38,11 +38,19 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig | null>
   return parseConfigText(text, path);
 }
 
-/** Validates config text; `path` is only used to name the file in errors. */
-export function parseConfigText(text: string, path: string): LoadedConfig {
+/** The YAML document of `text` with a line counter for its offsets. */
+function parseYaml(
+  text: string,
+): { doc: Document; pos(offset: number): { line: number; col: number } } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const pos = (offset: number) => lines.linePos(offset);
+  return { doc, pos: (offset: number) => lines.linePos(offset) };
+}
+
+/** Validates config text; `path` is only used to name the file in errors. */
+export function parseConfigText(text: string, path: string): LoadedConfig {
+  let parsedYaml: ReturnType<typeof parseYaml> | null = parseYaml(text);
+  const { doc, pos } = parsedYaml;
   if (doc.errors.length) {
     throw new ConfigError(doc.errors.map((error) => ({
       file: path,
@@ -51,7 +59,12 @@ export function parseConfigText(text: string, path: string): LoadedConfig {
       reason: `not valid YAML: ${error.message.split("\n")[0]}`,
     })));
   }
-  const locate = (field: FieldPath) => locateIn(doc, field, pos);
+  // The document (a node per scalar: megabytes for a thousand targets) is dropped once the file
+  // is validated and parsed again from the text only if a later check asks for a position.
+  const locate = (field: FieldPath) => {
+    parsedYaml ??= parseYaml(text);
+    return locateIn(parsedYaml.doc, field, parsedYaml.pos);
+  };
   const issueAt = (field: FieldPath, reason: string): ConfigIssue => ({
     file: path,
     ...locate(field),
@@ -72,6 +85,7 @@ export function parseConfigText(text: string, path: string): LoadedConfig {
   }
   const problems = crossChecks(parsed.data).map((p) => issueAt(p.path, p.reason));
   if (problems.length) throw new ConfigError(problems);
+  parsedYaml = null;
   return { path, data: parsed.data, locate, issueAt };
 }
 
