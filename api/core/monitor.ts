@@ -124,9 +124,17 @@ export class MonitorService {
     for (const id of [...this.#running.keys()]) {
       if (!wanted.has(id)) await this.#halt(id);
     }
+    // Asked all at once: with the store in its Worker, a round trip per target in turn took
+    // 0.2 s at start for 1,000 targets.
+    const starting = [...wanted.values()].filter((target) => !this.#running.has(target.id));
+    const routes = new Map(
+      await Promise.all(
+        starting.map(async (target) => [target.id, await this.store.lastRoute(target.id)] as const),
+      ),
+    );
     for (const target of wanted.values()) {
       const running = this.#running.get(target.id);
-      if (!running) this.#run(target, { route: await this.store.lastRoute(target.id) });
+      if (!running) this.#run(target, { route: routes.get(target.id) ?? null });
       else if (!sameOptions(running.options, target.options) || running.host !== target.host) {
         this.#run(target);
       }
