@@ -25,7 +25,7 @@ import {
 } from "./protocol.ts";
 
 /** Longest a round waits on this side before it is sent to the Worker. */
-export const APPEND_BATCH_MS = 50;
+const APPEND_BATCH_MS = 50;
 /** The store's own flush interval: with the batch wait, a kill -9 loses at most the last second. */
 const WRITER_INTERVAL_MS = 1000 - APPEND_BATCH_MS;
 
@@ -222,11 +222,12 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
     appendInterfaceSamples: (samples: InterfaceSampleRecord[]) => append({ samples }),
     exportRounds: (...args: unknown[]) => exportStream(args),
     close() {
+      if (closed) return closed;
       // A Worker that already failed has said so to every caller since; there is nothing to save.
       const closing = failure
         ? Promise.resolve()
         : request({ kind: "call", method: "close", args: [] });
-      closed ??= closing.then(() => {}).finally(() => {
+      closed = closing.then(() => {}).finally(() => {
         fail(new Error("the store is closed"));
         worker.terminate();
       });

@@ -1,6 +1,5 @@
 // The store in a Worker: the door into store/worker/ (openStore's `worker` option uses it).
 export {
-  APPEND_BATCH_MS,
   canStartWorker,
   openWorkerStore,
   prestartStoreWorker,
