@@ -1,6 +1,6 @@
 // PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts. Started as
 // the store's Worker (store/worker/), it serves the store instead and loads nothing of api/.
-import { prestartStoreWorker, serveStoreWorker, STORE_WORKER_NAME } from "./store/worker/mod.ts";
+import { prestartStoreWorker, serveWhenLoaded, STORE_WORKER_NAME } from "./store/worker/start.ts";
 
 const encoder = new TextEncoder();
 
@@ -13,10 +13,10 @@ function interruptSignal(): Promise<void> {
 }
 
 if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
-  serveStoreWorker();
+  await serveWhenLoaded(() => import("./store/worker/mod.ts"));
 } else if (import.meta.main) {
-  // The server (the default command: no command word first) starts its store's Worker now, so
-  // that the Worker loads its modules while this thread loads the rest.
+  // The server (the default command: no command word first) starts its store's Worker before it
+  // loads anything else, so that the Worker loads its modules while this thread loads the rest.
   if (!/^[a-z]+$/.test(Deno.args[0] ?? "") || Deno.args[0] === "serve") {
     prestartStoreWorker(import.meta.url);
   }

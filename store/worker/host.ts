@@ -20,9 +20,9 @@ import {
   CALLS,
   fromWire,
   type HostMessage,
-  STORE_WORKER_NAME,
   type WorkerMessage,
 } from "./protocol.ts";
+import { takeWorker } from "./start.ts";
 
 /** Longest a round waits on this side before it is sent to the Worker. */
 const APPEND_BATCH_MS = 50;
@@ -40,44 +40,8 @@ export interface WorkerStoreOptions {
   clock?: Clock;
 }
 
-/**
- * Whether a Worker can be started from `entry`: Deno checks read access to every file module the
- * Worker loads, so the entry's folder (main.ts and the modules beside it, or a bundle's folder)
- * must be readable; a run with a narrower --allow-read cannot start one.
- */
-export function canStartWorker(entry: string | URL): boolean {
-  const url = new URL(entry);
-  if (url.protocol !== "file:") return true;
-  const folder = new URL(".", url);
-  return Deno.permissions.querySync({ name: "read", path: folder }).state === "granted";
-}
-
 type Request = HostMessage extends infer M ? M extends { id: number } ? Omit<M, "id"> : never
   : never;
-
-/** A Worker started ahead of need (prestartStoreWorker), not yet taken by a store. */
-let prestarted: { entry: string; worker: Worker } | null = null;
-
-/**
- * Starts the store's Worker ahead of need, so that loading its modules overlaps the rest of the
- * program's start (main.ts does this for the server: ~100 ms sooner to serving). The first
- * openWorkerStore from the same entry takes it; an unused one ends with the process.
- */
-export function prestartStoreWorker(entry: string | URL): void {
-  if (prestarted || !canStartWorker(entry)) return;
-  prestarted = { entry: String(entry), worker: startWorker(entry) };
-}
-
-function startWorker(entry: string | URL): Worker {
-  return new Worker(entry, { type: "module", name: STORE_WORKER_NAME });
-}
-
-function takeWorker(entry: string | URL): Worker {
-  if (prestarted?.entry !== String(entry)) return startWorker(entry);
-  const { worker } = prestarted;
-  prestarted = null;
-  return worker;
-}
 
 export function openWorkerStore(options: WorkerStoreOptions): Store {
   const worker = takeWorker(options.entry);

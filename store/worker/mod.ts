@@ -1,9 +1,4 @@
 // The store in a Worker: the door into store/worker/ (openStore's `worker` option uses it).
-export {
-  canStartWorker,
-  openWorkerStore,
-  prestartStoreWorker,
-  type WorkerStoreOptions,
-} from "./host.ts";
-export { STORE_WORKER_NAME } from "./protocol.ts";
+export { openWorkerStore, type WorkerStoreOptions } from "./host.ts";
+export { canStartWorker, prestartStoreWorker, STORE_WORKER_NAME } from "./start.ts";
 export { serveStoreWorker } from "./serve.ts";

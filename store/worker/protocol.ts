@@ -7,9 +7,6 @@ import type { InterfaceSampleRecord } from "../interface_types.ts";
 import { NameTakenError } from "../server_types.ts";
 import type { AgentReads, Store } from "../types.ts";
 
-/** The Worker's name: the entry module (main.ts) serves the store when it runs under it. */
-export const STORE_WORKER_NAME = "pingwatcher-store";
-
 /** Store methods that answer with a promise and cross as one request and one reply. */
 export const CALLS = [
   "listAgents",
