@@ -57,6 +57,9 @@ export async function driveUntil<T>(
   const maxMs = options.maxMs ?? 600_000;
   let settled = false;
   const watched = promise.finally(() => settled = true);
+  // Handled here too: a promise that rejects at once must not count as unhandled while the
+  // first turn passes (it is awaited below).
+  watched.catch(() => {});
   await flushMicrotasks();
   for (let elapsed = 0; !settled; elapsed += stepMs) {
     if (elapsed > maxMs) throw new Error(`still pending after ${maxMs} ms of simulated time`);
