@@ -1,6 +1,5 @@
 // Name resolution off the probing path: reverse DNS for hop addresses (cached, with lifetimes)
 // and forward resolution of hostname targets.
-import { lookup as nodeLookup } from "node:dns/promises";
 import { isIpv4 } from "./options.ts";
 import type { Clock, IpVersion } from "./types.ts";
 
@@ -46,7 +45,9 @@ export const denoPtrLookup: PtrLookup = async (ip, signal) => {
 
 /** getaddrinfo: honours /etc/hosts and the system resolver, like ping and mtr do. */
 export const systemAddressLookup: AddressLookup = async (host, ipVersion) => {
-  const found = await nodeLookup(host, { all: true, family: ipVersion ?? 0 });
+  // Loaded on first use: node:dns costs the server's start ~8 ms, and IP literals never need it.
+  const { lookup } = await import("node:dns/promises");
+  const found = await lookup(host, { all: true, family: ipVersion ?? 0 });
   return found.map((entry) => entry.address);
 };
 

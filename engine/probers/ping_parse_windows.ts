@@ -8,8 +8,10 @@
 // Portuguese, Russian, Japanese and Chinese messages all contain it); anything else = an
 // unreachable report, named from a few known phrasings. Header and statistics lines also carry
 // the address but nothing after their final colon, or a second address before it.
-import { isIP } from "node:net";
+import { isIpv4, isIpv6 } from "../options.ts";
 import type { PingOutcome } from "./ping_parse.ts";
+
+const isIP = (text: string) => isIpv4(text) || isIpv6(text);
 
 /** A token's address ("[10.0.0.1]に", "::1:", "fe80::1%12:") and whether it ends in ":". */
 function addressOf(token: string): { ip: string; colon: boolean } | null {
