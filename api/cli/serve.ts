@@ -7,12 +7,14 @@ import {
   type AlertService,
   loadAlertsConfig,
   resolveAlertsConfig,
+  type ResolvedAlertsConfig,
   startAlerts,
 } from "../../alerts/mod.ts";
 import {
   AsLookup,
   log,
   OptionsError,
+  type Prober,
   type ProberChoice,
   type ProberSelection,
   systemClock,
@@ -66,7 +68,7 @@ export interface ServeDeps {
   loadUi?(): Promise<HandlerOptions["fallback"]>;
   /** Runs a SQLite store in a Worker started from this module (main.ts): see OpenStoreOptions. */
   storeWorker?: string;
-  /** Called once listening (tests learn the port here). */
+  /** Called once listening and probing (tests learn the port here). */
   onListen?(url: string): void;
   /** Called after each config file reload (tests wait on it). */
   onConfigReload?(outcome: ReloadOutcome): void;
@@ -89,6 +91,10 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.usage;
   }
   const dbPath = databasePath(args, deps.env);
+  const dataDir = dataDirFor(args, deps.env, dbPath);
+  // Settings are checked before anything starts (the prober, the store's Worker).
+  const alertsConfig = await serveAlertsConfig(args, deps, config, dataDir);
+  if (!alertsConfig) return SERVE_EXIT.usage;
   // One writer per database: a second server (or a writing command) is refused, not let in.
   let lock;
   try {
@@ -104,6 +110,10 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
       agent: args.agent,
       worker: deps.storeWorker,
     });
+    // The prober is made ready (mtr-packet started and asked what it can do) while the store
+    // opens; it is closed on every way out.
+    const selecting = deps.selectProber(args.prober);
+    selecting.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
     try {
       // A database server that is down or refuses the login is said once, plainly (no trace).
       const reachable = await store.listTargets().then(() => null, (error: Error) => error);
@@ -111,13 +121,21 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
         deps.writeError(`pingwatcher: the database cannot be opened: ${reachable.message}\n`);
         return SERVE_EXIT.noDatabase;
       }
-      return await runWithStore(args, store, {
+      const selected = await selecting;
+      if (!selected.ok) {
+        deps.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
+        return SERVE_EXIT.noProber;
+      }
+      return await runWithStore(args, store, selected.prober, {
         ...deps,
-        dataDir: dataDirFor(args, deps.env, dbPath),
+        dataDir,
         dbPath,
         config,
+        alertsConfig,
       });
     } finally {
+      const selected = await selecting.catch(() => null);
+      if (selected?.ok) await selected.prober.close();
       await store.close();
     }
   } finally {
@@ -128,36 +146,20 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
 async function runWithStore(
   args: ServeArgs,
   store: Store,
-  deps: ServeDeps & { dataDir: string; dbPath: string; config: ServeConfig },
+  prober: Prober,
+  deps: ServeDeps & {
+    dataDir: string;
+    dbPath: string;
+    config: ServeConfig;
+    alertsConfig: ResolvedAlertsConfig;
+  },
 ): Promise<number> {
-  const alertsConfigPath = args.alertsConfig ?? join(deps.dataDir, "alerts.json");
-  if (args.alertsConfig && !(await exists(args.alertsConfig))) {
-    deps.writeError(`pingwatcher: --alerts-config: ${args.alertsConfig} does not exist\n`);
-    return SERVE_EXIT.usage;
-  }
-  let alertsConfig;
-  try {
-    // --alerts-config / PINGWATCHER_ALERTS_CONFIG > the config file's alerts section > alerts.json
-    const section = deps.config.loaded?.data.alerts;
-    alertsConfig = section && !args.alertsConfig
-      ? resolveAlertsConfig(section, deps.dataDir)
-      : await loadAlertsConfig(alertsConfigPath, deps.dataDir);
-  } catch (error) {
-    if (!(error instanceof AlertsConfigError)) throw error;
-    deps.writeError(`pingwatcher: ${error.message}\n`);
-    return SERVE_EXIT.usage;
-  }
   await addHosts(store, args);
   const secrets = await environmentSecrets(deps.env);
-  const selected = await deps.selectProber(args.prober);
-  if (!selected.ok) {
-    deps.writeError(`pingwatcher: no working prober\n${selected.reason}\n`);
-    return SERVE_EXIT.noProber;
-  }
   const ui = args.headless ? undefined : deps.ui ?? await deps.loadUi?.();
   const app = createApp({
     store,
-    prober: selected.prober,
+    prober,
     auth: {
       ...secrets,
       ...configAuth(deps.config, secrets.extraTokenHash),
@@ -171,7 +173,7 @@ async function runWithStore(
   let reloader = null;
   let stopSync: (() => void) | null = null;
   try {
-    const declared = await prepareDeclared(deps.config, store, selected.prober);
+    const declared = await prepareDeclared(deps.config, store, prober);
     if (args.generateToken) {
       const token = await app.deps.auth.createToken(`generated ${new Date().toISOString()}`);
       deps.write(`API token (shown once, keep it safe): ${token.token}\n`);
@@ -184,39 +186,53 @@ async function runWithStore(
       );
       return SERVE_EXIT.refused;
     }
-    await app.start();
-    // Other processes on the database (agents) add, change and remove targets: follow them.
-    stopSync = app.service.startTargetSync();
-    reloader = await startDeclared(deps.config, declared, {
-      service: app.service,
-      prober: selected.prober,
-      onReload: deps.onConfigReload,
-    });
-    const alerts = await startAlerts({
-      engine: app.service,
-      store,
-      dataDir: deps.dataDir,
-      config: alertsConfig,
-      onEvent: (event) =>
-        app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
-      // Rules made through another agent's API apply here too, as its targets do.
-      followRulesMs: TARGET_SYNC_MS,
-    });
-    app.useAlerts(alerts);
-    await startDeclaredRules(deps.config, alerts, reloader);
-    const interfaces = await InterfaceMonitor.create({
-      store,
-      enabled: args.interfaces.enabled,
-      flags: args.interfaces.flags,
-    });
-    app.useInterfaces(interfaces);
-    interfaces.start();
-    if (interfaces.status.reason) log.info(`interfaces: ${interfaces.status.reason}`);
+    // The server listens before probing starts: the API answers from the store while the
+    // targets start (tens of ms at 1,000 targets) and the alert service comes up (its routes
+    // answer 503 until it has). The "listening" line (and onListen) come once everything runs.
+    const listener = listen(args, app, deps);
+    let alerts: AlertService | null = null;
+    let interfaces: InterfaceMonitor | null = null;
     try {
-      await listenUntilInterrupted(args, app, alerts, deps);
+      await app.start();
+      // Other processes on the database (agents) add, change and remove targets: follow them.
+      stopSync = app.service.startTargetSync();
+      reloader = await startDeclared(deps.config, declared, {
+        service: app.service,
+        prober,
+        onReload: deps.onConfigReload,
+      });
+      alerts = await startAlerts({
+        engine: app.service,
+        store,
+        dataDir: deps.dataDir,
+        config: deps.alertsConfig,
+        onEvent: (event) =>
+          app.hub.publishWire({ type: "alert", targetId: event.targetId, alert: event }),
+        // Rules made through another agent's API apply here too, as its targets do.
+        followRulesMs: TARGET_SYNC_MS,
+      });
+      app.useAlerts(alerts);
+      await startDeclaredRules(deps.config, alerts, reloader);
+      interfaces = await InterfaceMonitor.create({
+        store,
+        enabled: args.interfaces.enabled,
+        flags: args.interfaces.flags,
+      });
+      app.useInterfaces(interfaces);
+      interfaces.start();
+      if (interfaces.status.reason) log.info(`interfaces: ${interfaces.status.reason}`);
+      listener.announce();
+      await deps.interrupted;
+      log.info("shutting down: closing connections, stopping probes, flushing the store");
     } finally {
-      await interfaces.stop();
+      // Also when the start failed (a config problem found late): nothing is left listening.
+      app.hub.close();
+      await listener.shutdown();
+      await app.stop();
+      await alerts?.stop();
+      await interfaces?.stop();
     }
+    log.info("stopped");
     return SERVE_EXIT.ok;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -225,22 +241,26 @@ async function runWithStore(
   } finally {
     stopSync?.();
     reloader?.stop();
-    await selected.prober.close();
   }
 }
 
-async function listenUntilInterrupted(
+/** The HTTP server, listening from now on; announce() once the rest runs, shutdown() at the end. */
+function listen(
   args: ServeArgs,
   app: ReturnType<typeof createApp>,
-  alerts: AlertService,
   deps: ServeDeps & { dbPath: string },
-): Promise<void> {
+): { announce(): void; shutdown(): Promise<void> } {
   let removeServerFile = () => {};
+  let address: { hostname: string; port: number } | null = null;
   const hasUi = deps.ui !== undefined || deps.loadUi !== undefined;
   const server = serve(app.handler, {
     hostname: args.listen,
     port: args.port,
-    onListen: ({ hostname, port }) => {
+    onListen: (listening) => address = listening,
+  });
+  return {
+    announce() {
+      const { hostname, port } = address ?? server.addr;
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       const url = `http://${host}:${port}`;
       const ui = args.headless ? "headless: API only" : hasUi ? `web UI at ${url}/` : "API only";
@@ -255,18 +275,40 @@ async function listenUntilInterrupted(
       removeServerFile = writeServerFile(deps.dbPath, local);
       deps.onListen?.(url);
     },
-  });
-  await deps.interrupted;
-  removeServerFile();
-  log.info("shutting down: closing connections, stopping probes, flushing the store");
-  app.hub.close();
-  await server.shutdown();
-  await app.stop();
-  await alerts.stop();
-  log.info("stopped");
+    async shutdown() {
+      removeServerFile();
+      await server.shutdown();
+    },
+  };
+}
+
+/** The alert service's settings: --alerts-config, the config file's section or alerts.json. */
+async function serveAlertsConfig(
+  args: ServeArgs,
+  deps: ServeDeps,
+  config: ServeConfig,
+  dataDir: string,
+): Promise<ResolvedAlertsConfig | null> {
+  const alertsConfigPath = args.alertsConfig ?? join(dataDir, "alerts.json");
+  if (args.alertsConfig && !(await exists(args.alertsConfig))) {
+    deps.writeError(`pingwatcher: --alerts-config: ${args.alertsConfig} does not exist\n`);
+    return null;
+  }
+  try {
+    // --alerts-config / PINGWATCHER_ALERTS_CONFIG > the config file's alerts section > alerts.json
+    const section = config.loaded?.data.alerts;
+    return section && !args.alertsConfig
+      ? resolveAlertsConfig(section, dataDir)
+      : await loadAlertsConfig(alertsConfigPath, dataDir);
+  } catch (error) {
+    if (!(error instanceof AlertsConfigError)) throw error;
+    deps.writeError(`pingwatcher: ${error.message}\n`);
+    return null;
+  }
 }
 
 async function addHosts(store: Store, args: ServeArgs): Promise<void> {
+  if (!args.hosts.length) return;
   const known = new Set((await store.listTargets()).map((t) => t.host));
   for (const host of args.hosts) {
     if (known.has(host)) continue;
