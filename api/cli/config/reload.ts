@@ -1,8 +1,15 @@
-// Reloading the config file while the server runs: on SIGHUP and when the file changes (watched
-// with Deno.watchFs on its directory, so an editor's write-to-temp-and-rename is seen too, and
-// debounced so one save is one reload). Reloads run one at a time. A file with problems is
-// reported and changes nothing: the server keeps running on what it had.
-import { basename, dirname, resolve } from "node:path";
+// Reloading the config file while the server runs: on SIGHUP and when the file changes. Changes
+// are seen by polling the file's identity with one stat every pollMs (default 1 s): device, inode,
+// size and mtime, or "missing". A save in place changes size or mtime; an editor's
+// write-to-temp-and-rename changes the inode; deletion and re-creation change it to "missing" and
+// back. Watching the directory (Deno.watchFs) also saw every write to the database's -wal file
+// beside the config file, several a second, each one crossing into JavaScript only to be dropped;
+// one stat a second costs nothing while the file is unchanged.
+// A change is reloaded once the file has looked the same for debounceMs (default 300 ms), so one
+// save is one reload: at most max(pollMs, debounceMs) + debounceMs after the last write, 1.3 s with
+// the defaults. Reloads run one at a time. A file with problems is reported and changes nothing:
+// the server keeps running on what it had.
+import { resolve } from "node:path";
 import { log, type Prober } from "../../../engine/mod.ts";
 import type { MonitorService } from "../../core/mod.ts";
 import { ConfigError } from "./errors.ts";
@@ -26,6 +33,8 @@ export interface ConfigReloaderOptions {
   prober: Prober;
   /** Quiet time after the last change before reloading (default 300 ms). */
   debounceMs?: number;
+  /** How often the file is looked at while it is unchanged (default 1000 ms). */
+  pollMs?: number;
   /** Heard after every reload (tests wait on it). */
   onReload?(outcome: ReloadOutcome): void;
 }
@@ -33,8 +42,12 @@ export interface ConfigReloaderOptions {
 export class ConfigReloader {
   readonly #options: ConfigReloaderOptions;
   #queue: Promise<unknown> = Promise.resolve();
-  #watcher: Deno.FsWatcher | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #polling = false;
+  /** The file's identity at the last look. */
+  #seen = "";
+  /** A change was seen and the file has not yet looked the same for debounceMs. */
+  #settling = false;
   #alerts: AlertService | null = null;
   #onSignal = () => void this.reload("SIGHUP");
 
@@ -47,12 +60,14 @@ export class ConfigReloader {
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGHUP", this.#onSignal);
     const file = resolve(this.#options.location.path);
     try {
-      this.#watcher = Deno.watchFs(dirname(file), { recursive: false });
+      // Synchronous, so that a change made right after watch() returns is a change.
+      this.#seen = identity(statSyncOrNull(file));
     } catch (error) {
       log.warn(`config file changes are not watched (reload with SIGHUP): ${error}`);
       return;
     }
-    void this.#follow(this.#watcher, file);
+    this.#polling = true;
+    this.#lookIn(this.#options.pollMs ?? 1000, file);
   }
 
   /** Reloads also apply the file's alert rules from now on. */
@@ -68,27 +83,37 @@ export class ConfigReloader {
   }
 
   stop(): void {
+    this.#polling = false;
     clearTimeout(this.#timer);
     if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGHUP", this.#onSignal);
-    this.#watcher?.close();
-    this.#watcher = null;
   }
 
-  async #follow(watcher: Deno.FsWatcher, file: string): Promise<void> {
-    const name = basename(file);
+  #lookIn(ms: number, file: string): void {
+    this.#timer = setTimeout(() => void this.#look(file), ms);
+  }
+
+  /** One look at the file; a timer chain rather than an interval, so looks never overlap. */
+  async #look(file: string): Promise<void> {
+    let now: string;
     try {
-      for await (const event of watcher) {
-        if (event.kind === "access") continue;
-        if (!event.paths.some((p) => basename(p) === name)) continue;
-        clearTimeout(this.#timer);
-        this.#timer = setTimeout(
-          () => void this.reload("file changed"),
-          this.#options.debounceMs ?? 300,
-        );
-      }
+      now = identity(await statOrNull(file));
     } catch (error) {
-      log.warn(`stopped watching the config file: ${error}`);
+      if (this.#polling) log.warn(`stopped watching the config file: ${error}`);
+      this.#polling = false;
+      return;
     }
+    if (!this.#polling) return; // stop() came during the stat
+    const { debounceMs = 300, pollMs = 1000 } = this.#options;
+    if (now !== this.#seen) {
+      this.#seen = now;
+      this.#settling = true;
+      return this.#lookIn(debounceMs, file);
+    }
+    if (this.#settling) {
+      this.#settling = false;
+      void this.reload("file changed");
+    }
+    this.#lookIn(pollMs, file);
   }
 
   async #reloadOnce(why: string): Promise<ReloadOutcome> {
@@ -117,5 +142,29 @@ export class ConfigReloader {
     }
     this.#options.onReload?.(outcome);
     return outcome;
+  }
+}
+
+/** Tells one version of the file from another (mtime alone misses an older file renamed in). */
+function identity(info: Deno.FileInfo | null): string {
+  if (info === null) return "missing";
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtime?.getTime()}`;
+}
+
+async function statOrNull(file: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+function statSyncOrNull(file: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
   }
 }
