@@ -1,11 +1,11 @@
 // SVG to PNG with resvg's WebAssembly build, loaded from embedded modules (the wasm and the DejaVu
 // Sans font are gzip + base64 text in resvg_wasm.ts and font.ts): nothing is read from disk and
 // nothing is fetched, so a compiled binary draws PNGs on its own. Loaded on the first use only.
-import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import type { Resvg } from "@resvg/resvg-wasm";
 
 const FAMILY = "DejaVu Sans";
 
-let ready: Promise<Uint8Array> | null = null;
+let ready: Promise<{ font: Uint8Array; Resvg: typeof Resvg }> | null = null;
 
 async function gunzipBase64(text: string): Promise<Uint8Array> {
   const binary = atob(text.replace(/\s+/g, ""));
@@ -15,15 +15,16 @@ async function gunzipBase64(text: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Initialises the rasteriser once; resolves to the font bytes. */
-function load(): Promise<Uint8Array> {
+/** Initialises the rasteriser once (its module too: the server's start need not load it). */
+function load(): Promise<{ font: Uint8Array; Resvg: typeof Resvg }> {
   ready ??= (async () => {
-    const [{ GZIP_BASE64: wasm }, { GZIP_BASE64: font }] = await Promise.all([
+    const [{ initWasm, Resvg }, { GZIP_BASE64: wasm }, { GZIP_BASE64: font }] = await Promise.all([
+      import("@resvg/resvg-wasm"),
       import("./resvg_wasm.ts"),
       import("./font.ts"),
     ]);
     await initWasm(await gunzipBase64(wasm));
-    return await gunzipBase64(font);
+    return { font: await gunzipBase64(font), Resvg };
   })();
   ready.catch(() => ready = null);
   return ready;
@@ -37,7 +38,7 @@ export interface PngOptions {
 
 /** Rasterises a self-contained SVG; text is drawn with the embedded DejaVu Sans. */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  const font = await load();
+  const { font, Resvg } = await load();
   const resvg = new Resvg(svg, {
     background: options.background ?? "#ffffff",
     fitTo: options.widthPx ? { mode: "width", value: options.widthPx } : { mode: "original" },
