@@ -68,8 +68,7 @@ export function createApp(options: AppOptions): App {
   const hub = new WsHub({
     version: VERSION,
     summary: async (ids) => {
-      const all = await service.list();
-      const targets = ids === null ? all : all.filter((t) => ids.includes(t.id));
+      const targets = await service.summaryTargets(ids);
       const now = clock ? clock.now() : Date.now();
       return await summaryRows(targets, { history, focus, outages: store, now });
     },

@@ -25,6 +25,7 @@ export type {
   Store,
   StoredRouteChange,
   StoreStats,
+  TargetHead,
   TargetPatch,
   TargetRecord,
   TargetStore,

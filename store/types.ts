@@ -18,6 +18,9 @@ export interface TargetRecord {
   createdAt: number;
 }
 
+/** A target without its options: what lists that show no options need (the summary). */
+export type TargetHead = Omit<TargetRecord, "options">;
+
 export interface NewTarget {
   host: string;
   label?: string | null;
@@ -54,6 +57,8 @@ export interface TargetStore {
   addTarget(target: NewTarget): Promise<TargetRecord>;
   getTarget(id: number): Promise<TargetRecord | null>;
   listTargets(): Promise<TargetRecord[]>;
+  /** Every target's head, in id order: listTargets without the options, for less to copy. */
+  listTargetHeads(): Promise<TargetHead[]>;
   updateTarget(id: number, patch: TargetPatch): Promise<TargetRecord | null>;
   /** Deletes the target and all its data. Returns false when there was no such target. */
   removeTarget(id: number): Promise<boolean>;

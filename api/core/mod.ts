@@ -1,6 +1,6 @@
 // The application core's public surface: the monitor service and its domain errors.
 export { MonitorService, sameOptions, TARGET_SYNC_MS } from "./monitor.ts";
-export type { ChangeOptions, MonitorServiceOptions, TargetView } from "./monitor.ts";
+export type { ChangeOptions, MonitorServiceOptions, SummaryTarget, TargetView } from "./monitor.ts";
 export { CoreError } from "./errors.ts";
 export type { CoreErrorKind, FieldIssue } from "./errors.ts";
 export { patchExplicit, targetInput } from "./presets.ts";

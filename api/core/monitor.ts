@@ -47,6 +47,11 @@ export interface TargetView extends ReturnType<typeof apiFieldsOf> {
   status: { address: string | null; probing: boolean; lastError: string | null };
 }
 
+/** What the summary shows of a target (a TargetView without the options and the rest). */
+export type SummaryTarget =
+  & Pick<TargetView, "id" | "host" | "label" | "paused" | "replay" | "createdAt">
+  & { status: Pick<TargetView["status"], "address"> };
+
 /** Who changes a target: the config file's sync may change declared targets, nobody else. */
 export interface ChangeOptions {
   /**
@@ -187,6 +192,32 @@ export class MonitorService {
     const targets = await this.store.listTargets();
     const views = targets.map((t) => this.#view(t, meta.get(t.id)));
     return group === undefined ? views : views.filter((t) => t.groups.includes(group));
+  }
+
+  /**
+   * The summary's view of every target (or of those in `ids`), in id order: the targets' heads,
+   * not their options, so 5,000 targets are one light read (the summary and its live updates).
+   */
+  async summaryTargets(ids?: readonly number[] | null): Promise<SummaryTarget[]> {
+    const [heads, meta] = await Promise.all([
+      this.store.listTargetHeads(),
+      this.store.allTargetMeta(),
+    ]);
+    const only = ids ? new Set(ids) : null;
+    const out: SummaryTarget[] = [];
+    for (const head of heads) {
+      if (only && !only.has(head.id)) continue;
+      out.push({
+        id: head.id,
+        host: head.host,
+        label: head.label,
+        paused: head.paused,
+        replay: meta.get(head.id)?.replay ?? false,
+        createdAt: head.createdAt,
+        status: { address: this.engine.targetStatus(head.id)?.address ?? null },
+      });
+    }
+    return out;
   }
 
   async get(id: number): Promise<TargetView> {

@@ -11,7 +11,7 @@ import {
 } from "../outage_figures.ts";
 import type { HistoryQueries, InMs } from "../history.ts";
 import type { Route, RouteContext } from "../router.ts";
-import type { TargetView } from "../core/mod.ts";
+import type { SummaryTarget, TargetView } from "../core/mod.ts";
 import { agentName, positiveInt } from "../schemas.ts";
 import { flushMicrotasks as yieldToEventLoop } from "../../engine/mod.ts";
 
@@ -84,7 +84,7 @@ const SLICE_ROWS = 500;
 
 /** History summary rows joined with what the API knows of each target, in ms. */
 export async function summaryRows(
-  targets: TargetView[],
+  targets: SummaryTarget[],
   options: {
     history: HistoryQueries;
     focus: number;
@@ -97,12 +97,14 @@ export async function summaryRows(
   const { history, focus, agent } = options;
   const rows = new Map<number, TargetSummary[]>();
   const targetIds = targets.map((t) => t.id);
-  // Only the asked targets' figures: a live update of a few rows need not fold all 5,000.
-  for (const row of await history.summary({ focusRounds: focus, agent, targetIds })) {
-    rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
-  }
-  // One read for every target: a query per target cost more than the rest of the summary.
-  const outages = await recentOutages(options.outages, targetIds, options.now);
+  // Only the asked targets' figures: a live update of a few rows need not fold all 5,000. One
+  // read of outages for every target (a query per target cost more than the rest), asked at the
+  // same time.
+  const [summaries, outages] = await Promise.all([
+    history.summary({ focusRounds: focus, agent, targetIds }),
+    recentOutages(options.outages, targetIds, options.now),
+  ]);
+  for (const row of summaries) rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
   const out: SummaryRow[] = [];
   for (const [i, t] of targets.entries()) {
     // 5,000 rows take tens of ms: let due probes run between slices of them.
@@ -204,7 +206,7 @@ export const summaryRoutes: Route[] = [
       if (agent !== undefined && !await ctx.deps.store.agentReads(agent)) {
         throw new ApiError(404, "unknown_agent", `agent "${agent}" has not measured here`);
       }
-      const rows = await summaryRows(await ctx.deps.service.list(), {
+      const rows = await summaryRows(await ctx.deps.service.summaryTargets(), {
         history: ctx.deps.history,
         focus,
         outages: ctx.deps.store,

@@ -288,6 +288,16 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     listTargets: guard(async () =>
       (await sql<TargetRow[]>`SELECT * FROM targets ORDER BY id`).map(targetOf)
     ),
+    listTargetHeads: guard(async () =>
+      (await sql<TargetRow[]>`
+        SELECT id, host, label, paused, created_at FROM targets ORDER BY id`).map((row) => ({
+        id: row.id,
+        host: row.host,
+        label: row.label,
+        paused: row.paused,
+        createdAt: row.created_at,
+      }))
+    ),
     updateTarget: guard(async (id, patch) => {
       const current = await getTarget(id);
       if (!current) return null;

@@ -196,6 +196,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }),
     getTarget: (id) => run(() => getTarget(id)),
     listTargets: () => run(() => (sql.listTargets.all() as unknown as TargetRow[]).map(targetOf)),
+    listTargetHeads: () =>
+      run(() =>
+        (sql.listTargetHeads.all() as unknown as TargetRow[]).map((row) => ({
+          id: row.id,
+          host: row.host,
+          label: row.label,
+          paused: row.paused === 1,
+          createdAt: row.created_at,
+        }))
+      ),
     updateTarget: (id, patch) =>
       run(() => {
         const current = getTarget(id);
@@ -289,6 +299,9 @@ function prepareStatements(db: DatabaseSync) {
     ),
     getTarget: db.prepare("SELECT * FROM targets WHERE id = ?"),
     listTargets: db.prepare("SELECT * FROM targets ORDER BY id"),
+    listTargetHeads: db.prepare(
+      "SELECT id, host, label, paused, created_at FROM targets ORDER BY id",
+    ),
     deleteTarget: db.prepare("DELETE FROM targets WHERE id = ?"),
     insertRoute: db.prepare(
       "INSERT INTO route_changes (target_id, at, before, after) VALUES (?, ?, ?, ?)",

@@ -13,6 +13,7 @@ export const CALLS = [
   "addTarget",
   "getTarget",
   "listTargets",
+  "listTargetHeads",
   "updateTarget",
   "removeTarget",
   "rounds",

@@ -67,6 +67,8 @@ function registerTargetTests(test: Register): void {
     assert.notEqual(a.id, b.id);
     assert.deepEqual(await store.getTarget(b.id), b);
     assert.deepEqual(await store.listTargets(), [a, b]);
+    const head = ({ options: _, ...rest }: typeof a) => rest;
+    assert.deepEqual(await store.listTargetHeads(), [head(a), head(b)]);
 
     const updated = await store.updateTarget(a.id, { label: "renamed", paused: true });
     assert.deepEqual(updated, { ...a, label: "renamed", paused: true });
@@ -83,6 +85,7 @@ function registerTargetTests(test: Register): void {
     assert.equal(await store.removeTarget(a.id), true);
     assert.equal(await store.getTarget(a.id), null);
     assert.deepEqual(await store.listTargets(), [b]);
+    assert.deepEqual(await store.listTargetHeads(), [head(b)]);
   });
 
   test("targets: a missing id gives null or false, never an error", async (store) => {
