@@ -116,7 +116,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     selecting.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
     try {
       // A database server that is down or refuses the login is said once, plainly (no trace).
-      const reachable = await store.listTargets().then(() => null, (error: Error) => error);
+      const reachable = await store.listTargetHeads().then(() => null, (e: Error) => e);
       if (reachable) {
         deps.writeError(`pingwatcher: the database cannot be opened: ${reachable.message}\n`);
         return SERVE_EXIT.noDatabase;

@@ -52,7 +52,13 @@ export async function planSync(
 ): Promise<SyncPlan> {
   const issues: ConfigIssue[] = [];
   const presets = new Map<string, TargetOptionsInput>();
-  for (const c of await store.listConfigurations()) presets.set(c.name, c.options);
+  // Asked at once: with the store in its Worker each is a round trip.
+  const [storedPresets, meta, records] = await Promise.all([
+    store.listConfigurations(),
+    store.allTargetMeta(),
+    store.listTargets(),
+  ]);
+  for (const c of storedPresets) presets.set(c.name, c.options);
   const configurations = [];
   for (const c of config.data.configurations ?? []) {
     const options = engineInputOf(c.options);
@@ -61,8 +67,6 @@ export async function planSync(
     configurations.push({ name: c.name, options, id: stored?.id ?? null });
     presets.set(c.name, options);
   }
-  const meta = await store.allTargetMeta();
-  const records = await store.listTargets();
   const declared = new Map<string, TargetRecord>();
   for (const r of records) if (meta.get(r.id)?.declared) declared.set(r.host, r);
   const plan: SyncPlan = { configurations, targets: [], retire: [], unchanged: 0 };
