@@ -41,8 +41,6 @@ const summaryQuery = z.object({
 /**
  * A row's last hour, a value per minute (the store's Sparkline, averages in ms): minute i starts
  * at `start + i * stepMs`; null where nothing was measured (avgMs also where nothing answered).
- * Values are rounded to 0.001 (a µs, a thousandth of a percent): a drawing needs no more, and
- * 600,000 of them at full precision were most of the 5,000-target summary's bytes.
  */
 export interface SparklineJson {
   start: number;
@@ -144,14 +142,12 @@ export async function summaryRows(
 
 const inMsOrNull = (us: number | null) => us === null ? null : us / 1000;
 
-/** The store's NaN-for-none values as JSON's numbers and nulls, divided by `divisor`, to 0.001. */
+/** The store's NaN-for-none values as JSON's numbers and nulls, divided by `divisor`. */
 function orNull(values: Float64Array, divisor: number): (number | null)[] {
   const out = new Array<number | null>(values.length);
-  const scale = 1000 / divisor;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    // NaN is the one value unequal to itself.
-    out[i] = value !== value ? null : Math.round(value * scale) / 1000;
+    out[i] = value !== value ? null : value / divisor; // NaN is the one value unequal to itself
   }
   return out;
 }
