@@ -23,6 +23,7 @@ import {
   type WorkerMessage,
 } from "./protocol.ts";
 import { takeWorker } from "./start.ts";
+import { type SummaryColumns, unpackSummaries } from "./summary_wire.ts";
 
 /** Longest a round waits on this side before it is sent to the Worker. */
 const APPEND_BATCH_MS = 50;
@@ -139,8 +140,11 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
     });
   }
 
-  const call = (method: (typeof CALLS)[number], agent?: string) => (...args: unknown[]) =>
-    request({ kind: "call", method, args, agent });
+  const call = (method: (typeof CALLS)[number], agent?: string) => (...args: unknown[]) => {
+    const answer = request({ kind: "call", method, args, agent });
+    // The summary crosses as columns (summary_wire.ts).
+    return method === "summary" ? answer.then((v) => unpackSummaries(v as SummaryColumns)) : answer;
+  };
 
   /** An export read one chunk per pull, so memory holds one page whatever the range. */
   function exportStream(args: unknown[], agent?: string): ReadableStream<Uint8Array> {

@@ -6,6 +6,7 @@ import { RelayedClock } from "./relayed_clock.ts";
 import { openSqliteStore } from "../sqlite/mod.ts";
 import type { AgentReads, Store } from "../types.ts";
 import { type HostMessage, type OpenRequest, toWire, type WorkerMessage } from "./protocol.ts";
+import { packSummaries } from "./summary_wire.ts";
 
 /** The part of a Worker's global scope this needs. */
 export interface WorkerScope {
@@ -52,7 +53,12 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
     return found as unknown as Record<string, unknown>;
   }
 
-  function reply(id: number, work: () => Promise<unknown>): void {
+  /** Answers request `id` with what `work` resolves to (`pack`ed, if given), or its error. */
+  function reply(
+    id: number,
+    work: () => Promise<unknown>,
+    pack?: (value: never) => { columns: unknown; transfer: ArrayBuffer[] },
+  ): void {
     let pending: Promise<unknown>;
     try {
       pending = work();
@@ -61,6 +67,10 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
     }
     pending.then(
       (value) => {
+        if (pack) {
+          const { columns, transfer } = pack(value as never);
+          return scope.postMessage({ kind: "result", id, value: columns }, transfer);
+        }
         const transfer = value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [];
         scope.postMessage({ kind: "result", id, value }, transfer);
       },
@@ -110,7 +120,11 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
           return log.error("store: appended rounds were lost", { error: String(error) });
         }
       case "call":
-        return reply(message.id, () => call(message.method, message.args, message.agent));
+        return reply(
+          message.id,
+          () => call(message.method, message.args, message.agent),
+          message.method === "summary" ? packSummaries : undefined,
+        );
       case "stream": {
         const reader = target(message.agent).then((from) =>
           (invoke(from, "exportRounds", message.args) as ReadableStream<Uint8Array>).getReader()
