@@ -43,11 +43,12 @@ export function databaseBackend(
       return await eventLog(store, { ...q, now: Date.now() });
     },
     summary: async (focus) =>
-      await summaryRows(await targets.list(), {
+      await summaryRows(targets.list(), {
         history: store,
         focus,
         outages: store,
         now: Date.now(),
+        every: true,
       }),
     firingAlerts: () => firingFromHistory(store),
     exportStream: async (s) => {

@@ -84,7 +84,7 @@ const SLICE_ROWS = 500;
 
 /** History summary rows joined with what the API knows of each target, in ms. */
 export async function summaryRows(
-  targets: SummaryTarget[],
+  targets: SummaryTarget[] | Promise<SummaryTarget[]>,
   options: {
     history: HistoryQueries;
     focus: number;
@@ -92,16 +92,20 @@ export async function summaryRows(
     now: number;
     /** Only this agent's measurements (else a row per target and agent). */
     agent?: string;
+    /** `targets` are every target: their figures are asked at once, while the list is read. */
+    every?: boolean;
   },
 ): Promise<SummaryRow[]> {
   const { history, focus, agent } = options;
   const rows = new Map<number, TargetSummary[]>();
+  const everyFigures = options.every ? history.summary({ focusRounds: focus, agent }) : null;
+  everyFigures?.catch(() => {}); // awaited below
+  targets = await targets;
   const targetIds = targets.map((t) => t.id);
-  // Only the asked targets' figures: a live update of a few rows need not fold all 5,000. One
-  // read of outages for every target (a query per target cost more than the rest), asked at the
-  // same time.
+  // Else only the asked targets' figures: a live update of a few rows need not fold all 5,000.
+  // One read of outages for every target (a query per target cost more than the rest).
   const [summaries, outages] = await Promise.all([
-    history.summary({ focusRounds: focus, agent, targetIds }),
+    everyFigures ?? history.summary({ focusRounds: focus, agent, targetIds }),
     recentOutages(options.outages, targetIds, options.now),
   ]);
   for (const row of summaries) rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
@@ -206,12 +210,13 @@ export const summaryRoutes: Route[] = [
       if (agent !== undefined && !await ctx.deps.store.agentReads(agent)) {
         throw new ApiError(404, "unknown_agent", `agent "${agent}" has not measured here`);
       }
-      const rows = await summaryRows(await ctx.deps.service.summaryTargets(), {
+      const rows = await summaryRows(ctx.deps.service.summaryTargets(), {
         history: ctx.deps.history,
         focus,
         outages: ctx.deps.store,
         now: (ctx.deps.now ?? Date.now)(),
         agent,
+        every: true,
       });
       const sorted = sortRows(rows, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
       // A SummaryReply, serialized a slice of rows at a time (5,000 rows are 5 MB of JSON).
