@@ -1,6 +1,6 @@
 // Where a field of the config text stands, for problems found after the file was read: js-yaml's
 // event stream of the text (each node with its offset) walked along the field's path.
-import { type Event, EVENT_ID, getScalarValue, parseEvents } from "js-yaml";
+import { type Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from "js-yaml";
 import type { FieldPath } from "./errors.ts";
 
 export interface Position {
@@ -27,8 +27,11 @@ function lineCounter(text: string): (offset: number) => Position {
 
 function offsetOf(event: Event): number {
   switch (event.type) {
-    case EVENT_ID.SCALAR: // a quoted scalar stands at its quote
-      return event.valueStart - (event.style === 2 || event.style === 3 ? 1 : 0);
+    case EVENT_ID.SCALAR: { // a quoted scalar stands at its quote
+      const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED ||
+        event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+      return event.valueStart - (quoted ? 1 : 0);
+    }
     case EVENT_ID.MAPPING:
     case EVENT_ID.SEQUENCE:
       return event.start;
