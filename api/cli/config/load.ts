@@ -62,6 +62,7 @@ function readYaml(text: string, path: string): unknown {
   }
 }
 
+/** Validates config text; `path` is only used to name the file in errors. */
 export function parseConfigText(text: string, path: string): LoadedConfig {
   const raw = readYaml(text, path) ?? {};
   const locate = fieldLocator(text);
