@@ -62,6 +62,8 @@ export interface Prober {
   readonly name: string;
   /** False when the backend cannot see routers on the way (busybox ping): final hop only. */
   readonly intermediateHops?: boolean;
+  /** Protocols it sends when that depends on this host (absent: its registry entry's). */
+  readonly protocols?: readonly Protocol[];
   /** Times the backend's long-lived child died and was restarted (absent: it has none). */
   readonly restarts?: number;
   /**

@@ -30,7 +30,7 @@ Traces the route to HOST continuously, like mtr.
   --count N              rounds to run, then exit (default: until Ctrl-C on a terminal,
                          10 with --report, --json or when output is not a terminal)
 ${TARGET_FLAGS_USAGE}
-  --prober ${proberChoicesText()}  probing backend (default auto: mtr-packet if it works)
+  --prober ${proberChoicesText()}  probing backend (default auto: the first that works here)
   --port N               old spelling of --probe-port
   -4, -6                 use IPv4 / IPv6 only
   --report               print a table at the end (like mtr -r)

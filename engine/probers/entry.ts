@@ -11,6 +11,11 @@ export interface SelectOptions {
   executables?: Record<string, string>;
   /** The Deno.build.os to act as (tests replay another platform's ping); default: this one. */
   os?: string;
+  /**
+   * false: act as a process that may not open raw sockets (the native prober then declines, as
+   * without root or CAP_NET_RAW); tests of the other probers' fallbacks run as root. Default: try.
+   */
+  rawSockets?: boolean;
   /** Shorthands for executables["mtr-packet"] and executables["ping"]. */
   mtrPacketExecutable?: string;
   pingExecutable?: string;

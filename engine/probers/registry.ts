@@ -3,12 +3,14 @@
 // API's prober list all derive from this table.
 import { z } from "zod";
 import { log } from "../log.ts";
-import type { Prober } from "../types.ts";
+import type { Prober, Protocol } from "../types.ts";
 import type { ProberEntry, ProberSelection, SelectOptions } from "./entry.ts";
 import { mtrPacketEntry } from "./mtr_packet.ts";
+import { nativeEntry } from "./native.ts";
 import { pingEntry } from "./ping.ts";
 
 export const PROBERS: readonly ProberEntry[] = [
+  nativeEntry,
   mtrPacketEntry,
   pingEntry,
 ];
@@ -124,7 +126,11 @@ export function proberLimitation(
   prober: Prober,
   target: { protocol: string; finalHopOnly: boolean },
 ): string | null {
-  const protocol = protocolProblem(prober.name, target.protocol);
+  if (prober.protocols && !prober.protocols.includes(target.protocol as Protocol)) {
+    return `the ${prober.name} prober sends ${target.protocol.toUpperCase()} probes through ` +
+      `mtr-packet, which is not installed: install mtr-tiny, or use ICMP`;
+  }
+  const protocol = prober.protocols ? null : protocolProblem(prober.name, target.protocol);
   if (protocol !== null) return protocol;
   if (prober.intermediateHops === false && !target.finalHopOnly) {
     return `${prober.name} (busybox) cannot see intermediate hops: use --final-hop-only, or ` +

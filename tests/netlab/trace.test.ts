@@ -53,25 +53,27 @@ function assertDelays(
 }
 
 Deno.test({
-  name: "netlab trace - mtr-packet measures every hop's injected delay, address and name (IPv4)",
+  name: "netlab trace - mtr-packet and the native prober measure every hop's delay, address, name",
   ignore,
   fn: () =>
     withLab({ delayUs: DELAY_US }, async (lab) => {
       const expected = lab.expectedHops(4);
-      const { got, truth } = await traceWithTruth(
-        lab,
-        lab.address("target", 4),
-        [...ROUNDS, "--prober", "mtr-packet"],
-        expected,
-      );
-      console.log(accuracyTable("IPv4 literal", expected, got));
-      assert.equal(got.prober, "mtr-packet");
-      assert.equal(got.samples, 30);
-      assertPath(got, expected);
-      assertDelays(got, expected, { hops: [1, 2, 3, 4], truth });
-      for (const hop of got.hops) {
-        assert.equal(hop.lossPct, 0, `no loss at hop ${hop.hop}`);
-        assert.equal(hop.approximate, false);
+      for (const prober of ["mtr-packet", "native"]) {
+        const { got, truth } = await traceWithTruth(
+          lab,
+          lab.address("target", 4),
+          [...ROUNDS, "--prober", prober],
+          expected,
+        );
+        console.log(accuracyTable(`IPv4 literal, ${prober}`, expected, got));
+        assert.equal(got.prober, prober);
+        assert.equal(got.samples, 30);
+        assertPath(got, expected);
+        assertDelays(got, expected, { hops: [1, 2, 3, 4], truth });
+        for (const hop of got.hops) {
+          assert.equal(hop.lossPct, 0, `${prober}: no loss at hop ${hop.hop}`);
+          assert.equal(hop.approximate, false);
+        }
       }
     }),
 });
@@ -85,6 +87,7 @@ Deno.test({
         ["target.lab.test", ["-4"], 4],
         ["target.lab.test", ["-6"], 6],
         [lab.address("target", 6), [], 6],
+        [lab.address("target", 6), ["--prober", "native"], 6],
       ];
       for (const [host, flags, family] of runs) {
         const expected = lab.expectedHops(family);

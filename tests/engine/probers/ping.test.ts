@@ -89,9 +89,11 @@ Deno.test("select prober - when nothing works, says what to install", async () =
   const selection = await selectProber("auto", {
     mtrPacketExecutable: "/nonexistent/mtr-packet",
     pingExecutable: "/nonexistent/ping",
+    rawSockets: false,
   });
   assert.equal(selection.ok, false);
   const reason = selection.ok ? "" : selection.reason;
+  assert.match(reason, /native: raw ICMP sockets need root or CAP_NET_RAW/);
   assert.match(reason, /mtr-packet: not found — install mtr-tiny/);
   assert.match(reason, /ping: not found — install iputils-ping/);
 });
@@ -100,6 +102,7 @@ Deno.test("select prober - auto falls back to ping", async () => {
   const selection = await selectProber("auto", {
     mtrPacketExecutable: "/nonexistent/mtr-packet",
     pingExecutable: STAND_IN,
+    rawSockets: false,
   });
   assert.equal(selection.ok && selection.prober.name, "ping");
   if (selection.ok) await selection.prober.close();

@@ -140,17 +140,19 @@ Deno.test("ping platforms - a silent macOS probe ends at its timeout", async () 
 Deno.test("ping platforms - when nothing works, one message names the platform's fix", async () => {
   const missing = { ping: "/nonexistent/ping", "mtr-packet": "/nonexistent/mtr-packet" };
   const reasons = async (os: string) => {
-    const selection = await selectProber("auto", { os, executables: missing });
+    const selection = await selectProber("auto", { os, executables: missing, rawSockets: false });
     assert.equal(selection.ok, false);
     return selection.ok ? "" : selection.reason;
   };
   const linux = await reasons("linux");
+  assert.match(linux, /^native: raw ICMP sockets need root/m);
   assert.match(linux, /^mtr-packet: not found/m);
   assert.match(linux.split("\n").at(-1)!, /^To fix this on Linux: install mtr-tiny/);
   const mac = await reasons("darwin");
   assert.match(mac.split("\n").at(-1)!, /^To fix this on macOS: nothing needs installing/);
   const windows = await reasons("windows");
   assert.doesNotMatch(windows, /mtr-packet/, "mtr-packet is not tried on Windows");
+  assert.doesNotMatch(windows, /native/, "the native prober is not tried on Windows");
   assert.match(windows, /ping\.exe is part of Windows/);
   assert.match(
     windows.split("\n").at(-1)!,

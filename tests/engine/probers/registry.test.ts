@@ -15,13 +15,13 @@ import {
 import { FakeProber } from "../../../engine/probers/fake.ts";
 
 Deno.test("prober registry - names, choices and the validator come from one table", () => {
-  assert.deepEqual(PROBER_NAMES, ["mtr-packet", "ping"]);
-  assert.deepEqual(PROBER_CHOICES, ["auto", "mtr-packet", "ping"]);
-  assert.equal(proberChoicesText(), "auto|mtr-packet|ping");
+  assert.deepEqual(PROBER_NAMES, ["native", "mtr-packet", "ping"]);
+  assert.deepEqual(PROBER_CHOICES, ["auto", "native", "mtr-packet", "ping"]);
+  assert.equal(proberChoicesText(), "auto|native|mtr-packet|ping");
   assert.equal(proberChoiceSchema.parse("ping"), "ping");
   assert.equal(proberChoiceSchema.safeParse("traceroute").success, false);
   assert.equal(proberChoiceProblem("auto"), null);
-  assert.equal(proberChoiceProblem("nope"), `"nope" is not one of auto, mtr-packet, ping`);
+  assert.equal(proberChoiceProblem("nope"), `"nope" is not one of auto, native, mtr-packet, ping`);
 });
 
 Deno.test("prober registry - every entry says what it can do", () => {
@@ -50,10 +50,12 @@ Deno.test("prober registry - limitations are read from the capabilities", () => 
 Deno.test("prober registry - auto tries every entry in order and reports each reason", async () => {
   const selection = await selectProber("auto", {
     executables: { "mtr-packet": "/nonexistent/mtr-packet", ping: "/nonexistent/ping" },
+    rawSockets: false,
   });
   assert.equal(selection.ok, false);
   const reason = selection.ok ? "" : selection.reason;
   assert.deepEqual(reason.split("\n").map((line) => line.split(":")[0]), [
+    "native",
     "mtr-packet",
     "ping",
     `To fix this on ${
@@ -64,7 +66,7 @@ Deno.test("prober registry - auto tries every entry in order and reports each re
   const unknown = await selectProber("traceroute");
   assert.equal(
     unknown.ok ? "" : unknown.reason,
-    `unknown prober "traceroute" is not one of auto, mtr-packet, ping`,
+    `unknown prober "traceroute" is not one of auto, native, mtr-packet, ping`,
   );
 });
 

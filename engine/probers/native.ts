@@ -1,0 +1,323 @@
+// The native prober: PingWatcher's own raw ICMP sockets, no child process. A probe is one
+// sendto(); replies are read in batches when a helper thread's poll() says they are there, and
+// timed by the kernel's receive timestamp against the clock read just before the send, so a busy
+// event loop delays reading a reply but not its RTT. UDP and TCP probes go to mtr-packet.
+import { whenAborted } from "../abort.ts";
+import { systemClock } from "../clock.ts";
+import { log } from "../log.ts";
+import type { Clock, IpVersion, Prober, ProbeRequest, ProbeResult, Protocol } from "../types.ts";
+import { Deadlines } from "./deadlines.ts";
+import type { ProberEntry, ProberSelection, SelectOptions } from "./entry.ts";
+import {
+  addressBytes,
+  addressText,
+  type IcmpAnswer,
+  parseIcmp,
+  payloadBytes,
+  sameBytes,
+  writeEcho,
+} from "./icmp_packet.ts";
+import { type Datagram, ERRNO, RawIcmpSocket, Readiness, RealtimeClock, sockaddr } from "./libc.ts";
+import { mtrPacketEntry } from "./mtr_packet.ts";
+
+/** ICMP types a socket passes up: echo reply, unreachable, time exceeded, parameter problem. */
+const PASS_TYPES = { 4: [0, 3, 11, 12], 6: [1, 2, 3, 4, 129] } as const;
+/** Datagrams read per wake-up before the event loop gets a turn again. */
+const BATCH = 1024;
+const MAX_ADDRESSES = 10_000;
+
+interface Family {
+  socket: RawIcmpSocket;
+  /** Token of the probe holding each sequence number; 0 when free. */
+  tokens: Float64Array;
+  nextSeq: number;
+  /** One echo request buffer per payload size, rewritten for each probe. */
+  packets: Map<number, Uint8Array>;
+}
+
+interface Pending {
+  family: Family;
+  seq: number;
+  request: ProbeRequest;
+  destination: Uint8Array;
+  sec: number;
+  nsec: number;
+  settle: (result: ProbeResult) => void;
+}
+
+export interface NativeOptions {
+  clock?: Clock;
+}
+
+export class NativeProber implements Prober {
+  readonly name = "native";
+  readonly intermediateHops = true;
+  readonly #families: Partial<Record<IpVersion, Family>> = {};
+  readonly #unavailable: Partial<Record<IpVersion, string>> = {};
+  readonly #held = new Map<number, Pending>();
+  readonly #addresses = new Map<string, { bytes: Uint8Array; sockaddr: Uint8Array }>();
+  readonly #id = 1 + Math.floor(Math.random() * 0xfffe);
+  readonly #realtime = new RealtimeClock();
+  readonly #timeouts: Deadlines;
+  readonly #readiness: Readiness;
+  readonly #receiving: Promise<void>;
+  #other: Prober | null = null;
+  #nextToken = 1;
+  #closed = false;
+
+  /** Opens the IPv4 socket (throws when it cannot) and the IPv6 one when this host has IPv6. */
+  constructor(options: NativeOptions = {}) {
+    this.#families[4] = family(new RawIcmpSocket(4, PASS_TYPES[4]));
+    try {
+      this.#families[6] = family(new RawIcmpSocket(6, PASS_TYPES[6]));
+    } catch (error) {
+      this.#unavailable[6] = `no ICMPv6 socket here (${(error as Error).message})`;
+    }
+    const sockets = Object.values(this.#families).map((f) => f.socket.fd);
+    this.#readiness = new Readiness(sockets);
+    this.#timeouts = new Deadlines(options.clock ?? systemClock, (token) => this.#timedOut(token), {
+      live: (token) => this.#held.has(token),
+    });
+    this.#receiving = this.#receive();
+  }
+
+  /** Sends UDP and TCP probes through `other` (mtr-packet); without it only ICMP is sent. */
+  carryOthersWith(other: Prober): void {
+    this.#other = other;
+  }
+
+  /** What it can send: ICMP, and UDP/TCP when mtr-packet carries them. */
+  get protocols(): readonly Protocol[] {
+    return this.#other ? ["icmp", "udp", "tcp"] : ["icmp"];
+  }
+
+  get restarts(): number | undefined {
+    return this.#other?.restarts;
+  }
+
+  probe(request: ProbeRequest, signal?: AbortSignal): Promise<ProbeResult> {
+    if (this.#closed) return Promise.resolve(failure("closed", "the prober was closed"));
+    if (request.protocol !== "icmp") {
+      return this.#other?.probe(request, signal) ?? Promise.resolve(failure(
+        "prober-unavailable",
+        "the native prober sends UDP and TCP probes through mtr-packet, which is not installed",
+      ));
+    }
+    const family = this.#families[request.ipVersion];
+    if (!family) {
+      return Promise.resolve(failure("prober-unavailable", this.#unavailable[request.ipVersion]!));
+    }
+    if (signal?.aborted) return Promise.resolve(failure("aborted", "the probe was cancelled"));
+    const seq = freeSeq(family);
+    if (seq < 0) {
+      return Promise.resolve(failure("probes-exhausted", "65,536 ICMP probes are in flight"));
+    }
+    return new Promise((resolve) => this.#send(family, seq, request, resolve, signal));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#timeouts.stop();
+    this.#readiness.wake();
+    await this.#receiving;
+    this.#readiness.close();
+    for (const family of Object.values(this.#families)) family.socket.close();
+    for (const pending of this.#held.values()) {
+      pending.settle(failure("closed", "the prober was closed"));
+    }
+    this.#held.clear();
+    await this.#other?.close();
+  }
+
+  #send(
+    family: Family,
+    seq: number,
+    request: ProbeRequest,
+    resolve: (result: ProbeResult) => void,
+    signal?: AbortSignal,
+  ): void {
+    const target = this.#address(request.address);
+    const size = payloadBytes(request.ipVersion, request.sizeBytes);
+    let packet = family.packets.get(size);
+    if (!packet) family.packets.set(size, packet = new Uint8Array(new ArrayBuffer(8 + size)));
+    writeEcho(packet, request.ipVersion, this.#id, seq);
+    family.socket.setTtl(request.ttl);
+    const [sec, nsec] = this.#realtime.read();
+    const errno = family.socket.send(packet, target.sockaddr);
+    if (errno !== 0) return resolve(sendFailure(errno, packet.length));
+    const token = this.#nextToken++;
+    let settled = false;
+    const stopWatching = signal
+      ? whenAborted(
+        signal,
+        () => this.#settle(token, failure("aborted", "the probe was cancelled")),
+      )
+      : undefined;
+    const settle = (result: ProbeResult) => {
+      if (settled) return;
+      settled = true;
+      stopWatching?.();
+      resolve(result);
+    };
+    family.tokens[seq] = token;
+    this.#held.set(token, { family, seq, request, destination: target.bytes, sec, nsec, settle });
+    this.#timeouts.add(request.timeoutMs, token);
+  }
+
+  #settle(token: number, result: ProbeResult): void {
+    const pending = this.#held.get(token);
+    if (!pending) return;
+    this.#held.delete(token);
+    pending.family.tokens[pending.seq] = 0;
+    pending.settle(result);
+  }
+
+  /** The timeout passed: unless the answer is waiting unread (a busy event loop), it is lost. */
+  #timedOut(token: number): void {
+    if (!this.#held.has(token)) return;
+    this.#drain();
+    this.#settle(token, { kind: "timeout" });
+  }
+
+  async #receive(): Promise<void> {
+    while (!this.#closed) {
+      await this.#readiness.wait();
+      if (this.#closed) return;
+      try {
+        this.#drain();
+      } catch (error) {
+        log.warn("native prober: reading replies failed", { error: String(error) });
+      }
+    }
+  }
+
+  #drain(): void {
+    for (const family of Object.values(this.#families)) {
+      for (let i = 0; i < BATCH; i++) {
+        const datagram = family.socket.receive();
+        if (datagram === null) break;
+        this.#answer(family, datagram);
+      }
+    }
+  }
+
+  #answer(family: Family, datagram: Datagram): void {
+    const version = family.socket.version;
+    const answer = parseIcmp(version, datagram.bytes, datagram.length, datagram.source);
+    if (answer === null || answer.id !== this.#id) return;
+    const token = family.tokens[answer.seq];
+    const pending = this.#held.get(token);
+    if (!pending || !sameBytes(answer.destination, pending.destination)) return;
+    const [sec, nsec] = datagram.sec === null
+      ? this.#realtime.read()
+      : [datagram.sec, datagram.nsec];
+    const rttUs = Math.max(0, Math.round((sec - pending.sec) * 1e6 + (nsec - pending.nsec) / 1e3));
+    if (rttUs > pending.request.timeoutMs * 1000) return this.#settle(token, { kind: "timeout" });
+    this.#settle(token, resultOf(answer, addressText(datagram.source), rttUs));
+  }
+
+  #address(address: string) {
+    let known = this.#addresses.get(address);
+    if (!known) {
+      if (this.#addresses.size >= MAX_ADDRESSES) this.#addresses.clear();
+      const bytes = addressBytes(address);
+      known = { bytes, sockaddr: sockaddr(bytes) };
+      this.#addresses.set(address, known);
+    }
+    return known;
+  }
+}
+
+function family(socket: RawIcmpSocket): Family {
+  return { socket, tokens: new Float64Array(65536), nextSeq: 0, packets: new Map() };
+}
+
+/** The next sequence number no probe in flight holds, or -1 when all are held. */
+function freeSeq(family: Family): number {
+  for (let i = 0; i < 65536; i++) {
+    const seq = family.nextSeq;
+    family.nextSeq = (seq + 1) & 0xffff;
+    if (family.tokens[seq] === 0) return seq;
+  }
+  return -1;
+}
+
+function resultOf(answer: IcmpAnswer, ip: string, rttUs: number): ProbeResult {
+  const mpls = answer.mpls ? { mpls: answer.mpls } : {};
+  if (answer.kind === "unreachable") {
+    return { kind: "unreachable", ip, rttUs, code: answer.code ?? "unreachable", ...mpls };
+  }
+  return { kind: answer.kind, ip, rttUs, ...mpls };
+}
+
+function failure(code: string, message: string): ProbeResult {
+  return { kind: "error", code, message };
+}
+
+/** A send the kernel refused: no route here is an unreachable, the rest are not packet loss. */
+function sendFailure(errno: number, bytes: number): ProbeResult {
+  switch (errno) {
+    case ERRNO.ENETUNREACH:
+    case ERRNO.EHOSTUNREACH:
+      return { kind: "unreachable", ip: null, rttUs: null, code: "no-route" };
+    case ERRNO.ENETDOWN:
+      return { kind: "unreachable", ip: null, rttUs: null, code: "network-down" };
+    case ERRNO.EPERM:
+    case ERRNO.EACCES:
+      return failure("permission-denied", "the operating system denied sending the probe");
+    case ERRNO.EAGAIN:
+    case ERRNO.ENOBUFS:
+      return failure("send-buffer-full", "the socket's send buffer was full");
+    case ERRNO.EMSGSIZE:
+      return failure("invalid-argument", `a ${bytes}-byte ICMP message does not fit the path MTU`);
+  }
+  return failure("unexpected-error", `sendto failed (errno ${errno})`);
+}
+
+/** Opens raw ICMP sockets (root or CAP_NET_RAW, and --allow-ffi), with mtr-packet for UDP/TCP. */
+async function openNative(options: SelectOptions): Promise<ProberSelection> {
+  // Asked first: on a terminal, Deno would otherwise stop and prompt for FFI access.
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    return { ok: false, reason: `native: ${FFI_NEEDED}` };
+  }
+  if (options.rawSockets === false) return { ok: false, reason: `native: ${RAW_NEEDED}` };
+  let prober: NativeProber;
+  try {
+    prober = new NativeProber({ clock: options.clock });
+  } catch (error) {
+    return { ok: false, reason: `native: ${openProblem(error)}` };
+  }
+  const other = await mtrPacketEntry.open(options);
+  if (other.ok) prober.carryOthersWith(other.prober);
+  return { ok: true, prober };
+}
+
+const RAW_NEEDED =
+  "raw ICMP sockets need root or CAP_NET_RAW (sudo setcap cap_net_raw+ep on the binary)";
+const FFI_NEEDED = "needs --allow-ffi (it calls the C library's socket functions)";
+
+function openProblem(error: unknown): string {
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return FFI_NEEDED;
+  }
+  const errno = (error as { errno?: number }).errno;
+  if (errno === ERRNO.EPERM || errno === ERRNO.EACCES) {
+    return RAW_NEEDED;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const nativeEntry: ProberEntry = {
+  name: "native",
+  description: "PingWatcher's own ICMP sockets: no child process, kernel-timed RTTs (Linux, " +
+    "root or CAP_NET_RAW); UDP and TCP through mtr-packet",
+  capabilities: {
+    protocols: ["icmp"],
+    families: ["ipv4", "ipv6"],
+    timing: "exact",
+    platforms: ["linux"],
+    programs: [],
+  },
+  open: openNative,
+};
