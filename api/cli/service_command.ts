@@ -36,6 +36,9 @@ monitor's readers (grep for /proc and /sys, netstat and route on macOS), --allow
   --net HOST[:PORT]      another destination, repeatable: host-name targets (their names are
                          resolved), SMTP servers, webhook hosts
   --allow-command PATH   a program alert command actions may run, repeatable
+  --native-prober        systemd only: also --allow-ffi and CAP_NET_RAW for the server itself, so
+                         it probes with its own ICMP sockets (the native prober) instead of
+                         mtr-packet; FFI gives the program what Deno's sandbox otherwise withholds
 Paths must be absolute, without quotes, commas, $, % or backslashes.`;
 
 export const serviceCommand: Command = {
@@ -75,6 +78,7 @@ function parse(argv: string[]) {
         "dns-server": { type: "string", multiple: true },
         net: { type: "string", multiple: true },
         "allow-command": { type: "string", multiple: true },
+        "native-prober": { type: "boolean" },
       },
     });
   } catch (error) {
@@ -88,6 +92,10 @@ export function serviceSpec(format: Format, values: Values): ServiceSpec {
   const user = values.user ?? null;
   if (user !== null && !/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
     throw new UsageError(`--user: "${user}" is not a valid user name`);
+  }
+  const nativeProber = values["native-prober"] ?? false;
+  if (nativeProber && format !== "systemd") {
+    throw new UsageError("--native-prober: the native prober runs on Linux only (systemd)");
   }
   const name = values.name ?? "pingwatcher";
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
@@ -108,6 +116,7 @@ export function serviceSpec(format: Format, values: Values): ServiceSpec {
     }),
     net: (values.net ?? []).map(netDestination),
     commands: (values["allow-command"] ?? []).map((p) => absolutePath("--allow-command", p)),
+    nativeProber,
   };
 }
 

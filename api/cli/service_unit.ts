@@ -21,6 +21,8 @@ export interface ServiceSpec {
   net: string[];
   /** Extra --allow-run programs: alert command actions. */
   commands: string[];
+  /** --allow-ffi and CAP_NET_RAW for the server itself: the native prober's raw sockets. */
+  nativeProber: boolean;
 }
 
 /** An address as Deno's --allow-net and URLs spell it: IPv6 in brackets. */
@@ -48,6 +50,8 @@ export function permissionFlags(spec: ServiceSpec): string[] {
     `--allow-write=${spec.dataDir}`,
     `--allow-net=${[...new Set(net)].join(",")}`,
     `--allow-env=${ENV_NAMES.join(",")}`,
+    // FFI is all or nothing (a library call can do anything), so only when asked for.
+    ...(spec.nativeProber ? ["--allow-ffi"] : []),
   ];
 }
 
@@ -130,6 +134,12 @@ export function systemdUnit(spec: ServiceSpec): string {
     "# program with file capabilities starts), so it is not set; the bounding set below still",
     "# caps what any exec can gain at CAP_NET_RAW.",
     "CapabilityBoundingSet=CAP_NET_RAW",
+    ...(spec.nativeProber && spec.user
+      ? [
+        "# The native prober opens raw ICMP sockets in the server itself.",
+        "AmbientCapabilities=CAP_NET_RAW",
+      ]
+      : []),
     "ProtectSystem=strict",
     homeUsed ? "ProtectHome=read-only" : "ProtectHome=yes",
     "PrivateTmp=yes",

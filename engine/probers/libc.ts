@@ -165,7 +165,7 @@ export class RawIcmpSocket {
     const { symbols } = libc();
     for (;;) {
       this.#headerView.setUint32(8, this.#name.length, true);
-      this.#headerView.setBigUint64(40, BigInt(this.#control.length), true);
+      this.#headerView.setUint32(40, this.#control.length, true);
       const length = Number(symbols.recvmsg(this.fd, this.#header, MSG_DONTWAIT));
       if (length >= 0) return this.#read(length);
       const code = errno();
@@ -183,15 +183,15 @@ export class RawIcmpSocket {
     const datagram = this.#datagram;
     datagram.length = length;
     datagram.sec = null;
-    const controlBytes = Number(this.#headerView.getBigUint64(40, true));
+    const controlBytes = int64(this.#headerView, 40);
     for (let at = 0; at + 16 <= controlBytes;) {
-      const cmsgBytes = Number(this.#controlView.getBigUint64(at, true));
+      const cmsgBytes = int64(this.#controlView, at);
       if (cmsgBytes < 16) break;
       const level = this.#controlView.getInt32(at + 8, true);
       const type = this.#controlView.getInt32(at + 12, true);
       if (level === SOL_SOCKET && type === SO_TIMESTAMPNS && cmsgBytes >= 32) {
-        datagram.sec = Number(this.#controlView.getBigInt64(at + 16, true));
-        datagram.nsec = Number(this.#controlView.getBigInt64(at + 24, true));
+        datagram.sec = int64(this.#controlView, at + 16);
+        datagram.nsec = int64(this.#controlView, at + 24);
       }
       at += (cmsgBytes + 7) & ~7;
     }
@@ -229,15 +229,27 @@ export function sockaddr(address: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** CLOCK_REALTIME, the clock of the kernel's receive timestamps, as [seconds, nanoseconds]. */
+/** CLOCK_REALTIME, the clock of the kernel's receive timestamps: read() then sec and nsec. */
 export class RealtimeClock {
   readonly #buffer = pinned(16);
   readonly #view = new DataView(this.#buffer.buffer);
 
-  read(): [number, number] {
+  read(): void {
     libc().symbols.clock_gettime(0, this.#buffer);
-    return [Number(this.#view.getBigInt64(0, true)), Number(this.#view.getBigInt64(8, true))];
   }
+
+  get sec(): number {
+    return int64(this.#view, 0);
+  }
+
+  get nsec(): number {
+    return int64(this.#view, 8);
+  }
+}
+
+/** A little-endian 64-bit integer as a number, without a BigInt per read. */
+function int64(view: DataView, at: number): number {
+  return view.getInt32(at + 4, true) * 0x1_0000_0000 + view.getUint32(at, true);
 }
 
 /**

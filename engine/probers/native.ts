@@ -35,11 +35,19 @@ interface Family {
   packets: Map<number, Uint8Array>;
 }
 
+interface Address {
+  bytes: Uint8Array;
+  sockaddr: Uint8Array;
+  text: string;
+}
+
 interface Pending {
   family: Family;
   seq: number;
   request: ProbeRequest;
   destination: Uint8Array;
+  /** The destination's usual text form (the reply's address). */
+  text: string;
   sec: number;
   nsec: number;
   settle: (result: ProbeResult) => void;
@@ -55,7 +63,7 @@ export class NativeProber implements Prober {
   readonly #families: Partial<Record<IpVersion, Family>> = {};
   readonly #unavailable: Partial<Record<IpVersion, string>> = {};
   readonly #held = new Map<number, Pending>();
-  readonly #addresses = new Map<string, { bytes: Uint8Array; sockaddr: Uint8Array }>();
+  readonly #addresses = new Map<string, Address>();
   readonly #id = 1 + Math.floor(Math.random() * 0xfffe);
   readonly #realtime = new RealtimeClock();
   readonly #timeouts: Deadlines;
@@ -142,12 +150,19 @@ export class NativeProber implements Prober {
     let packet = family.packets.get(size);
     if (!packet) family.packets.set(size, packet = new Uint8Array(new ArrayBuffer(8 + size)));
     writeEcho(packet, request.ipVersion, this.#id, seq);
-    family.socket.setTtl(request.ttl);
-    const [sec, nsec] = this.#realtime.read();
+    try {
+      family.socket.setTtl(request.ttl);
+    } catch (error) {
+      return resolve(
+        failure("invalid-argument", `TTL ${request.ttl}: ${(error as Error).message}`),
+      );
+    }
+    this.#realtime.read();
+    const { sec, nsec } = this.#realtime;
     const errno = family.socket.send(packet, target.sockaddr);
     if (errno !== 0) return resolve(sendFailure(errno, packet.length));
     const token = this.#nextToken++;
-    let settled = false;
+    // One listener per signal, not per probe (see engine/abort.ts).
     const stopWatching = signal
       ? whenAborted(
         signal,
@@ -155,13 +170,20 @@ export class NativeProber implements Prober {
       )
       : undefined;
     const settle = (result: ProbeResult) => {
-      if (settled) return;
-      settled = true;
       stopWatching?.();
       resolve(result);
     };
     family.tokens[seq] = token;
-    this.#held.set(token, { family, seq, request, destination: target.bytes, sec, nsec, settle });
+    this.#held.set(token, {
+      family,
+      seq,
+      request,
+      destination: target.bytes,
+      text: target.text,
+      sec,
+      nsec,
+      settle,
+    });
     this.#timeouts.add(request.timeoutMs, token);
   }
 
@@ -209,20 +231,23 @@ export class NativeProber implements Prober {
     const token = family.tokens[answer.seq];
     const pending = this.#held.get(token);
     if (!pending || !sameBytes(answer.destination, pending.destination)) return;
-    const [sec, nsec] = datagram.sec === null
-      ? this.#realtime.read()
-      : [datagram.sec, datagram.nsec];
+    let { sec, nsec } = datagram;
+    if (sec === null) {
+      this.#realtime.read();
+      ({ sec, nsec } = this.#realtime);
+    }
     const rttUs = Math.max(0, Math.round((sec - pending.sec) * 1e6 + (nsec - pending.nsec) / 1e3));
     if (rttUs > pending.request.timeoutMs * 1000) return this.#settle(token, { kind: "timeout" });
-    this.#settle(token, resultOf(answer, addressText(datagram.source), rttUs));
+    const ip = answer.kind === "reply" ? pending.text : addressText(datagram.source);
+    this.#settle(token, resultOf(answer, ip, rttUs));
   }
 
-  #address(address: string) {
+  #address(address: string): Address {
     let known = this.#addresses.get(address);
     if (!known) {
       if (this.#addresses.size >= MAX_ADDRESSES) this.#addresses.clear();
       const bytes = addressBytes(address);
-      known = { bytes, sockaddr: sockaddr(bytes) };
+      known = { bytes, sockaddr: sockaddr(bytes), text: addressText(bytes) };
       this.#addresses.set(address, known);
     }
     return known;

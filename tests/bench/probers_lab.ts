@@ -1,4 +1,4 @@
-// Bench: probes per second and CPU time per probe of the mtr-packet and ping probers, driven
+// Bench: probes per second and CPU time per probe of the native, mtr-packet and ping probers, driven
 // through their Prober interface, next to fping on the same targets in the same run.
 //
 // As root it builds the network lab (no injected delay or loss) and runs the measurements inside
@@ -57,7 +57,7 @@ async function drive(
 }
 
 async function benchProber(
-  name: "mtr-packet" | "ping",
+  name: "native" | "mtr-packet" | "ping",
   targets: string[],
   options: { probes: number; inFlight: number },
 ): Promise<BenchRow> {
@@ -145,6 +145,7 @@ async function benchFping(targets: string[], probes: number): Promise<BenchRow> 
 /** The measurements themselves, in the current namespace. */
 export async function measure(targets: string[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  rows.push(await benchProber("native", targets, { probes: 20_000, inFlight: 256 }));
   rows.push(await benchProber("mtr-packet", targets, { probes: 20_000, inFlight: 256 }));
   rows.push(await benchProber("ping", targets, { probes: 2_000, inFlight: 32 }));
   rows.push(await benchFping(targets, 40_000));

@@ -34,6 +34,7 @@ function narrowed(dataDir: string, programDir?: string): string[] {
     "--allow-net=127.0.0.1",
     "--allow-env",
     "--allow-sys",
+    "--allow-ffi",
   ];
 }
 
@@ -58,6 +59,7 @@ Deno.test({
           "--allow-net",
           "--allow-env",
           "--allow-sys",
+          "--allow-ffi",
           bundle,
           "trace",
           "127.0.0.1",
@@ -75,6 +77,8 @@ Deno.test({
       const report = JSON.parse(new TextDecoder().decode(run.stdout));
       assert.equal(report.samples, 2);
       assert.equal(report.hops.at(-1).ip, "127.0.0.1");
+      // The compiled program's prober where it can open raw sockets: FFI works from the bundle.
+      if (Deno.build.os === "linux" && Deno.uid() === 0) assert.equal(report.prober, "native");
       assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["pingwatcher.js"]);
     } finally {
       await Deno.remove(dir, { recursive: true });

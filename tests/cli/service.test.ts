@@ -161,6 +161,7 @@ Deno.test("service - a compiled binary is run directly; the unit says how to nar
     dnsServers: ["127.0.0.53"],
     net: [],
     commands: [],
+    nativeProber: false,
   });
   const argv = splitExec(value(parseUnit(text), "Service", "ExecStart")!);
   assert.deepEqual(argv.slice(0, 3), ["/usr/local/bin/pingwatcher", "serve", "--headless"]);
@@ -197,6 +198,20 @@ Deno.test("service - the launchd plist carries the same argv", () => {
     print(["systemd", "--dns-server", "127.0.0.1", "--data-dir", "/usr/local/var/pingwatcher"]),
   );
   assert.deepEqual(argv, splitExec(value(systemd, "Service", "ExecStart")!));
+});
+
+Deno.test("service - --native-prober adds FFI and CAP_NET_RAW for the server, systemd only", () => {
+  const plain = parseUnit(print(["systemd", "--user", "pingwatcher"]));
+  assert.ok(!splitExec(value(plain, "Service", "ExecStart")!).includes("--allow-ffi"));
+  assert.equal(value(plain, "Service", "AmbientCapabilities"), undefined);
+  const native = parseUnit(print(["systemd", "--user", "pingwatcher", "--native-prober"]));
+  assert.ok(splitExec(value(native, "Service", "ExecStart")!).includes("--allow-ffi"));
+  assert.equal(value(native, "Service", "AmbientCapabilities"), "CAP_NET_RAW");
+  assert.equal(value(native, "Service", "CapabilityBoundingSet"), "CAP_NET_RAW");
+  assert.throws(
+    () => runService(["print", "launchd", "--native-prober"], { write: () => {} }),
+    /--native-prober: the native prober runs on Linux only/,
+  );
 });
 
 Deno.test("service - bad input is a usage error naming the option", () => {
@@ -260,71 +275,84 @@ async function until<T>(what: string, deadlineMs: number, probe: () => Promise<T
   throw new Error(`timed out waiting for ${what}`);
 }
 
-Deno.test({
-  name: "service - the printed ExecStart serves and probes loopback with only its permissions",
-  sanitizeResources: false,
-  async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "pingwatcher-service-" });
-    const unit = parseUnit(
-      print(["systemd", "--data-dir", dir, "--host", "127.0.0.1", "--port", "0"]),
-    );
-    const [program, ...args] = splitExec(value(unit, "Service", "ExecStart")!);
-    // As systemd starts it: no shell, no terminal, a bare environment, cwd = WorkingDirectory.
-    const env: Record<string, string> = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
-    for (const name of ["HOME", "DENO_DIR"]) {
-      const found = Deno.env.get(name);
-      if (found !== undefined) env[name] = found;
-    }
-    const child = new Deno.Command(program, {
-      args,
-      cwd: value(unit, "Service", "WorkingDirectory"),
-      clearEnv: true,
-      env,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const stderr = watchStderr(child.stderr);
-    try {
-      const port = await until("listening", 30_000, () => Promise.resolve(stderr.port));
-      const base = `http://127.0.0.1:${port}`;
-      const health = await fetch(`${base}/healthz`);
-      assert.deepEqual(await health.json(), { status: "ok" });
-      const added = await fetch(`${base}/api/targets`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ host: "127.0.0.1", interval: 1 }),
-      });
-      assert.equal(added.status, 201, await added.clone().text());
-      const { target: { id } } = await added.json();
-      // About 10 s of real operation: rounds every second, recorded (the summary reads them back
-      // from the store) and answered.
-      const row = await until("recorded rounds", 30_000, async () => {
-        const summary = await (await fetch(`${base}/api/summary`)).json();
-        const target = summary.targets.find((t: { id: number }) => t.id === id);
-        return target && target.sent >= 8 ? target : null;
-      });
-      assert.equal(row.lost, 0);
-      assert.equal(row.address, "127.0.0.1");
-      const targets = await (await fetch(`${base}/api/targets`)).json();
-      assert.equal(targets.targets[0].status.lastError, null);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    const status = await child.status;
-    await stderr.done;
-    assert.doesNotMatch(
-      stderr.text,
-      /PermissionDenied|NotCapable|Requires \w+ access|Allow\?|prompt/i,
-    );
-    assert.equal(status.code, 0, stderr.text);
-    assert.match(stderr.text, /INFO stopped/);
-    const files: string[] = [];
-    for await (const entry of Deno.readDir(dir)) files.push(entry.name);
-    assert.ok(files.includes("pingwatcher.db"), files.join(", "));
-    await Deno.remove(dir, { recursive: true });
-  },
-});
+// The plain unit withholds FFI, so its server never probes with its own sockets; as root on Linux
+// the --native-prober unit does (elsewhere it has no raw sockets and falls back like the plain one).
+const RUNS: [string[], boolean][] = [
+  [[], false],
+  [["--native-prober"], Deno.build.os === "linux" && Deno.uid() === 0],
+];
+
+for (const [extra, native] of RUNS) {
+  Deno.test({
+    name: `service - the printed ExecStart serves and probes loopback with only its permissions ${
+      extra.join(" ")
+    }`,
+    sanitizeResources: false,
+    async fn() {
+      const dir = await Deno.makeTempDir({ prefix: "pingwatcher-service-" });
+      const unit = parseUnit(
+        print(["systemd", "--data-dir", dir, "--host", "127.0.0.1", "--port", "0", ...extra]),
+      );
+      const [program, ...args] = splitExec(value(unit, "Service", "ExecStart")!);
+      // As systemd starts it: no shell, no terminal, a bare environment, cwd = WorkingDirectory.
+      const env: Record<string, string> = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+      for (const name of ["HOME", "DENO_DIR"]) {
+        const found = Deno.env.get(name);
+        if (found !== undefined) env[name] = found;
+      }
+      const child = new Deno.Command(program, {
+        args,
+        cwd: value(unit, "Service", "WorkingDirectory"),
+        clearEnv: true,
+        env,
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      const stderr = watchStderr(child.stderr);
+      try {
+        const port = await until("listening", 30_000, () => Promise.resolve(stderr.port));
+        const base = `http://127.0.0.1:${port}`;
+        const health = await fetch(`${base}/healthz`);
+        assert.deepEqual(await health.json(), { status: "ok" });
+        const probers = await (await fetch(`${base}/api/probers`)).json();
+        assert.equal(probers.active === "native", native, probers.active);
+        const added = await fetch(`${base}/api/targets`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ host: "127.0.0.1", interval: 1 }),
+        });
+        assert.equal(added.status, 201, await added.clone().text());
+        const { target: { id } } = await added.json();
+        // About 10 s of real operation: rounds every second, recorded (the summary reads them back
+        // from the store) and answered.
+        const row = await until("recorded rounds", 30_000, async () => {
+          const summary = await (await fetch(`${base}/api/summary`)).json();
+          const target = summary.targets.find((t: { id: number }) => t.id === id);
+          return target && target.sent >= 8 ? target : null;
+        });
+        assert.equal(row.lost, 0);
+        assert.equal(row.address, "127.0.0.1");
+        const targets = await (await fetch(`${base}/api/targets`)).json();
+        assert.equal(targets.targets[0].status.lastError, null);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      const status = await child.status;
+      await stderr.done;
+      assert.doesNotMatch(
+        stderr.text,
+        /PermissionDenied|NotCapable|Requires \w+ access|Allow\?|prompt/i,
+      );
+      assert.equal(status.code, 0, stderr.text);
+      assert.match(stderr.text, /INFO stopped/);
+      const files: string[] = [];
+      for await (const entry of Deno.readDir(dir)) files.push(entry.name);
+      assert.ok(files.includes("pingwatcher.db"), files.join(", "));
+      await Deno.remove(dir, { recursive: true });
+    },
+  });
+}
 
 Deno.test("service - --allow-env lists every PINGWATCHER_* variable the program reads", async () => {
   const read = new Set<string>();

@@ -134,49 +134,51 @@ const LOSS_ROUNDS = 300;
 const LOSS_TIMEOUT = "3";
 const LOSS_ARGS = ["--count", String(LOSS_ROUNDS), "--interval", "0.1", "--timeout", LOSS_TIMEOUT];
 
-Deno.test({
-  name: "netlab trace - real loss at r2 shows at hop 2 and every later hop, at the injected rate",
-  ignore,
-  fn: () =>
-    withLab({}, async (lab) => {
-      const pct = 20;
-      await lab.setLoss("r2", pct);
-      const got = await traceJson(lab, lab.address("target", 4), [
-        ...LOSS_ARGS,
-        "--prober",
-        "mtr-packet",
-      ]);
-      const hops = got.hops.slice(0, 4);
-      assert.deepEqual(hops.map((h) => h.ip), lab.expectedHops(4).map((h) => h.ip));
-      assert.equal(hops[0].lossPct, 0, "r1 is before the loss");
-      // Each probe to hop k ≥ 2 crosses r2's upstream link once (arriving with TTL k − 1), replies
-      // never: the kernel's count of what r2 dropped at TTL k − 1 is hop k's true loss. Comparing
-      // with that count, not with the injected rate, leaves chance out of the test: a hop's
-      // sampled rate strays from 20 % by 3.5 σ once in ~2,000 hops, and then r2 really dropped so.
-      const drops = await lab.drops("r2", 4);
-      let lostAll = 0;
-      let sentAll = 0;
-      for (const hop of hops.slice(1)) {
-        const lost = hop.sent - hop.received;
-        const dropped = drops.byTtl.get(hop.hop - 1) ?? 0;
-        const ci95 = wilsonInterval(lost, hop.sent, Z95);
-        console.log(
-          `  ${pct} % loss at r2: hop ${hop.hop} lost ${lost}/${hop.sent} = ${hop.lossPct} %, ` +
-            `95 % Wilson interval ${formatInterval(ci95)}; r2 dropped ${dropped} of its probes`,
-        );
-        assert.ok(hop.sent >= LOSS_ROUNDS - 5, `hop ${hop.hop} sampled every round`);
-        assert.equal(lost, dropped, `hop ${hop.hop}: lost what r2 dropped`);
-        lostAll += lost;
-        sentAll += hop.sent;
-      }
-      // The lab's own check, pooled over 900 probes and at 5 σ (fails once in ~2 million runs):
-      // r2 drops at the injected rate.
-      const [low, high] = wilsonInterval(lostAll, sentAll, Z5);
-      assert.ok(low <= pct / 100 && pct / 100 <= high, `${pct} % inside ${lostAll}/${sentAll}`);
-      const flags = lossFlags(hops);
-      assert.deepEqual([...flags.values()], [false, false, false, false], "loss carries on");
-    }),
-});
+for (const prober of ["mtr-packet", "native"]) {
+  Deno.test({
+    name: `netlab trace - real loss at r2 shows at hop 2 and every later hop (${prober})`,
+    ignore,
+    fn: () =>
+      withLab({}, async (lab) => {
+        const pct = 20;
+        await lab.setLoss("r2", pct);
+        const got = await traceJson(lab, lab.address("target", 4), [
+          ...LOSS_ARGS,
+          "--prober",
+          prober,
+        ]);
+        const hops = got.hops.slice(0, 4);
+        assert.deepEqual(hops.map((h) => h.ip), lab.expectedHops(4).map((h) => h.ip));
+        assert.equal(hops[0].lossPct, 0, "r1 is before the loss");
+        // Each probe to hop k ≥ 2 crosses r2's upstream link once (arriving with TTL k − 1), replies
+        // never: the kernel's count of what r2 dropped at TTL k − 1 is hop k's true loss. Comparing
+        // with that count, not with the injected rate, leaves chance out of the test: a hop's
+        // sampled rate strays from 20 % by 3.5 σ once in ~2,000 hops, and then r2 really dropped so.
+        const drops = await lab.drops("r2", 4);
+        let lostAll = 0;
+        let sentAll = 0;
+        for (const hop of hops.slice(1)) {
+          const lost = hop.sent - hop.received;
+          const dropped = drops.byTtl.get(hop.hop - 1) ?? 0;
+          const ci95 = wilsonInterval(lost, hop.sent, Z95);
+          console.log(
+            `  ${pct} % loss at r2: hop ${hop.hop} lost ${lost}/${hop.sent} = ${hop.lossPct} %, ` +
+              `95 % Wilson interval ${formatInterval(ci95)}; r2 dropped ${dropped} of its probes`,
+          );
+          assert.ok(hop.sent >= LOSS_ROUNDS - 5, `hop ${hop.hop} sampled every round`);
+          assert.equal(lost, dropped, `hop ${hop.hop}: lost what r2 dropped`);
+          lostAll += lost;
+          sentAll += hop.sent;
+        }
+        // The lab's own check, pooled over 900 probes and at 5 σ (fails once in ~2 million runs):
+        // r2 drops at the injected rate.
+        const [low, high] = wilsonInterval(lostAll, sentAll, Z5);
+        assert.ok(low <= pct / 100 && pct / 100 <= high, `${pct} % inside ${lostAll}/${sentAll}`);
+        const flags = lossFlags(hops);
+        assert.deepEqual([...flags.values()], [false, false, false, false], "loss carries on");
+      }),
+  });
+}
 
 Deno.test({
   name: "netlab trace - dropped time-exceeded replies at r2 show as loss at hop 2 only, flagged",
