@@ -24,6 +24,8 @@ export interface TargetRuntime {
   reresolveIntervalMs: number;
   lateThresholdMs: number;
   spreadStart: boolean;
+  /** Slot width of spread schedules whose protocol the prober times in the kernel (SPREAD_SLOT_MS). */
+  slotMs: number;
   counters: {
     roundsStarted: number;
     roundsSkipped: number;
@@ -125,6 +127,9 @@ export class TargetRunner {
       clock: rt.clock,
       intervalMs,
       offsetMs: spread ? spreadOffsetMs(this.#target.id, intervalMs) : 0,
+      slotMs: spread && rt.prober.kernelTimed?.includes(this.#target.options.protocol)
+        ? rt.slotMs
+        : 0,
       firstSeq: this.#nextSeq,
       endSeq: this.#roundLimit,
       counters: rt.counters,

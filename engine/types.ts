@@ -62,6 +62,12 @@ export interface Prober {
   readonly name: string;
   /** False when the backend cannot see routers on the way (busybox ping): final hop only. */
   readonly intermediateHops?: boolean;
+  /**
+   * Protocols whose RTTs are kernel receive timestamps minus the time read just before each send,
+   * so many probes leaving at once do not make them longer (mtr-packet and ping time a reply when
+   * they read it). The engine starts such targets' rounds in batches (see SPREAD_SLOT_MS).
+   */
+  readonly kernelTimed?: readonly Protocol[];
   /** Protocols it sends when that depends on this host (absent: its registry entry's). */
   readonly protocols?: readonly Protocol[];
   /** Times the backend's long-lived child died and was restarted (absent: it has none). */

@@ -60,6 +60,7 @@ export interface NativeOptions {
 export class NativeProber implements Prober {
   readonly name = "native";
   readonly intermediateHops = true;
+  readonly kernelTimed: readonly Protocol[] = ["icmp"];
   readonly #families: Partial<Record<IpVersion, Family>> = {};
   readonly #unavailable: Partial<Record<IpVersion, string>> = {};
   readonly #held = new Map<number, Pending>();

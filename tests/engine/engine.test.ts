@@ -395,3 +395,29 @@ Deno.test("engine - 300 targets run without errors", async () => {
   assert.equal(t.fake.inFlight(), 0);
   assert.equal(counters.probesInFlight, 0);
 });
+
+Deno.test("engine - with a prober that times ICMP in the kernel, spread rounds start in 50 ms batches", async () => {
+  const starts = async (kernelTimed: string[] | undefined, protocol: "icmp" | "udp") => {
+    const network: FakeNetwork = {};
+    const t = setup(network, { spreadStart: true });
+    if (kernelTimed) Object.defineProperty(t.fake, "kernelTimed", { value: kernelTimed });
+    for (let i = 0; i < 40; i++) {
+      const address = `10.1.0.${i + 1}`;
+      network[address] = straightRoute([address]);
+      t.engine.setTarget(
+        target(i + 1, address, { intervalMs: 2500, protocol, finalHopOnly: true }),
+      );
+    }
+    await t.clock.advance(5000);
+    await t.stop();
+    return t.fake.sends.map((s) => s.atMs);
+  };
+  const batched = await starts(["icmp"], "icmp");
+  assert.ok(batched.length >= 40 * 2, `${batched.length} probes`);
+  assert.ok(batched.every((at) => at % 50 === 0), "every round on a 50 ms slot");
+  assert.ok(new Set(batched).size <= 2 * 2500 / 50 + 1, "rounds share slots");
+  const spread = await starts(undefined, "icmp");
+  assert.ok(spread.some((at) => at % 50 !== 0), "exactly at their offsets otherwise");
+  const udp = await starts(["icmp"], "udp");
+  assert.ok(udp.some((at) => at % 50 !== 0), "a protocol it does not time in the kernel");
+});

@@ -5,7 +5,13 @@ import { ProbeLimiter } from "../../engine/limiter.ts";
 
 function startSchedule(
   clock: ManualClock,
-  options: { intervalMs: number; busy?: () => boolean; endSeq?: number },
+  options: {
+    intervalMs: number;
+    busy?: () => boolean;
+    endSeq?: number;
+    offsetMs?: number;
+    slotMs?: number;
+  },
 ) {
   const started: { seq: number; at: number; lateMs: number }[] = [];
   const skipped: number[] = [];
@@ -14,7 +20,8 @@ function startSchedule(
   const done = runSchedule({
     clock,
     intervalMs: options.intervalMs,
-    offsetMs: 0,
+    offsetMs: options.offsetMs ?? 0,
+    slotMs: options.slotMs,
     firstSeq: 0,
     endSeq: options.endSeq,
     counters,
@@ -63,6 +70,20 @@ Deno.test("schedule - stops after endSeq rounds", async () => {
   await clock.advance(10_000);
   await run.done;
   assert.deepEqual(run.started.map((s) => s.seq), [0, 1, 2]);
+});
+
+Deno.test("schedule - a spread start waits for the next slot, and its rounds stay on slots", async () => {
+  const clock = new ManualClock(1_000_000);
+  await clock.advance(7);
+  const run = startSchedule(clock, { intervalMs: 2500, offsetMs: 30, slotMs: 50 });
+  await clock.advance(42); // 7 + 30 = 37 ms is not on a slot: nothing yet
+  assert.equal(run.started.length, 0);
+  await clock.advance(1 + 2 * 2500);
+  run.abort.abort();
+  await run.done;
+  const starts = run.started.map((s) => s.at - 1_000_000);
+  assert.deepEqual(starts, [50, 2550, 5050]);
+  assert.ok(run.started.every((s) => s.lateMs === 0));
 });
 
 Deno.test("schedule - first rounds of many targets spread over the interval", () => {
