@@ -278,10 +278,22 @@ export class Readiness {
     });
   }
 
-  /** Resolves when a socket is readable or wake() was called. */
-  async wait(): Promise<void> {
-    await libc().symbols.poll(this.#pollfds, BigInt(this.#count), -1);
-    while (Number(libc().symbols.read(this.#fd(0), this.#byte, 8n)) > 0) { /* drained */ }
+  /**
+   * Resolves when a socket is readable or wake() was called, with a bit set for each readable
+   * socket (bit i: the constructor's fds[i]).
+   */
+  async wait(): Promise<number> {
+    const { symbols } = libc();
+    await symbols.poll(this.#pollfds, BigInt(this.#count), -1);
+    const view = new DataView(this.#pollfds.buffer);
+    let ready = 0;
+    for (let i = 0; i < this.#count - 1; i++) {
+      if (view.getInt16(8 * i + 6, true) !== 0) ready |= 1 << i;
+    }
+    if (view.getInt16(8 * (this.#count - 1) + 6, true) !== 0) {
+      while (Number(symbols.read(this.#fd(0), this.#byte, 8n)) > 0) { /* drained */ }
+    }
+    return ready;
   }
 
   wake(): void {

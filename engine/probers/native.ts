@@ -62,6 +62,8 @@ export class NativeProber implements Prober {
   readonly intermediateHops = true;
   readonly kernelTimed: readonly Protocol[] = ["icmp"];
   readonly #families: Partial<Record<IpVersion, Family>> = {};
+  /** The open families, in the order Readiness reports them. */
+  readonly #familyList: Family[];
   readonly #unavailable: Partial<Record<IpVersion, string>> = {};
   readonly #held = new Map<number, Pending>();
   readonly #addresses = new Map<string, Address>();
@@ -82,8 +84,8 @@ export class NativeProber implements Prober {
     } catch (error) {
       this.#unavailable[6] = `no ICMPv6 socket here (${(error as Error).message})`;
     }
-    const sockets = Object.values(this.#families).map((f) => f.socket.fd);
-    this.#readiness = new Readiness(sockets);
+    this.#familyList = Object.values(this.#families);
+    this.#readiness = new Readiness(this.#familyList.map((f) => f.socket.fd));
     this.#timeouts = new Deadlines(options.clock ?? systemClock, (token) => this.#timedOut(token), {
       live: (token) => this.#held.has(token),
     });
@@ -131,7 +133,7 @@ export class NativeProber implements Prober {
     this.#readiness.wake();
     await this.#receiving;
     this.#readiness.close();
-    for (const family of Object.values(this.#families)) family.socket.close();
+    for (const family of this.#familyList) family.socket.close();
     for (const pending of this.#held.values()) {
       pending.settle(failure("closed", "the prober was closed"));
     }
@@ -205,18 +207,21 @@ export class NativeProber implements Prober {
 
   async #receive(): Promise<void> {
     while (!this.#closed) {
-      await this.#readiness.wait();
+      const ready = await this.#readiness.wait();
       if (this.#closed) return;
       try {
-        this.#drain();
+        this.#drain(ready);
       } catch (error) {
         log.warn("native prober: reading replies failed", { error: String(error) });
       }
     }
   }
 
-  #drain(): void {
-    for (const family of Object.values(this.#families)) {
+  /** Reads what waits on the sockets whose bit is set in `ready` (bit i: #familyList[i]). */
+  #drain(ready = -1): void {
+    for (let f = 0; f < this.#familyList.length; f++) {
+      if ((ready & (1 << f)) === 0) continue;
+      const family = this.#familyList[f];
       for (let i = 0; i < BATCH; i++) {
         const datagram = family.socket.receive();
         if (datagram === null) break;

@@ -24,8 +24,9 @@ async function bundleInto(dir: string): Promise<string> {
 /**
  * The narrowed permissions: files only in the data directory, probers, loopback. `programDir`:
  * it may also read its own folder, to start the store's Worker from itself (store/worker/).
+ * `ffi`: --allow-ffi too, as the start task and the binary have (the native prober).
  */
-function narrowed(dataDir: string, programDir?: string): string[] {
+function narrowed(dataDir: string, programDir?: string, ffi = false): string[] {
   return [
     "--no-prompt",
     `--allow-read=${programDir ? `${dataDir},${programDir}` : dataDir}`,
@@ -34,7 +35,7 @@ function narrowed(dataDir: string, programDir?: string): string[] {
     "--allow-net=127.0.0.1",
     "--allow-env",
     "--allow-sys",
-    "--allow-ffi",
+    ...(ffi ? ["--allow-ffi"] : []),
   ];
 }
 
@@ -123,7 +124,7 @@ Deno.test({
     const dataDir = `${root}/xdg/pingwatcher`;
     const audit = `${root}/audit.jsonl`;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...narrowed(dataDir, root), bundle, "serve", "--port", "0"],
+      args: ["run", ...narrowed(dataDir, root, true), bundle, "serve", "--port", "0"],
       cwd,
       clearEnv: true,
       env: {
@@ -211,6 +212,7 @@ Deno.test("bundle - with no prober on PATH, the first start names the fix and ex
     const stderr = new TextDecoder().decode(run.stderr);
     assert.equal(run.code, 4, stderr);
     assert.match(stderr, /no working prober/);
+    assert.match(stderr, /^native: needs --allow-ffi/m);
     assert.match(stderr, /^mtr-packet: not found/m);
     assert.match(stderr, /^ping: not found/m);
     assert.match(stderr, /^To fix this on Linux: install mtr-tiny \(.*apt install mtr-tiny/m);
