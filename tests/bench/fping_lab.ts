@@ -50,6 +50,8 @@ interface ServerFigures extends Window {
   probes: number;
   maxRssMb: number;
   dataDir: string;
+  /** The prober the server chose (GET /api/probers). */
+  prober: string;
 }
 
 interface FpingFigures extends Window {
@@ -107,7 +109,8 @@ async function measureServer(
     // The counters were read around the window; scale them to the CPU window's length.
     const probes = (after.probes - before.probes) * window.wallMs / (after.at - before.at);
     const maxRssMb = peakRssKb(server.pid) / 1024;
-    return { ...window, probes, maxRssMb, dataDir };
+    const prober = JSON.parse((await labGet(lab, `${server.url}/api/probers`)).body).active;
+    return { ...window, probes, maxRssMb, dataDir, prober };
   } finally {
     await stopServer(server);
   }
@@ -162,7 +165,7 @@ function formatRows(rows: ModeRow[], options: FpingBenchOptions): string[] {
   for (const { mode, server, fping } of rows) {
     const s = (w: Window) => `${(w.wallMs / 1000).toFixed(1)} s, CPU ${w.cpuMs.toFixed(0)} ms`;
     lines.push(
-      `${label[mode]}: PingWatcher ${s(server)}, probes ${
+      `${label[mode]}: PingWatcher (${server.prober} prober) ${s(server)}, probes ${
         server.probes.toFixed(0)
       } (its /metrics ` +
         `counters; kernel: ${server.kernelProbes} echo requests sent); fping ${s(fping)}, probes ` +
@@ -219,7 +222,7 @@ export async function runFpingLab(options: FpingBenchOptions): Promise<string> {
     const starts = await timeStarts(lab, serverArgs(dirs.at(-1)!), options.starts);
     return [
       `fping: ${options.targets} lab targets (final hop behind r1, r2, r3) every ` +
-      `${options.intervalS} s, mtr-packet; warm-up ${options.warmupS} s, window ` +
+      `${options.intervalS} s, the prober auto chooses; warm-up ${options.warmupS} s, window ` +
       `${options.seconds} s; load average before ${loadBefore}, after ${loadAverage()}`,
       ...formatRows(rows, options),
       formatStarts(starts),
