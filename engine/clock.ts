@@ -2,7 +2,8 @@
 import { whenAborted } from "./abort.ts";
 import type { Clock } from "./types.ts";
 
-function abortReason(signal: AbortSignal): unknown {
+/** What a sleep cut short by `signal` rejects with. */
+export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("aborted", "AbortError");
 }
 

@@ -15,6 +15,7 @@ import type {
   Target,
 } from "./types.ts";
 import { LatenessWindow, SPREAD_SLOT_MS } from "./schedule.ts";
+import { TimerQueue } from "./timer_queue.ts";
 import { log } from "./log.ts";
 
 export type EngineEvent =
@@ -84,6 +85,7 @@ export class Engine {
       });
     this.#runtime = {
       clock,
+      timers: new TimerQueue(clock),
       prober: options.prober,
       limiter: new ProbeLimiter(options.maxProbesInFlight ?? 1024),
       addressLookup: options.addressLookup ?? systemAddressLookup,

@@ -1,5 +1,7 @@
 // Drift-free schedule for one target: round k is due at start + k * interval, whatever happened to
 // earlier rounds. Rounds are started, not awaited, so they overlap in flight.
+import { whenAborted } from "./abort.ts";
+import type { QueuedTimer, TimerQueue } from "./timer_queue.ts";
 import type { Clock } from "./types.ts";
 
 export interface ScheduleCounters {
@@ -9,6 +11,8 @@ export interface ScheduleCounters {
 
 export interface ScheduleOptions {
   clock: Clock;
+  /** Where the schedule waits for its rounds (one queue for all the engine's targets). */
+  timers: TimerQueue;
   intervalMs: number;
   /** Delay of the first round (spreads many targets over the interval). */
   offsetMs: number;
@@ -31,44 +35,64 @@ export interface ScheduleOptions {
   skip(seq: number): void;
 }
 
-/** Runs until the signal aborts; resolves with the next unused sequence number. */
-export async function runSchedule(options: ScheduleOptions, signal: AbortSignal): Promise<number> {
-  const { clock, intervalMs, counters } = options;
+/**
+ * Runs until the signal aborts; resolves with the next unused sequence number. Waits in the
+ * shared timer queue, not in a clock sleep of its own (see timer_queue.ts).
+ */
+export function runSchedule(options: ScheduleOptions, signal: AbortSignal): Promise<number> {
+  const { clock, timers, intervalMs, counters } = options;
   const monoNow = clock.monotonic();
   const monoBase = onSlot(monoNow + options.offsetMs, options.slotMs ?? 0);
   const epochBase = clock.now() + (monoBase - monoNow);
+  const endSeq = options.endSeq ?? Infinity;
   let k = 0;
   let seq = options.firstSeq;
-  const endSeq = options.endSeq ?? Infinity;
-  while (!signal.aborted && seq < endSeq) {
-    const due = monoBase + k * intervalMs;
-    const wait = due - clock.monotonic();
-    if (wait > 0) {
+  let waiting: QueuedTimer | null = null;
+  let stopWatching: (() => void) | null = null;
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      stopWatching?.();
+      if (waiting) timers.cancel(waiting);
+      waiting = null;
+      resolve(seq);
+    };
+    // A round that fails to start ends the schedule with its error, as an awaited loop would.
+    const due = () => {
       try {
-        await clock.sleep(wait, signal);
-      } catch {
-        break;
+        next();
+      } catch (error) {
+        stopWatching?.();
+        reject(error);
       }
-    }
-    // Woken a whole interval or more behind (CPU starvation, suspended process): those rounds
-    // can no longer be sent on time. Count them and rejoin the schedule.
-    const behind = Math.floor((clock.monotonic() - due) / intervalMs);
-    for (let i = 0; i < behind && seq < endSeq - 1; i++) {
-      options.skip(seq++);
-      counters.roundsSkipped++;
+    };
+    const next = () => {
+      waiting = null;
+      if (signal.aborted) return finish();
+      const dueMono = monoBase + k * intervalMs;
+      // Woken a whole interval or more behind (CPU starvation, suspended process): those rounds
+      // can no longer be sent on time. Count them and rejoin the schedule.
+      const behind = Math.floor((clock.monotonic() - dueMono) / intervalMs);
+      for (let i = 0; i < behind && seq < endSeq - 1; i++) {
+        options.skip(seq++);
+        counters.roundsSkipped++;
+        k++;
+      }
+      if (options.start(seq, epochBase + k * intervalMs, monoBase + k * intervalMs)) {
+        counters.roundsStarted++;
+      } else {
+        options.skip(seq);
+        counters.roundsSkipped++;
+      }
+      seq++;
       k++;
-    }
-    const dueMono = monoBase + k * intervalMs;
-    if (options.start(seq, epochBase + k * intervalMs, dueMono)) {
-      counters.roundsStarted++;
-    } else {
-      options.skip(seq);
-      counters.roundsSkipped++;
-    }
-    seq++;
-    k++;
-  }
-  return seq;
+      if (signal.aborted || seq >= endSeq) return finish();
+      waiting = timers.at(monoBase + k * intervalMs, due);
+    };
+    if (signal.aborted || seq >= endSeq) return finish();
+    stopWatching = whenAborted(signal, finish);
+    if (monoBase <= clock.monotonic()) due();
+    else waiting = timers.at(monoBase, due);
+  });
 }
 
 /**

@@ -13,11 +13,14 @@ import {
   traceRound,
   updateDistance,
 } from "./tracer.ts";
+import type { TimerQueue } from "./timer_queue.ts";
 import type { Clock, Prober, Round, RoutePath, Target } from "./types.ts";
 
 /** What all runners share: the engine's tools and counters. */
 export interface TargetRuntime {
   clock: Clock;
+  /** Where every target's schedule waits for its next round. */
+  timers: TimerQueue;
   prober: Prober;
   limiter: ProbeLimiter;
   addressLookup: AddressLookup;
@@ -125,6 +128,7 @@ export class TargetRunner {
     const intervalMs = this.#target.options.intervalMs;
     this.#nextSeq = await runSchedule({
       clock: rt.clock,
+      timers: rt.timers,
       intervalMs,
       offsetMs: spread ? spreadOffsetMs(this.#target.id, intervalMs) : 0,
       slotMs: spread && rt.prober.kernelTimed?.includes(this.#target.options.protocol)
@@ -151,8 +155,10 @@ export class TargetRunner {
       ttls: plannedTtls(options, this.#memory),
     };
     this.#waitingStart = seq;
-    const { clock, prober } = this.rt;
-    const tracked = { clock, prober, limiter: this.#watchFirstSend(seq, dueMono) };
+    // Rounds pace their probes with sleeps in the shared queue: the next TTLs of every round of a
+    // slot go out in one pass.
+    const { timers, prober } = this.rt;
+    const tracked = { clock: timers.queued, prober, limiter: this.#watchFirstSend(seq, dueMono) };
     const job = traceRound(plan, tracked, this.#roundsAbort.signal)
       .then(({ round }) => this.#settle(seq, round))
       .catch(() => this.#settle(seq, null))

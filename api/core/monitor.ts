@@ -459,6 +459,9 @@ export class MonitorService {
 
 /** Equal resolved options, whatever order their keys come in. */
 export function sameOptions(a: TargetOptions, b: TargetOptions): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof TargetOptions>;
-  return [...keys].every((key) => a[key] === b[key]);
+  // Compared every target sync (10 s) for every target: no sets or spreads.
+  const keys = Object.keys(a) as (keyof TargetOptions)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }

@@ -6,7 +6,7 @@ import { log } from "../log.ts";
 import type { Prober, Protocol } from "../types.ts";
 import type { ProberEntry, ProberSelection, SelectOptions } from "./entry.ts";
 import { mtrPacketEntry } from "./mtr_packet.ts";
-import { nativeEntry } from "./native.ts";
+import { nativeEntry } from "./native_entry.ts";
 import { pingEntry } from "./ping.ts";
 
 export const PROBERS: readonly ProberEntry[] = [

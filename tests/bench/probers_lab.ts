@@ -200,7 +200,7 @@ export function formatTable(rows: BenchRow[]): string {
 /** Runs the bench (in the lab when it can) and returns the text to print. */
 export async function runProbersLabBench(): Promise<string> {
   const title =
-    "probers: echo probes, as fast as they go (mtr-packet and ping via the Prober interface)";
+    "probers: echo probes, as fast as they go (native, mtr-packet and ping via the Prober interface)";
   const skip = Deno.env.get("PW_BENCH_LOOPBACK") === "1"
     ? "PW_BENCH_LOOPBACK=1"
     : await labSkipReason();

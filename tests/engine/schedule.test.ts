@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/clock.ts";
 import { LatenessWindow, runSchedule, spreadOffsetMs } from "../../engine/schedule.ts";
 import { ProbeLimiter } from "../../engine/limiter.ts";
+import { TimerQueue } from "../../engine/timer_queue.ts";
 
 function startSchedule(
   clock: ManualClock,
@@ -19,6 +20,7 @@ function startSchedule(
   const abort = new AbortController();
   const done = runSchedule({
     clock,
+    timers: new TimerQueue(clock),
     intervalMs: options.intervalMs,
     offsetMs: options.offsetMs ?? 0,
     slotMs: options.slotMs,
