@@ -52,6 +52,8 @@ interface ServerFigures extends Window {
   dataDir: string;
   /** The prober the server chose (GET /api/probers). */
   prober: string;
+  /** Median over the targets of their average RTT (GET /api/summary): what it measured. */
+  rttMedianUs: number;
 }
 
 interface FpingFigures extends Window {
@@ -110,10 +112,20 @@ async function measureServer(
     const probes = (after.probes - before.probes) * window.wallMs / (after.at - before.at);
     const maxRssMb = peakRssKb(server.pid) / 1024;
     const prober = JSON.parse((await labGet(lab, `${server.url}/api/probers`)).body).active;
-    return { ...window, probes, maxRssMb, dataDir, prober };
+    const rttMedianUs = await measuredRttUs(lab, server.url);
+    return { ...window, probes, maxRssMb, dataDir, prober, rttMedianUs };
   } finally {
     await stopServer(server);
   }
+}
+
+/** The median of the targets' average RTTs: batching must not make them longer than they are. */
+async function measuredRttUs(lab: Lab, url: string): Promise<number> {
+  const { targets } = JSON.parse((await labGet(lab, `${url}/api/summary`)).body) as {
+    targets: { avgMs: number | null }[];
+  };
+  const avgs = targets.flatMap((t) => t.avgMs === null ? [] : [t.avgMs * 1000]);
+  return avgs.length ? median(avgs) : NaN;
 }
 
 /** The server's arguments on a data directory (database and config file in it). */
@@ -165,9 +177,10 @@ function formatRows(rows: ModeRow[], options: FpingBenchOptions): string[] {
   for (const { mode, server, fping } of rows) {
     const s = (w: Window) => `${(w.wallMs / 1000).toFixed(1)} s, CPU ${w.cpuMs.toFixed(0)} ms`;
     lines.push(
-      `${label[mode]}: PingWatcher (${server.prober} prober) ${s(server)}, probes ${
-        server.probes.toFixed(0)
-      } (its /metrics ` +
+      `${label[mode]}: PingWatcher (${server.prober} prober; median of the targets' average RTT ` +
+        `${server.rttMedianUs.toFixed(0)} µs) ${s(server)}, probes ${
+          server.probes.toFixed(0)
+        } (its /metrics ` +
         `counters; kernel: ${server.kernelProbes} echo requests sent); fping ${s(fping)}, probes ` +
         `${fping.probes} (its output; kernel: ${fping.kernelProbes}); targets x window / ` +
         `interval = ${(options.targets * options.seconds / options.intervalS).toFixed(0)} rounds`,
