@@ -1,6 +1,5 @@
 // One error shape for every API failure: { "error": { "code", "message", "details"? } }.
 import type { z } from "zod";
-import { flushMicrotasks as yieldToEventLoop } from "../engine/mod.ts";
 import { CoreError, type CoreErrorKind } from "./core/mod.ts";
 
 export class ApiError extends Error {
@@ -60,44 +59,6 @@ export function jsonResponse(
   headers: Record<string, string> = {},
 ): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
-}
-
-/**
- * `{...fields, [key]: items}` as JSON, serialized `sliceItems` items at a time as the body is
- * read: a reply of 5,000 summary rows (5 MB) never holds the event loop, and the probes waiting
- * on it, for more than a slice. `map` turns each item into what is sent, slice by slice too.
- */
-export function slicedJsonResponse<T>(
-  fields: Record<string, unknown>,
-  key: string,
-  items: readonly T[],
-  map: (item: T) => unknown = (item) => item,
-  sliceItems = 1000,
-): Response {
-  const encoder = new TextEncoder();
-  const head = JSON.stringify(fields);
-  let at = -1;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (at < 0) {
-        at = 0;
-        const opening = head === "{}" ? "{" : `${head.slice(0, -1)},`;
-        controller.enqueue(encoder.encode(`${opening}${JSON.stringify(key)}:[`));
-        return;
-      }
-      if (at >= items.length) {
-        controller.enqueue(encoder.encode("]}"));
-        controller.close();
-        return;
-      }
-      // A task boundary between slices: due timers and I/O callbacks run here.
-      if (at > 0) await yieldToEventLoop();
-      const slice = items.slice(at, at + sliceItems).map((item) => JSON.stringify(map(item)));
-      controller.enqueue(encoder.encode((at > 0 ? "," : "") + slice.join(",")));
-      at += sliceItems;
-    },
-  }, { highWaterMark: 0 });
-  return new Response(body, { status: 200, headers: JSON_HEADERS });
 }
 
 export function errorResponse(error: ApiError): Response {

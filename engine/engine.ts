@@ -39,11 +39,6 @@ export interface EngineOptions {
   lateThresholdMs?: number;
   /** Spread first rounds of targets over their interval (off for a single `trace`). */
   spreadStart?: boolean;
-  /**
-   * Spread first rounds start on slots this wide, to batch their probes, when the prober times
-   * their protocol in the kernel (Prober.kernelTimed); 0: no slots. Default SPREAD_SLOT_MS.
-   */
-  spreadSlotMs?: number;
   route?: RouteTrackerOptions;
 }
 
@@ -92,7 +87,7 @@ export class Engine {
       reresolveIntervalMs: options.reresolveIntervalMs ?? 300_000,
       lateThresholdMs: options.lateThresholdMs ?? 100,
       spreadStart: options.spreadStart ?? true,
-      slotMs: options.spreadSlotMs ?? SPREAD_SLOT_MS,
+      slotMs: SPREAD_SLOT_MS,
       counters: { roundsStarted: 0, roundsSkipped: 0, roundsCompleted: 0, roundsLate: 0 },
       lateness: new LatenessWindow(),
       emit: (event) => this.#emit(event),

@@ -6,6 +6,7 @@ import { whenAborted } from "./abort.ts";
 import { abortReason } from "./clock.ts";
 import { log } from "./log.ts";
 import type { Clock } from "./types.ts";
+import { Alarm } from "./alarm.ts";
 
 /** A deadline in the queue; pass it to `cancel`. */
 export interface QueuedTimer {
@@ -19,8 +20,7 @@ export interface QueuedTimer {
 export class TimerQueue {
   readonly #heap: QueuedTimer[] = [];
   #order = 0;
-  #armedFor = Infinity;
-  #abort: AbortController | null = null;
+  readonly #alarm: Alarm;
   #firing = false;
 
   /**
@@ -30,6 +30,7 @@ export class TimerQueue {
   readonly queued: Clock;
 
   constructor(readonly clock: Clock) {
+    this.#alarm = new Alarm(clock, () => this.#run());
     this.queued = {
       now: () => clock.now(),
       monotonic: () => clock.monotonic(),
@@ -46,7 +47,7 @@ export class TimerQueue {
     const timer: QueuedTimer = { due, order: this.#order++, fire, index: this.#heap.length };
     this.#heap.push(timer);
     this.#up(timer.index);
-    if (!this.#firing && due < this.#armedFor) this.#arm(due);
+    if (!this.#firing) this.#alarm.armFor(due);
     return timer;
   }
 
@@ -84,19 +85,6 @@ export class TimerQueue {
     // re-arming on every cancel.
   }
 
-  #arm(due: number): void {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.#armedFor = due;
-    this.clock.sleep(Math.max(0, due - this.clock.monotonic()), abort.signal).then(() => {
-      if (this.#abort !== abort) return;
-      this.#abort = null;
-      this.#armedFor = Infinity;
-      this.#run();
-    }, () => {});
-  }
-
   #run(): void {
     this.#firing = true;
     try {
@@ -113,7 +101,7 @@ export class TimerQueue {
     } finally {
       this.#firing = false;
     }
-    if (this.#heap.length) this.#arm(this.#heap[0].due);
+    if (this.#heap.length) this.#alarm.armFor(this.#heap[0].due);
   }
 
   #pop(): QueuedTimer {

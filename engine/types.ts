@@ -68,8 +68,11 @@ export interface Prober {
    * they read it). The engine starts such targets' rounds in batches (see SPREAD_SLOT_MS).
    */
   readonly kernelTimed?: readonly Protocol[];
-  /** Protocols it sends when that depends on this host (absent: its registry entry's). */
-  readonly protocols?: readonly Protocol[];
+  /**
+   * Why it cannot send `protocol` on this host, said after "the NAME prober" (null: it can), for
+   * probers whose protocols depend on the host; absent: its registry entry's protocols decide.
+   */
+  cannotSend?(protocol: Protocol): string | null;
   /** Times the backend's long-lived child died and was restarted (absent: it has none). */
   readonly restarts?: number;
   /**

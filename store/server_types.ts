@@ -99,6 +99,8 @@ export interface ServerRecordStore {
   // Per-target server metadata (missing = no configuration, not a replay, no explicit fields).
   targetMeta(targetId: number): Promise<TargetMeta>;
   allTargetMeta(): Promise<Map<number, TargetMeta>>;
+  /** Ids of the replay targets, ascending: the one flag the summary needs of every target. */
+  replayTargetIds(): Promise<number[]>;
   setTargetMeta(meta: TargetMeta): Promise<void>;
 
   // Credentials.

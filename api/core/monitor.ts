@@ -199,10 +199,11 @@ export class MonitorService {
    * not their options, so 5,000 targets are one light read (the summary and its live updates).
    */
   async summaryTargets(ids?: readonly number[] | null): Promise<SummaryTarget[]> {
-    const [heads, meta] = await Promise.all([
+    const [heads, replays] = await Promise.all([
       this.store.listTargetHeads(),
-      this.store.allTargetMeta(),
+      this.store.replayTargetIds(),
     ]);
+    const replay = new Set(replays);
     const only = ids ? new Set(ids) : null;
     const out: SummaryTarget[] = [];
     for (const head of heads) {
@@ -212,7 +213,7 @@ export class MonitorService {
         host: head.host,
         label: head.label,
         paused: head.paused,
-        replay: meta.get(head.id)?.replay ?? false,
+        replay: replay.has(head.id),
         createdAt: head.createdAt,
         status: { address: this.engine.targetStatus(head.id)?.address ?? null },
       });

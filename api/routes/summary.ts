@@ -1,7 +1,8 @@
 // The summary of all targets: each target's final hop over its last `focus` rounds, sortable.
 import { z } from "zod";
-import { ApiError, slicedJsonResponse } from "../errors.ts";
-import type { OutageStore, TargetSummary } from "../../store/mod.ts";
+import { ApiError } from "../errors.ts";
+import { summaryBody } from "./summary_body.ts";
+import type { OutageStore, Sparkline, TargetSummary } from "../../store/mod.ts";
 import {
   type OutageJson,
   outagesOfAgent,
@@ -79,23 +80,50 @@ export interface SummaryReply {
   targets: SummaryRow[];
 }
 
-/** Rows joined between two turns of the event loop. */
-const SLICE_ROWS = 500;
+/** Rows made between two turns of the event loop. */
+const SLICE_ROWS = 1000;
+
+/** A summary row before it is made: who, the figures of its agent (none yet: undefined). */
+interface SummaryEntry {
+  target: SummaryTarget;
+  figures: TargetSummary | undefined;
+  agent: string | null;
+  uptime: UptimeFigures;
+  outage: OutageJson | null;
+}
 
 /** History summary rows joined with what the API knows of each target, in ms. */
 export async function summaryRows(
   targets: SummaryTarget[] | Promise<SummaryTarget[]>,
-  options: {
-    history: HistoryQueries;
-    focus: number;
-    outages: Pick<OutageStore, "outagesByTarget">;
-    now: number;
-    /** Only this agent's measurements (else a row per target and agent). */
-    agent?: string;
-    /** `targets` are every target: their figures are asked at once, while the list is read. */
-    every?: boolean;
-  },
+  options: SummaryOptions,
 ): Promise<SummaryRow[]> {
+  const entries = await summaryEntries(targets, options);
+  const out: SummaryRow[] = [];
+  for (const [i, entry] of entries.entries()) {
+    // 5,000 rows take tens of ms: let due probes run between slices of them.
+    if (i % SLICE_ROWS === SLICE_ROWS - 1) await yieldToEventLoop();
+    const row: SummaryRow = rowHead(entry);
+    if (entry.figures) row.sparkline = sparklineInMs(entry.figures.sparkline);
+    out.push(row);
+  }
+  return out;
+}
+
+interface SummaryOptions {
+  history: HistoryQueries;
+  focus: number;
+  outages: Pick<OutageStore, "outagesByTarget">;
+  now: number;
+  /** Only this agent's measurements (else a row per target and agent). */
+  agent?: string;
+  /** `targets` are every target: their figures are asked at once, while the list is read. */
+  every?: boolean;
+}
+
+async function summaryEntries(
+  targets: SummaryTarget[] | Promise<SummaryTarget[]>,
+  options: SummaryOptions,
+): Promise<SummaryEntry[]> {
   const { history, focus, agent } = options;
   const rows = new Map<number, TargetSummary[]>();
   const everyFigures = options.every ? history.summary({ focusRounds: focus, agent }) : null;
@@ -108,43 +136,58 @@ export async function summaryRows(
     everyFigures ?? history.summary({ focusRounds: focus, agent, targetIds }),
     recentOutages(options.outages, targetIds, options.now),
   ]);
-  for (const row of summaries) rows.set(row.targetId, [...rows.get(row.targetId) ?? [], row]);
-  const out: SummaryRow[] = [];
-  for (const [i, t] of targets.entries()) {
-    // 5,000 rows take tens of ms: let due probes run between slices of them.
-    if (i % SLICE_ROWS === SLICE_ROWS - 1) await yieldToEventLoop();
-    const list: (TargetSummary | undefined)[] = rows.get(t.id) ?? [undefined];
-    for (const row of list) {
-      const figures: Partial<SummaryFigures> = row ? figuresInMs(row) : {};
-      const rowAgent = row?.agent ?? agent ?? null;
+  for (const row of summaries) {
+    const list = rows.get(row.targetId);
+    if (list) list.push(row);
+    else rows.set(row.targetId, [row]);
+  }
+  const out: SummaryEntry[] = [];
+  for (const target of targets) {
+    for (const figures of rows.get(target.id) ?? [undefined]) {
+      const rowAgent = figures?.agent ?? agent ?? null;
       // Each row's figures are its agent's: one agent's outage is not the others' downtime.
       const { uptime, outage } = uptimeFrom(
-        outagesOfAgent(outages.get(t.id) ?? [], rowAgent),
-        t,
+        outagesOfAgent(outages.get(target.id) ?? [], rowAgent),
+        target,
         options.now,
       );
-      out.push(
-        {
-          id: t.id,
-          agent: rowAgent,
-          host: t.host,
-          label: t.label,
-          paused: t.paused,
-          replay: t.replay,
-          address: t.status.address,
-          ...figures,
-          lastAt: row?.lastAt ?? null,
-          // Without a single stored round there is nothing to call up or down yet.
-          uptime: row ? uptime : { day: null, week: null, month: null },
-          outage,
-        } satisfies SummaryRow,
-      );
+      // Without a single stored round there is nothing to call up or down yet.
+      const shown = figures ? uptime : { day: null, week: null, month: null };
+      out.push({ target, figures, agent: rowAgent, uptime: shown, outage });
     }
   }
   return out;
 }
 
 const inMsOrNull = (us: number | null) => us === null ? null : us / 1000;
+
+/** A row without its sparkline (which, when the row has figures, follows it). */
+function rowHead(entry: SummaryEntry): SummaryRow {
+  const { target: t, figures: f } = entry;
+  const head: SummaryRow = {
+    id: t.id,
+    agent: entry.agent,
+    host: t.host,
+    label: t.label,
+    paused: t.paused,
+    replay: t.replay,
+    address: t.status.address,
+    lastAt: f?.lastAt ?? null,
+  };
+  // Field by field, not `inMs`: its generic walk over 5,000 rows took longer than all the rest.
+  if (f) {
+    head.sent = f.sent;
+    head.lost = f.lost;
+    head.lossPct = f.lossPct;
+    head.avgMs = inMsOrNull(f.avgUs);
+    head.minMs = inMsOrNull(f.minUs);
+    head.curMs = inMsOrNull(f.curUs);
+    head.jitterMs = inMsOrNull(f.jitterUs);
+  }
+  head.uptime = entry.uptime;
+  head.outage = entry.outage;
+  return head;
+}
 
 /** The store's NaN-for-none values as JSON's numbers and nulls, divided by `divisor`. */
 function orNull(values: Float64Array, divisor: number): (number | null)[] {
@@ -156,38 +199,63 @@ function orNull(values: Float64Array, divisor: number): (number | null)[] {
   return out;
 }
 
-/** Field by field, not `inMs`: its generic walk over 5,000 rows took longer than all the rest. */
-function figuresInMs(row: TargetSummary): SummaryFigures {
-  const { sparkline } = row;
+function sparklineInMs(sparkline: Sparkline): SparklineJson {
   return {
-    lastAt: row.lastAt,
-    sent: row.sent,
-    lost: row.lost,
-    lossPct: row.lossPct,
-    avgMs: inMsOrNull(row.avgUs),
-    minMs: inMsOrNull(row.minUs),
-    curMs: inMsOrNull(row.curUs),
-    jitterMs: inMsOrNull(row.jitterUs),
-    sparkline: {
-      start: sparkline.start,
-      stepMs: sparkline.stepMs,
-      avgMs: orNull(sparkline.avgUs, 1000),
-      lossPct: orNull(sparkline.lossPct, 1),
-    },
+    start: sparkline.start,
+    stepMs: sparkline.stepMs,
+    avgMs: orNull(sparkline.avgUs, 1000),
+    lossPct: orNull(sparkline.lossPct, 1),
   };
 }
 
-export function sortRows(rows: SummaryRow[], key: SortKey, order: "asc" | "desc"): SummaryRow[] {
+type SortValue = string | number | null;
+
+/** What a row shows under `key` (the figures in ms), for sorting rows before they are made. */
+function sortValue(entry: SummaryEntry, key: SortKey): SortValue {
+  const { target: t, figures: f } = entry;
+  switch (key) {
+    case "id":
+      return t.id;
+    case "agent":
+      return entry.agent;
+    case "host":
+      return t.host;
+    case "label":
+      return t.label;
+    case "lastAt":
+      return f?.lastAt ?? null;
+    case "lossPct":
+      return f?.lossPct ?? null;
+    case "avgMs":
+      return inMsOrNull(f?.avgUs ?? null);
+    case "minMs":
+      return inMsOrNull(f?.minUs ?? null);
+    case "curMs":
+      return inMsOrNull(f?.curUs ?? null);
+    case "jitterMs":
+      return inMsOrNull(f?.jitterUs ?? null);
+  }
+}
+
+/** By `key`, nulls last in either order; ties by id, then agent. */
+function sortEntries(
+  entries: SummaryEntry[],
+  key: SortKey,
+  order: "asc" | "desc",
+): SummaryEntry[] {
   const sign = order === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const x = a[key] ?? null, y = b[key] ?? null;
-    const tie = a.id - b.id || (a.agent ?? "").localeCompare(b.agent ?? "");
+  const keyed = entries.map((entry) => ({ entry, value: sortValue(entry, key) }));
+  keyed.sort((a, b) => {
+    const x = a.value, y = b.value;
+    const tie = a.entry.target.id - b.entry.target.id ||
+      (a.entry.agent ?? "").localeCompare(b.entry.agent ?? "");
     if (x === y) return tie;
     if (x === null) return 1;
     if (y === null) return -1;
     const cmp = typeof x === "string" ? x.localeCompare(String(y)) : Number(x) - Number(y);
     return sign * cmp || tie;
   });
+  return keyed.map((k) => k.entry);
 }
 
 export const summaryRoutes: Route[] = [
@@ -210,7 +278,7 @@ export const summaryRoutes: Route[] = [
       if (agent !== undefined && !await ctx.deps.store.agentReads(agent)) {
         throw new ApiError(404, "unknown_agent", `agent "${agent}" has not measured here`);
       }
-      const rows = await summaryRows(ctx.deps.service.summaryTargets(), {
+      const entries = await summaryEntries(ctx.deps.service.summaryTargets(), {
         history: ctx.deps.history,
         focus,
         outages: ctx.deps.store,
@@ -218,12 +286,14 @@ export const summaryRoutes: Route[] = [
         agent,
         every: true,
       });
-      const sorted = sortRows(rows, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
-      // A SummaryReply, serialized a slice of rows at a time (5,000 rows are 5 MB of JSON).
-      return slicedJsonResponse(
+      const sorted = sortEntries(entries, ctx.query.sort ?? "id", ctx.query.order ?? "asc");
+      // A SummaryReply, written as bytes a slice of rows at a time (5,000 rows are 5 MB of
+      // JSON): see summary_body.ts.
+      return summaryBody(
         { focus } satisfies Omit<SummaryReply, "targets">,
-        "targets",
         sorted,
+        (entry) => ({ head: rowHead(entry), sparkline: entry.figures?.sparkline ?? null }),
+        SLICE_ROWS,
       );
     },
   },

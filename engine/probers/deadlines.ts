@@ -4,6 +4,7 @@
 // AbortController, an abort listener and a timer per probe (kilobytes of garbage each) with two
 // array slots; an answered probe's entry is simply skipped when its time comes.
 import type { Clock } from "../types.ts";
+import { Alarm } from "../alarm.ts";
 
 class Ring {
   due = new Float64Array(1024);
@@ -51,8 +52,7 @@ export class Deadlines {
   readonly #rings = new Map<number, Ring>();
   /** Whether a token's deadline still matters (see the constructor). */
   readonly #live: (token: number) => boolean;
-  #armedFor = Infinity;
-  #abort: AbortController | null = null;
+  readonly #alarm: Alarm;
   #firing = false;
   #stopped = false;
 
@@ -67,6 +67,7 @@ export class Deadlines {
     options: { live?: (token: number) => boolean } = {},
   ) {
     this.#live = options.live ?? (() => true);
+    this.#alarm = new Alarm(clock, () => this.#run());
   }
 
   /** Calls fire(token) `delayMs` from now (monotonic). */
@@ -77,28 +78,14 @@ export class Deadlines {
     const due = this.clock.monotonic() + delayMs;
     // The clock never goes back and the delay is the ring's own: its dues stay in order.
     ring.push(due, token);
-    if (!this.#firing && due < this.#armedFor) this.#arm(due);
+    if (!this.#firing) this.#alarm.armFor(due);
   }
 
   /** Forgets every deadline and disarms. */
   stop(): void {
     this.#stopped = true;
     this.#rings.clear();
-    this.#abort?.abort();
-    this.#abort = null;
-  }
-
-  #arm(due: number): void {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    this.#armedFor = due;
-    this.clock.sleep(Math.max(0, due - this.clock.monotonic()), abort.signal).then(() => {
-      if (this.#abort !== abort) return;
-      this.#abort = null;
-      this.#armedFor = Infinity;
-      this.#run();
-    }, () => {});
+    this.#alarm.disarm();
   }
 
   #run(): void {
@@ -116,6 +103,6 @@ export class Deadlines {
       while (ring.size && !this.#live(ring.firstToken)) ring.shift();
       next = Math.min(next, ring.firstDue);
     }
-    if (next < Infinity && !this.#stopped) this.#arm(next);
+    if (next < Infinity && !this.#stopped) this.#alarm.armFor(next);
   }
 }

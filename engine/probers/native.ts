@@ -100,6 +100,12 @@ export class NativeProber implements Prober {
     return this.#other ? ["icmp", "udp", "tcp"] : ["icmp"];
   }
 
+  cannotSend(protocol: Protocol): string | null {
+    if (this.protocols.includes(protocol)) return null;
+    return `sends ${protocol.toUpperCase()} probes through mtr-packet, which is not installed: ` +
+      "install mtr-tiny, or use ICMP";
+  }
+
   get restarts(): number | undefined {
     return this.#other?.restarts;
   }

@@ -126,11 +126,9 @@ export function proberLimitation(
   prober: Prober,
   target: { protocol: string; finalHopOnly: boolean },
 ): string | null {
-  if (prober.protocols && !prober.protocols.includes(target.protocol as Protocol)) {
-    return `the ${prober.name} prober sends ${target.protocol.toUpperCase()} probes through ` +
-      `mtr-packet, which is not installed: install mtr-tiny, or use ICMP`;
-  }
-  const protocol = prober.protocols ? null : protocolProblem(prober.name, target.protocol);
+  const reason = prober.cannotSend?.(target.protocol as Protocol);
+  if (reason) return `the ${prober.name} prober ${reason}`;
+  const protocol = prober.cannotSend ? null : protocolProblem(prober.name, target.protocol);
   if (protocol !== null) return protocol;
   if (prober.intermediateHops === false && !target.finalHopOnly) {
     return `${prober.name} (busybox) cannot see intermediate hops: use --final-hop-only, or ` +

@@ -178,6 +178,12 @@ export function createPgServerRecords(
         (await sql`SELECT * FROM target_meta`).map((row) => [row.target_id as number, metaOf(row)]),
       )
     ),
+    replayTargetIds: guard(async () =>
+      (await sql<{ target_id: number }[]>`
+        SELECT target_id FROM target_meta WHERE replay ORDER BY target_id`).map((row) =>
+        row.target_id
+      )
+    ),
     setTargetMeta: guard(async (meta) => {
       await sql`INSERT INTO target_meta
         (target_id, configuration, replay, explicit, declared, groups, agents)

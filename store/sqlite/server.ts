@@ -69,6 +69,7 @@ function prepare(db: DatabaseSync) {
     deleteSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
     getMeta: db.prepare("SELECT * FROM target_meta WHERE target_id = ?"),
     allMeta: db.prepare("SELECT * FROM target_meta"),
+    replayIds: db.prepare("SELECT target_id FROM target_meta WHERE replay = 1 ORDER BY target_id"),
     putMeta: db.prepare(
       "INSERT INTO target_meta " +
         "(target_id, configuration, replay, explicit, declared, groups, agents) " +
@@ -266,6 +267,8 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
       }),
     allTargetMeta: () =>
       run(() => new Map(all<MetaRow>(sql.allMeta).map((row) => [row.target_id, metaOf(row)]))),
+    replayTargetIds: () =>
+      run(() => all<{ target_id: number }>(sql.replayIds).map((row) => row.target_id)),
     setTargetMeta: (meta) =>
       run(() => {
         const explicit = JSON.stringify(meta.explicit);

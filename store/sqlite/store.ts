@@ -15,6 +15,7 @@ import { inTransaction, openDatabase } from "./schema.ts";
 import { createSqliteMaintenance } from "./maintenance.ts";
 import { createServerStore } from "./server.ts";
 import { createSqliteHistory } from "./history.ts";
+import { createTargetHeads } from "./target_heads.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { createSqliteAlertStore } from "./alerts.ts";
 import { createSqliteOutageStore } from "./outages.ts";
@@ -58,10 +59,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const maintenance = createSqliteMaintenance(db, path);
   const agent = options.agent ?? "local";
   const agents = createSqliteAgents(db, clock, agent);
+  const heads = createTargetHeads(db);
   const history = createSqliteHistory(db, {
     clock,
     run,
     agents,
+    heads,
     retention: options.retention,
     readRounds: (targetId, query) => rounds.read(targetId, query),
   });
@@ -192,20 +195,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           paused: target.paused ?? false,
         });
         const result = sql.insertTarget.run(...values, clock.now());
+        heads.changed();
         return getTarget(Number(result.lastInsertRowid))!;
       }),
     getTarget: (id) => run(() => getTarget(id)),
     listTargets: () => run(() => (sql.listTargets.all() as unknown as TargetRow[]).map(targetOf)),
-    listTargetHeads: () =>
-      run(() =>
-        (sql.listTargetHeads.all() as unknown as TargetRow[]).map((row) => ({
-          id: row.id,
-          host: row.host,
-          label: row.label,
-          paused: row.paused === 1,
-          createdAt: row.created_at,
-        }))
-      ),
+    listTargetHeads: () => run(() => [...heads.all()]),
     updateTarget: (id, patch) =>
       run(() => {
         const current = getTarget(id);
@@ -215,12 +210,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         if (patch.options !== undefined) next.options = patch.options;
         if (patch.paused !== undefined) next.paused = patch.paused;
         sql.updateTarget.run(...targetValues(next), id);
+        heads.changed();
         return getTarget(id);
       }),
     removeTarget: (id) =>
       run(() => {
         rounds.forget(id);
         // ON DELETE CASCADE removes its samples, route changes and address changes.
+        heads.changed();
         return inTransaction(db, () => sql.deleteTarget.run(id).changes > 0);
       }),
     appendRound(round) {
@@ -299,9 +296,6 @@ function prepareStatements(db: DatabaseSync) {
     ),
     getTarget: db.prepare("SELECT * FROM targets WHERE id = ?"),
     listTargets: db.prepare("SELECT * FROM targets ORDER BY id"),
-    listTargetHeads: db.prepare(
-      "SELECT id, host, label, paused, created_at FROM targets ORDER BY id",
-    ),
     deleteTarget: db.prepare("DELETE FROM targets WHERE id = ?"),
     insertRoute: db.prepare(
       "INSERT INTO route_changes (target_id, at, before, after) VALUES (?, ?, ?, ?)",

@@ -49,6 +49,7 @@ export const CALLS = [
   "removeSession",
   "targetMeta",
   "allTargetMeta",
+  "replayTargetIds",
   "setTargetMeta",
   "passwordHash",
   "setPasswordHash",

@@ -23,32 +23,30 @@ export function packSummaries(
   rows: readonly TargetSummary[],
 ): { columns: SummaryColumns; transfer: ArrayBuffer[] } {
   const numbers = new Float64Array(rows.length * STRIDE);
-  let total = 0;
-  for (const row of rows) total += row.sparkline.avgUs.length + row.sparkline.lossPct.length;
-  const values = new Float64Array(total);
+  const shared = sharedValues(rows);
+  const values: Float64Array<ArrayBuffer> = shared ?? new Float64Array(valueCount(rows));
   let at = 0;
   for (const [i, row] of rows.entries()) {
     const { sparkline } = row;
-    numbers.set([
-      row.targetId,
-      row.paused ? 1 : 0,
-      orNaN(row.lastAt),
-      row.sent,
-      row.lost,
-      orNaN(row.lossPct),
-      orNaN(row.avgUs),
-      orNaN(row.minUs),
-      orNaN(row.curUs),
-      orNaN(row.jitterUs),
-      sparkline.start,
-      sparkline.stepMs,
-      sparkline.avgUs.length,
-      sparkline.lossPct.length,
-    ], i * STRIDE);
-    values.set(sparkline.avgUs, at);
-    at += sparkline.avgUs.length;
-    values.set(sparkline.lossPct, at);
-    at += sparkline.lossPct.length;
+    // Slot by slot: an array of the 14 per row, made only to be copied, was most of the packing.
+    const o = i * STRIDE;
+    numbers[o] = row.targetId;
+    numbers[o + 1] = row.paused ? 1 : 0;
+    numbers[o + 2] = orNaN(row.lastAt);
+    numbers[o + 3] = row.sent;
+    numbers[o + 4] = row.lost;
+    numbers[o + 5] = orNaN(row.lossPct);
+    numbers[o + 6] = orNaN(row.avgUs);
+    numbers[o + 7] = orNaN(row.minUs);
+    numbers[o + 8] = orNaN(row.curUs);
+    numbers[o + 9] = orNaN(row.jitterUs);
+    numbers[o + 10] = sparkline.start;
+    numbers[o + 11] = sparkline.stepMs;
+    numbers[o + 12] = sparkline.avgUs.length;
+    numbers[o + 13] = sparkline.lossPct.length;
+    if (shared) continue;
+    at = copyInto(values, at, sparkline.avgUs);
+    at = copyInto(values, at, sparkline.lossPct);
   }
   return {
     columns: {
@@ -60,6 +58,39 @@ export function packSummaries(
     },
     transfer: [numbers.buffer, values.buffer],
   };
+}
+
+function valueCount(rows: readonly TargetSummary[]): number {
+  let total = 0;
+  for (const row of rows) total += row.sparkline.avgUs.length + row.sparkline.lossPct.length;
+  return total;
+}
+
+/**
+ * The rows' sparkline values as they already lie, when every row's two arrays are views into one
+ * buffer, in row order from its start (a SparklineArena's): that buffer crosses as it is. A copy
+ * of 5,000 rows' values touched 4.8 MB of new pages a summary (2-14 ms of page faults).
+ */
+function sharedValues(rows: readonly TargetSummary[]): Float64Array<ArrayBuffer> | null {
+  const buffer = rows[0]?.sparkline.avgUs.buffer;
+  if (!(buffer instanceof ArrayBuffer)) return null;
+  let at = 0;
+  for (const { sparkline } of rows) {
+    for (const view of [sparkline.avgUs, sparkline.lossPct]) {
+      if (view.buffer !== buffer || view.byteOffset !== at * 8) return null;
+      at += view.length;
+    }
+  }
+  return new Float64Array(buffer, 0, at);
+}
+
+/**
+ * Copies `from` into `to` at `at`; returns the end. A loop, not `set`: 10,000 calls of `set` on
+ * 60-value views took 5-9 ms a summary, the loop under one.
+ */
+function copyInto(to: Float64Array, at: number, from: Float64Array): number {
+  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
+  return at + from.length;
 }
 
 export function unpackSummaries(columns: SummaryColumns): TargetSummary[] {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { driveUntil } from "../engine/helpers.ts";
 import { DEST, EPOCH, setup } from "./helpers.ts";
+import { summaryRows } from "../../api/routes/mod.ts";
 
 const OTHER = "127.0.0.2";
 const JITTERY = "127.0.0.4";
@@ -117,6 +118,16 @@ Deno.test("api data - the summary covers every target and sorts with nulls last"
     const byAvg = await t.call("GET", "/api/summary?sort=avgMs");
     assert.deepEqual(byAvg.json.targets.map((r: { host: string }) => r.host)[0], DEST);
     assert.equal((await t.call("GET", "/api/summary?sort=nope")).status, 400);
+    // The body written byte by byte says what the rows the WebSocket sends say, as JSON.
+    const byId = await t.call("GET", "/api/summary");
+    const rows = await summaryRows(t.app.service.summaryTargets(), {
+      history: t.store,
+      focus: 10,
+      outages: t.store,
+      now: t.clock.now(),
+    });
+    assert.deepEqual(byId.json, { focus: 10, targets: JSON.parse(JSON.stringify(rows)) });
+    assert.equal(byId.json.targets[0].sparkline.avgMs.at(-1), 3, "the last minute's 3 ms");
   } finally {
     await t.close();
   }

@@ -3,7 +3,7 @@
 // requests that leave the agent namespace, the same yardstick for both tools.
 import { must } from "../netlab/lab_exec.ts";
 import type { Lab } from "../netlab/lab.ts";
-import { addManyTargets, MANY_MAX, routeBlockToTarget } from "../netlab/lab_many.ts";
+import { addManyTargets, MANY_MAX, manyAddresses, routeBlockToTarget } from "../netlab/lab_many.ts";
 
 /** A second block for more than MANY_MAX targets: inside 198.18.0.0/16, clear of lab_many's. */
 const BIG_BLOCK = { prefix: "198.18.128.0/18", second: 128, size: 64 * 256 } as const;
@@ -28,9 +28,13 @@ function bigAddresses(count: number): string[] {
  */
 export async function addTargets(lab: Lab, count: number): Promise<string[]> {
   if (count <= MANY_MAX) return await addManyTargets(lab, count);
-  const addresses = bigAddresses(count);
   await routeBlockToTarget(lab, BIG_BLOCK.prefix);
-  return addresses;
+  return labAddresses(count);
+}
+
+/** The addresses addTargets(lab, count) makes answer (for a process that did not set them up). */
+export function labAddresses(count: number): string[] {
+  return count <= MANY_MAX ? manyAddresses(count) : bigAddresses(count);
 }
 
 /** The checks every lab-target bench makes of --targets and --interval. */

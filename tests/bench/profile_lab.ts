@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
-import { addManyTargets, manyAddresses } from "../netlab/lab_many.ts";
+import { addTargets, labAddresses } from "./lab_bench.ts";
 import { childCpuMs, childPids } from "./proc_stats.ts";
 import { START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { type CpuProfile, formatSummary, summarise } from "./profile_summary.ts";
@@ -34,6 +34,8 @@ interface ProfileOptions {
   prefix: string;
   /** Sample allocations (V8's sampling heap profiler, collected objects included) instead. */
   heap: boolean;
+  /** GET /api/summary (all targets) every this many seconds during the window (0: never). */
+  summaryEvery: number;
   out: string;
 }
 
@@ -50,6 +52,7 @@ function parse(argv: string[]): ProfileOptions {
       syscalls: { type: "boolean", default: false },
       prefix: { type: "string", default: "pwp" },
       heap: { type: "boolean", default: false },
+      "summary-every": { type: "string", default: "0" },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
@@ -63,6 +66,7 @@ function parse(argv: string[]): ProfileOptions {
     syscalls: values.syscalls,
     prefix: values.prefix,
     heap: values.heap,
+    summaryEvery: Number(values["summary-every"]),
     out: values.out,
   };
 }
@@ -234,11 +238,26 @@ async function heapInside(
   );
 }
 
+/** Sleeps out the window, getting the summary every `summaryEvery` s: each GET's time, ms. */
+async function summariesDuring(apiUrl: string, options: ProfileOptions): Promise<number[]> {
+  const end = performance.now() + options.seconds * 1000;
+  const times: number[] = [];
+  if (!(options.summaryEvery > 0)) return (await sleep(options.seconds * 1000), times);
+  while (performance.now() + options.summaryEvery * 1000 < end) {
+    await sleep(options.summaryEvery * 1000);
+    const t0 = performance.now();
+    await (await fetch(`${apiUrl}/api/summary`)).arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  await sleep(Math.max(0, end - performance.now()));
+  return times;
+}
+
 /** In the agent namespace: start the server, warm up, profile, stop it. */
 async function runInside(options: ProfileOptions): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pw-prof-" });
   const config = join(dir, "pingwatcher.yaml");
-  Deno.writeTextFileSync(config, configYaml(manyAddresses(options.targets), options));
+  Deno.writeTextFileSync(config, configYaml(labAddresses(options.targets), options));
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -265,11 +284,13 @@ async function runInside(options: ProfileOptions): Promise<void> {
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   let wsUrl = "";
+  let apiUrl = "";
   while (true) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`server exited:\n${seen}`);
     seen += value;
     wsUrl ||= seen.match(/(ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/)?.[1] ?? "";
+    apiUrl ||= seen.match(/listening on (http:\/\/[^\s/]+)/)?.[1] ?? "";
     if ((wsUrl || options.perf || options.syscalls) && /listening on http/.test(seen)) break;
   }
   (async () => {
@@ -289,7 +310,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   const mtr0 = childCpuMs(mtr);
   const wall0 = performance.now();
   await client.send("Profiler.start");
-  await sleep(options.seconds * 1000);
+  const summaryMs = await summariesDuring(apiUrl, options);
   const result = await client.send("Profiler.stop") as { profile: CpuProfile };
   const wallMs = performance.now() - wall0;
   const cpuMs = procCpuMs(child.pid) - cpu0;
@@ -317,6 +338,9 @@ async function runInside(options: ProfileOptions): Promise<void> {
       `${(cpuMs * 1000 / probes).toFixed(0)} µs/probe; mtr-packet ${mtrMs} ms, ` +
       `${(mtrMs * 1000 / probes).toFixed(0)} µs/probe`,
       threads,
+      ...(summaryMs.length
+        ? [`GET /api/summary: ${summaryMs.map((ms) => ms.toFixed(0)).join(" ")} ms`]
+        : []),
       formatSummary(summarise(result.profile)),
     ].join("\n"),
   );
@@ -330,7 +354,7 @@ async function main(): Promise<void> {
   if (skip) return console.log(`profile: not run: ${skip}`);
   const lab = await createLab({ prefix: options.prefix, lowLatency: false });
   try {
-    await addManyTargets(lab, options.targets);
+    await addTargets(lab, options.targets);
     const out = await lab.command(
       [Deno.execPath(), "run", "-A", SELF, "--inside", ...Deno.args],
       {

@@ -110,11 +110,19 @@ async function sessions(store: Store): Promise<void> {
   assert.equal(await store.removeSession(late.id), false);
   assert.equal(await store.getSession(late.id), null);
 
+  await store.setTargetMeta({ targetId: a.id, configuration: null, replay: false, explicit: {} });
+  assert.deepEqual(await store.replayTargetIds(), []);
   await store.setTargetMeta({ targetId: b.id, configuration: null, replay: true, explicit: {} });
-  assert.deepEqual([...(await store.allTargetMeta()).keys()], [b.id]);
+  assert.deepEqual([...(await store.allTargetMeta()).keys()], [a.id, b.id]);
+  assert.deepEqual(await store.replayTargetIds(), [b.id], "only the replay target");
   await store.removeTarget(b.id);
+  assert.deepEqual(await store.replayTargetIds(), [], "the flag goes with its target");
   assert.deepEqual(await store.listSessions(b.id), [], "sessions go with their target");
-  assert.equal((await store.allTargetMeta()).size, 0, "metadata goes with its target");
+  assert.deepEqual(
+    [...(await store.allTargetMeta()).keys()],
+    [a.id],
+    "metadata goes with its target",
+  );
 }
 
 async function explicitFields(store: Store): Promise<void> {

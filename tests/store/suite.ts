@@ -72,6 +72,10 @@ function registerTargetTests(test: Register): void {
 
     const updated = await store.updateTarget(a.id, { label: "renamed", paused: true });
     assert.deepEqual(updated, { ...a, label: "renamed", paused: true });
+    assert.deepEqual(await store.listTargetHeads(), [head(updated!), head(b)], "heads follow");
+    const heads = await store.listTargetHeads();
+    heads.pop(); // a caller's copy: changing it changes nothing in the store
+    assert.equal((await store.listTargetHeads()).length, 2);
     const relabeled = await store.updateTarget(a.id, {
       label: null,
       options: { ...OPTIONS, finalHopOnly: true, intervalMs: 1000 },
@@ -86,6 +90,8 @@ function registerTargetTests(test: Register): void {
     assert.equal(await store.getTarget(a.id), null);
     assert.deepEqual(await store.listTargets(), [b]);
     assert.deepEqual(await store.listTargetHeads(), [head(b)]);
+    const c = await store.addTarget({ host: "10.0.0.3", options: OPTIONS });
+    assert.deepEqual(await store.listTargetHeads(), [head(b), head(c)]);
   });
 
   test("targets: a missing id gives null or false, never an error", async (store) => {

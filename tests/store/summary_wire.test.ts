@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { packSummaries, unpackSummaries } from "../../store/worker/summary_wire.ts";
 import type { TargetSummary } from "../../store/mod.ts";
+import { SparklineArena } from "../../store/sparkline.ts";
 
 function row(id: number, overrides: Partial<TargetSummary> = {}): TargetSummary {
   return {
@@ -73,4 +74,27 @@ Deno.test("summary wire - rows come back as they went, through a structured clon
   assert.equal(columns.numbers.length, 0, "the columns were transferred, not copied");
   assert.deepEqual(plain(unpackSummaries(crossed)), expected);
   assert.deepEqual(unpackSummaries(packSummaries([]).columns), []);
+});
+
+Deno.test("summary wire - sparklines laid out in one arena cross as that buffer, not a copy", () => {
+  const arena = new SparklineArena(3, 4);
+  const rows = [1, 2, 3].map((id) => {
+    const avgUs = arena.take(4), lossPct = arena.take(4);
+    avgUs.set([id, NaN, id * 10, 4]);
+    lossPct.set([0, NaN, 1.5, 100]);
+    return row(id, { sparkline: { start: 60_000 * id, stepMs: 60_000, avgUs, lossPct } });
+  });
+  const buffer = rows[0].sparkline.avgUs.buffer;
+  const expected = plain(rows);
+  // Views out of order (or not from one buffer) are copied.
+  const swapped = [rows[1], rows[0]].map((r) => ({
+    ...r,
+    sparkline: { ...r.sparkline, avgUs: r.sparkline.avgUs.slice(), lossPct: r.sparkline.lossPct },
+  }));
+  const copied = packSummaries(swapped);
+  assert.notEqual(copied.columns.values.buffer, buffer);
+  assert.deepEqual(plain(unpackSummaries(copied.columns)), plain(swapped));
+  const { columns, transfer } = packSummaries(rows);
+  assert.equal(columns.values.buffer, buffer, "the arena's own buffer");
+  assert.deepEqual(plain(unpackSummaries(structuredClone(columns, { transfer }))), expected);
 });

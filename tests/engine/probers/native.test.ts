@@ -1,7 +1,7 @@
 // The native prober on loopback (raw sockets need root; the lab tests cover routers and delay).
 import assert from "node:assert/strict";
 import { proberLimitation, selectProber } from "../../../engine/probers/mod.ts";
-import type { Prober, ProbeRequest } from "../../../engine/types.ts";
+import type { Prober, ProbeRequest, Protocol } from "../../../engine/types.ts";
 
 const isRoot = Deno.build.os === "linux" && Deno.uid() === 0;
 const ignore = !isRoot;
@@ -75,7 +75,11 @@ Deno.test({
   ignore,
   fn: () =>
     withNative(async (prober) => {
-      assert.deepEqual(prober.protocols, ["icmp", "udp", "tcp"]);
+      assert.deepEqual(["icmp", "udp", "tcp"].map((p) => prober.cannotSend?.(p as Protocol)), [
+        null,
+        null,
+        null,
+      ]);
       assert.equal(proberLimitation(prober, { protocol: "udp", finalHopOnly: false }), null);
       const udp = await prober.probe({ ...ECHO, protocol: "udp", port: 33434 });
       assert.equal(udp.kind, "reply", JSON.stringify(udp));

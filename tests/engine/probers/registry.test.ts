@@ -47,6 +47,18 @@ Deno.test("prober registry - limitations are read from the capabilities", () => 
   assert.equal(proberLimitation(ping, { protocol: "icmp", finalHopOnly: false }), null);
 });
 
+Deno.test("prober registry - a prober whose protocols depend on the host says why itself", () => {
+  const native = {
+    name: "native",
+    cannotSend: (protocol: string) => protocol === "icmp" ? null : "lacks a helper for it",
+  } as unknown as FakeProber;
+  assert.equal(
+    proberLimitation(native, { protocol: "tcp", finalHopOnly: false }),
+    "the native prober lacks a helper for it",
+  );
+  assert.equal(proberLimitation(native, { protocol: "icmp", finalHopOnly: false }), null);
+});
+
 Deno.test("prober registry - auto tries every entry in order and reports each reason", async () => {
   const selection = await selectProber("auto", {
     executables: { "mtr-packet": "/nonexistent/mtr-packet", ping: "/nonexistent/ping" },
