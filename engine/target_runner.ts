@@ -10,9 +10,12 @@ import {
   type DistanceMemory,
   plannedTtls,
   type ProbeSlots,
+  type RoundPlan,
+  type TracerDeps,
   traceRound,
   updateDistance,
 } from "./tracer.ts";
+import { log } from "./log.ts";
 import type { TimerQueue } from "./timer_queue.ts";
 import type { Clock, Prober, Round, RoutePath, Target } from "./types.ts";
 
@@ -50,8 +53,11 @@ export class TargetRunner {
   readonly #tracker: RouteTracker;
   #nextSeq = 0;
   #nextToPublish = 0;
+  /** Rounds finished before an earlier one, by seq (published in order). */
   readonly #finished = new Map<number, Round | null>();
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Rounds being traced, and who waits for there to be none (stop). */
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
   /** Seq of a round still waiting for its first probe slot (back-pressure), if any. */
   #waitingStart: number | null = null;
   #loop: { abort: AbortController; done: Promise<void> } | null = null;
@@ -116,7 +122,7 @@ export class TargetRunner {
     await this.#loop?.done;
     this.#loop = null;
     if (!options.publishInFlight) this.#roundsAbort.abort();
-    await Promise.all([...this.#inFlight]);
+    if (this.#inFlight > 0) await new Promise<void>((idle) => this.#idleWaiters.push(idle));
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -159,15 +165,26 @@ export class TargetRunner {
     // slot go out in one pass.
     const { timers, prober } = this.rt;
     const tracked = { clock: timers.queued, prober, limiter: this.#watchFirstSend(seq, dueMono) };
-    const job = traceRound(plan, tracked, this.#roundsAbort.signal)
-      .then(({ round }) => this.#settle(seq, round))
-      .catch(() => this.#settle(seq, null))
-      .finally(() => {
-        if (this.#waitingStart === seq) this.#waitingStart = null;
-        this.#inFlight.delete(job);
-      });
-    this.#inFlight.add(job);
+    this.#inFlight++;
+    this.#trace(seq, plan, tracked).catch((error) =>
+      log.error("a round could not be published", { error: String(error) })
+    );
     return true;
+  }
+
+  async #trace(seq: number, plan: RoundPlan, deps: TracerDeps): Promise<void> {
+    let round: Round | null = null;
+    try {
+      round = (await traceRound(plan, deps, this.#roundsAbort.signal)).round;
+    } catch {
+      // Aborted (the target stopped) or failed: the round is skipped, as one never started.
+    }
+    try {
+      this.#settle(seq, round);
+    } finally {
+      if (this.#waitingStart === seq) this.#waitingStart = null;
+      if (--this.#inFlight === 0) { for (const idle of this.#idleWaiters.splice(0)) idle(); }
+    }
   }
 
   /** Wraps the limiter to record when the round's first probe actually got its slot. */
@@ -188,7 +205,12 @@ export class TargetRunner {
 
   /** Records a finished (or skipped: null) round and publishes every round now in order. */
   #settle(seq: number, round: Round | null): void {
-    this.#finished.set(seq, round);
+    if (seq === this.#nextToPublish && this.#finished.size === 0) {
+      // In order, as nearly every round is: no map entry to add and delete (a Map that empties
+      // reallocates its table, hundreds of bytes a round).
+      this.#nextToPublish++;
+      if (round && this.#publishInFlight) this.#publish(round);
+    } else this.#finished.set(seq, round);
     while (this.#finished.has(this.#nextToPublish)) {
       const next = this.#finished.get(this.#nextToPublish)!;
       this.#finished.delete(this.#nextToPublish);

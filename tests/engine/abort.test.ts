@@ -14,6 +14,21 @@ Deno.test("abort - every wait still registered runs once, in order; a stopped on
   assert.deepEqual(ran, ["a", "c"]);
 });
 
+Deno.test("abort - waits come and go in any order; one stopped by an earlier one does not run", () => {
+  const abort = new AbortController();
+  const ran: string[] = [];
+  const stops = ["a", "b", "c", "d"].map((name) => whenAborted(abort.signal, () => ran.push(name)));
+  stops[3](); // the last
+  stops[0](); // the first
+  stops[0](); // twice is harmless
+  whenAborted(abort.signal, () => (ran.push("e"), stopF()));
+  const stopF = whenAborted(abort.signal, () => ran.push("f"));
+  whenAborted(abort.signal, () => ran.push("g"));
+  abort.abort();
+  assert.deepEqual(ran, ["b", "c", "e", "g"]);
+  stops[1](); // after it ran: nothing
+});
+
 Deno.test("abort - a wait registered after the abort never runs", () => {
   const abort = new AbortController();
   whenAborted(abort.signal, () => {});

@@ -104,7 +104,7 @@ Deno.test("tracer - no inter-packet delay sends the whole round at once", async 
 });
 
 Deno.test("tracer - final-hop-only probes only the maxHops TTL", async () => {
-  const { fake, trace } = setup(straightRoute(PATH), { finalHopOnly: true, maxHops: 12 });
+  const { fake, trace, limiter } = setup(straightRoute(PATH), { finalHopOnly: true, maxHops: 12 });
   for (let i = 0; i < 3; i++) {
     const round = await trace();
     assert.deepEqual(round.hops.map((h) => [h.ttl, h.kind, h.ip]), [[12, "reply", DEST]]);
@@ -112,6 +112,18 @@ Deno.test("tracer - final-hop-only probes only the maxHops TTL", async () => {
   }
   assert.equal(fake.sent(), 3);
   assert.equal(fake.sent(DEST, 12), 3);
+  // Its one probe's failures, a timeout and the slot given back, as in a round of many.
+  fake.setError({ code: "crashed", ttl: 12, throws: true });
+  const thrown = await trace();
+  assert.deepEqual(thrown.hops.map((h) => [h.ttl, h.kind, h.code]), [[
+    12,
+    "error",
+    "prober-failed",
+  ]]);
+  assert.equal(thrown.destinationReached, false);
+  fake.setError({ code: "send-failed", ttl: 12 });
+  assert.equal((await trace()).hops[0].code, "send-failed");
+  assert.equal(limiter.inFlight, 0, "every slot was released");
 });
 
 Deno.test("tracer - distance memory: later rounds stop at the known destination", async () => {
