@@ -93,8 +93,10 @@ export function recentOutages(
 export function outagesOfAgent(
   outages: readonly OutageRecord[],
   agent: string | null,
-): OutageRecord[] {
-  return agent === null ? [...outages] : outages.filter((o) => o.agent === agent || !o.agent);
+): readonly OutageRecord[] {
+  // No copy when nothing is left out (5,000 summary rows, nearly all without outages).
+  if (agent === null || outages.length === 0) return outages;
+  return outages.filter((o) => o.agent === agent || !o.agent);
 }
 
 /** Uptime over the three windows and the open outage, from a target's recent outages. */

@@ -12,26 +12,34 @@ export function foldFocus(
   finals: readonly { ts: number; rttUs: number | null }[],
   focusRounds: number,
 ): FocusFold {
-  const focus = finals.slice(-focusRounds);
+  // Over the last `focusRounds` in place: no slice and no list of answers per target (5,000 of
+  // them a summary); the answered RTTs go through one scratch list for jitterUs.
+  const from = Math.max(0, finals.length - focusRounds);
+  const sent = finals.length - from;
   let lost = 0, sum = 0, min = Infinity;
-  const answeredUs: number[] = [];
-  for (const { rttUs } of focus) {
+  answered.length = 0;
+  for (let i = from; i < finals.length; i++) {
+    const rttUs = finals[i].rttUs;
     if (rttUs === null) lost++;
     else {
       sum += rttUs;
       min = Math.min(min, rttUs);
-      answeredUs.push(rttUs);
+      answered.push(rttUs);
     }
   }
-  const answered = focus.length - lost;
+  const last = sent ? finals[finals.length - 1] : null;
+  const count = answered.length;
   return {
-    lastAt: finals.at(-1)?.ts ?? null,
-    sent: focus.length,
+    lastAt: last?.ts ?? null,
+    sent,
     lost,
-    lossPct: focus.length ? (100 * lost) / focus.length : null,
-    avgUs: answered ? sum / answered : null,
-    minUs: answered ? min : null,
-    curUs: focus.at(-1)?.rttUs ?? null,
-    jitterUs: jitterUs(answeredUs),
+    lossPct: sent ? (100 * lost) / sent : null,
+    avgUs: count ? sum / count : null,
+    minUs: count ? min : null,
+    curUs: last?.rttUs ?? null,
+    jitterUs: jitterUs(answered),
   };
 }
+
+/** foldFocus's list of answered RTTs, reused (it never keeps it). */
+const answered: number[] = [];
