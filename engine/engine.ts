@@ -14,7 +14,7 @@ import type {
   RoutePath,
   Target,
 } from "./types.ts";
-import { LatenessWindow, SPREAD_SLOT_MS } from "./schedule.ts";
+import { LatenessWindow } from "./schedule.ts";
 import { TimerQueue } from "./timer_queue.ts";
 import { log } from "./log.ts";
 
@@ -87,7 +87,6 @@ export class Engine {
       reresolveIntervalMs: options.reresolveIntervalMs ?? 300_000,
       lateThresholdMs: options.lateThresholdMs ?? 100,
       spreadStart: options.spreadStart ?? true,
-      slotMs: SPREAD_SLOT_MS,
       counters: { roundsStarted: 0, roundsSkipped: 0, roundsCompleted: 0, roundsLate: 0 },
       lateness: new LatenessWindow(),
       emit: (event) => this.#emit(event),

@@ -5,7 +5,7 @@ import type { EngineEvent } from "./engine.ts";
 import type { ProbeLimiter } from "./limiter.ts";
 import { isIpv4, isIpv6 } from "./options.ts";
 import type { RouteTracker } from "./route.ts";
-import { type LatenessWindow, runSchedule, spreadOffsetMs } from "./schedule.ts";
+import { type LatenessWindow, runSchedule, SPREAD_SLOT_MS, spreadOffsetMs } from "./schedule.ts";
 import {
   type DistanceMemory,
   plannedTtls,
@@ -30,8 +30,6 @@ export interface TargetRuntime {
   reresolveIntervalMs: number;
   lateThresholdMs: number;
   spreadStart: boolean;
-  /** Slot width of spread schedules whose protocol the prober times in the kernel (SPREAD_SLOT_MS). */
-  slotMs: number;
   counters: {
     roundsStarted: number;
     roundsSkipped: number;
@@ -138,7 +136,7 @@ export class TargetRunner {
       intervalMs,
       offsetMs: spread ? spreadOffsetMs(this.#target.id, intervalMs) : 0,
       slotMs: spread && rt.prober.kernelTimed?.includes(this.#target.options.protocol)
-        ? rt.slotMs
+        ? SPREAD_SLOT_MS
         : 0,
       firstSeq: this.#nextSeq,
       endSeq: this.#roundLimit,

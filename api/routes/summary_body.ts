@@ -1,8 +1,8 @@
 // GET /api/summary's body, written as UTF-8 bytes a slice of rows at a time. A row is its head
 // (JSON.stringify of everything but the sparkline) and then its sparkline's two arrays of 60
-// values, written digit by digit from the store's typed arrays: made as JS arrays of numbers and
-// stringified, 5,000 sparklines were most of the reply's time on the event loop, and garbage
-// that outlived the reply (the rows were kept until the last was sent).
+// values, written digit by digit from the store's typed arrays. Made as JS arrays of numbers and
+// stringified, 5,000 sparklines were 10,000 arrays kept until the last row was sent: garbage that
+// outlived the reply, copied and promoted by the collector while the engine probed.
 import type { Sparkline } from "../../store/mod.ts";
 import { flushMicrotasks as yieldToEventLoop } from "../../engine/mod.ts";
 import { JSON_HEADERS } from "../errors.ts";

@@ -115,7 +115,7 @@ export class NativeProber implements Prober {
     if (request.protocol !== "icmp") {
       return this.#other?.probe(request, signal) ?? Promise.resolve(failure(
         "prober-unavailable",
-        "the native prober sends UDP and TCP probes through mtr-packet, which is not installed",
+        `the native prober ${this.cannotSend(request.protocol)}`,
       ));
     }
     const family = this.#families[request.ipVersion];

@@ -45,8 +45,10 @@ export function packSummaries(
     numbers[o + 12] = sparkline.avgUs.length;
     numbers[o + 13] = sparkline.lossPct.length;
     if (shared) continue;
-    at = copyInto(values, at, sparkline.avgUs);
-    at = copyInto(values, at, sparkline.lossPct);
+    values.set(sparkline.avgUs, at);
+    at += sparkline.avgUs.length;
+    values.set(sparkline.lossPct, at);
+    at += sparkline.lossPct.length;
   }
   return {
     columns: {
@@ -82,15 +84,6 @@ function sharedValues(rows: readonly TargetSummary[]): Float64Array<ArrayBuffer>
     }
   }
   return new Float64Array(buffer, 0, at);
-}
-
-/**
- * Copies `from` into `to` at `at`; returns the end. A loop, not `set`: 10,000 calls of `set` on
- * 60-value views took 5-9 ms a summary, the loop under one.
- */
-function copyInto(to: Float64Array, at: number, from: Float64Array): number {
-  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
-  return at + from.length;
 }
 
 export function unpackSummaries(columns: SummaryColumns): TargetSummary[] {

@@ -56,6 +56,14 @@ function parse(argv: string[]): ProfileOptions {
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
+  const summaryEvery = Number(values["summary-every"]);
+  if (!(summaryEvery >= 0)) throw new Error("--summary-every must be a number of seconds >= 0");
+  if (summaryEvery > 0 && (values.perf || values.syscalls || values.heap)) {
+    // Those modes sleep out their window in perf, strace or the heap profiler instead.
+    throw new Error(
+      "--summary-every goes with the CPU profile only (not --perf/--syscalls/--heap)",
+    );
+  }
   return {
     targets: Number(values.targets),
     intervalS: Number(values.interval),
@@ -66,7 +74,7 @@ function parse(argv: string[]): ProfileOptions {
     syscalls: values.syscalls,
     prefix: values.prefix,
     heap: values.heap,
-    summaryEvery: Number(values["summary-every"]),
+    summaryEvery,
     out: values.out,
   };
 }
