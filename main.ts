@@ -1,6 +1,12 @@
 // PingWatcher entry point: only dispatches. The commands live in api/cli/commands.ts. Started as
-// the store's Worker (store/worker/), it serves the store instead and loads nothing of api/.
-import { prestartStoreWorker, serveWhenLoaded, STORE_WORKER_NAME } from "./store/worker/start.ts";
+// the store's Worker (store/worker/: only when bundled into one file; run from its modules, the
+// Worker starts from store/worker/entry.ts), it serves the store instead and loads nothing of api/.
+import {
+  prestartStoreWorker,
+  serveWhenLoaded,
+  STORE_WORKER_NAME,
+  storeWorkerEntry,
+} from "./store/worker/start.ts";
 
 const encoder = new TextEncoder();
 
@@ -18,7 +24,7 @@ if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
   // The server (the default command: no command word first) starts its store's Worker before it
   // loads anything else, so that the Worker loads its modules while this thread loads the rest.
   if (!/^[a-z]+$/.test(Deno.args[0] ?? "") || Deno.args[0] === "serve") {
-    prestartStoreWorker(import.meta.url);
+    prestartStoreWorker(storeWorkerEntry(import.meta.url));
   }
   const { dispatch, processEnv } = await import("./api/mod.ts");
   const code = await dispatch(Deno.args, {
@@ -29,7 +35,7 @@ if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
     stderrIsTty: Deno.stderr.isTerminal(),
     interrupted: interruptSignal(),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
-    storeWorker: import.meta.url,
+    storeWorker: storeWorkerEntry(import.meta.url),
   });
   Deno.exit(code);
 }

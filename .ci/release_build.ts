@@ -3,8 +3,9 @@
 // then writes SHA256SUMS next to them. The permissions compiled in are the start task's, read
 // from deno.json so the binary and `deno task start` cannot drift apart. The UI bundle (a text
 // import of ui/dist/app.js) and the SQLite migrations (TypeScript modules) are part of the
-// module graph, so every binary carries them. `--dry-run` prints the commands without running
-// them (deno compile downloads each target's runtime from dl.deno.land).
+// module graph, so every binary carries them; the store's Worker entry is included by name.
+// `--dry-run` prints the commands without running them (deno compile downloads each target's
+// runtime from dl.deno.land).
 //
 //   deno run -A .ci/release_build.ts --host [--out DIR]
 //   deno run -A .ci/release_build.ts --all [--out DIR] [--dry-run]
@@ -35,6 +36,10 @@ function compileArgs(flags: string[], output: string, target?: string): string[]
     "compile",
     ...(target ? ["--target", target] : []),
     ...flags,
+    // The store's Worker starts from its own entry (store/worker/start.ts), which no import
+    // reaches: deno compile embeds a Worker's module only when told to.
+    "--include",
+    `${ROOT}store/worker/entry.ts`,
     "--output",
     output,
     `${ROOT}main.ts`,

@@ -5,6 +5,9 @@ import { dirname } from "node:path";
 import { INTERFACE_READER_PROGRAMS, PROBER_PROGRAMS } from "../../engine/mod.ts";
 import { ENV_NAMES } from "./env.ts";
 
+/** The V8 flags of the start task (deno.json), which the unit's `deno run` line repeats. */
+export const SERVER_V8_FLAGS = "--max-semi-space-size=4,--heap-growing-percent=50";
+
 export interface ServiceSpec {
   name: string;
   dataDir: string;
@@ -71,7 +74,7 @@ export function serviceArgv(spec: ServiceSpec): string[] {
   return [
     spec.deno,
     "run",
-    "--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50",
+    `--v8-flags=${SERVER_V8_FLAGS}`,
     ...permissionFlags(spec),
     spec.program,
     ...serve,
@@ -162,7 +165,7 @@ function compiledNote(spec: ServiceSpec): string[] {
     "# A compiled binary runs with the permissions it was compiled with. For the narrowed set:",
     // One line: a comment ending in a backslash must not look like a continued line.
     `#   deno compile ${permissionFlags(spec).join(" ")} ` +
-    `--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50 --output ${spec.program} main.ts`,
+    `--v8-flags=${SERVER_V8_FLAGS} --output ${spec.program} main.ts`,
   ];
 }
 

@@ -1,19 +1,33 @@
-// The light part of the store's Worker: its name and its early start. main.ts loads only this
-// before it starts the Worker, so the Worker loads its modules while the engine's thread loads
-// the rest of the program (nothing here imports anything).
+// The light part of the store's Worker: its name, its entry and its early start. main.ts loads
+// only this before it starts the Worker, so the Worker loads its modules while the engine's thread
+// loads the rest of the program (nothing here imports anything).
 
-/** The Worker's name: the entry module (main.ts) serves the store when it runs under it. */
+/** The Worker's name: a bundle's one file serves the store when it runs under it (main.ts). */
 export const STORE_WORKER_NAME = "pingwatcher-store";
+
+const ENTRY = new URL("./entry.ts", import.meta.url);
+
+/**
+ * The module the store's Worker runs, for a program whose main module is `main`. Run from its
+ * modules (`deno run main.ts`, or a binary that includes store/worker/entry.ts): entry.ts beside
+ * this file, so the Worker's module graph holds the store's modules only (from main.ts it held the
+ * whole program's sources, a few MB more in that thread). From a bundle, whose one file holds
+ * every module: the bundle itself, which serves the store under STORE_WORKER_NAME.
+ */
+export function storeWorkerEntry(main: string | URL): string {
+  return import.meta.url.endsWith("/store/worker/start.ts") ? ENTRY.href : String(main);
+}
 
 /**
  * Whether a Worker can be started from `entry`: Deno checks read access to every file module the
- * Worker loads, so the entry's folder (main.ts and the modules beside it, or a bundle's folder)
- * must be readable; a run with a narrower --allow-read cannot start one.
+ * Worker loads, so the program's folder must be readable (the folder of main.ts or of a bundle;
+ * for store/worker/entry.ts, the folder two levels up, where the modules it loads live); a run
+ * with a narrower --allow-read cannot start one.
  */
 export function canStartWorker(entry: string | URL): boolean {
   const url = new URL(entry);
   if (url.protocol !== "file:") return true;
-  const folder = new URL(".", url);
+  const folder = new URL(url.href === ENTRY.href ? "../../" : ".", url);
   return Deno.permissions.querySync({ name: "read", path: folder }).state === "granted";
 }
 

@@ -96,7 +96,10 @@ Deno.test("service - the systemd unit runs the headless server with narrowed per
   assert.equal(argv[1], "run");
   assert.ok(argv.includes("--no-prompt"));
   assert.equal(flag(argv, "allow-run"), "mtr-packet,ping,ping6,grep,netstat,route");
-  // The data directory, and main.ts's folder: the store's Worker is started from main.ts.
+  // The start task's V8 flags (deno.json), which the unit repeats.
+  const startTask: string = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks.start;
+  assert.equal(flag(argv, "v8-flags"), startTask.match(/--v8-flags=(\S+)/)![1]);
+  // The data directory, and main.ts's folder, whose modules the store's Worker loads.
   const program = argv.find((a) => a.endsWith("main.ts"))!;
   assert.equal(flag(argv, "allow-read"), `/var/lib/pingwatcher,${dirname(program)}`);
   assert.equal(flag(argv, "allow-write"), "/var/lib/pingwatcher");

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { setLogSink } from "../../engine/mod.ts";
 import { openStore } from "../../store/mod.ts";
+import { canStartWorker, storeWorkerEntry } from "../../store/worker/start.ts";
 import { OPTIONS, plainRound } from "./builders.ts";
 import { tempDbPath } from "./backends.ts";
 
@@ -68,5 +69,53 @@ Deno.test("store worker - its log lines go through the opener's sink", async () 
   } finally {
     await store.close();
     setLogSink((line) => Deno.stderr.writeSync(new TextEncoder().encode(line + "\n")));
+  }
+});
+
+Deno.test("store worker - run from its modules it starts from entry.ts; a bundle starts from itself", async () => {
+  const main = new URL("../../main.ts", import.meta.url).href;
+  assert.equal(storeWorkerEntry(main), ENTRY.href);
+  assert.equal(canStartWorker(ENTRY), true);
+  // A bundle: start.ts's code inside one file, whose Worker must be that file.
+  const dir = await Deno.makeTempDir();
+  try {
+    const bundle = `${dir}/bundle.js`;
+    const source = `${dir}/probe.ts`;
+    const start = new URL("../../store/worker/start.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      source,
+      `import { storeWorkerEntry } from ${JSON.stringify(start)};\n` +
+        `console.log(storeWorkerEntry(import.meta.url));\n`,
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform=deno", "-o", bundle, source],
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    const run = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", bundle] }).output();
+    assert.equal(new TextDecoder().decode(run.stdout).trim(), new URL(`file://${bundle}`).href);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("store worker - entry.ts needs the program's folder readable, not only its own", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  try {
+    const probe = `${dir}/probe.ts`;
+    await Deno.writeTextFile(
+      probe,
+      `import { canStartWorker } from ${JSON.stringify(`${root}store/worker/start.ts`)};\n` +
+        `console.log(canStartWorker(${JSON.stringify(ENTRY.href)}));\n`,
+    );
+    const check = (read: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-prompt", `--allow-read=${read}`, probe],
+      })
+        .output().then((out) => new TextDecoder().decode(out.stdout).trim());
+    assert.equal(await check(root), "true");
+    assert.equal(await check(`${root}store/worker`), "false");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
