@@ -16,15 +16,24 @@
 // own counters (/metrics, every hop's probes_sent_total + probes_errors_total, read just before
 // and after the window and scaled to its length), fping's from its output (results printed in the
 // window). The kernel's count of echo requests that left the agent namespace over the same window
-// is shown beside both as a check. Max RSS: the server's VmHWM. Then --starts starts of the
-// server on the last mode's database: spawn to first /healthz answer (start_time.ts).
+// is shown beside both as a check. Max RSS: the server's VmHWM, and beside it the largest RssAnon
+// sampled every 250 ms over warm-up and window (its own pages, without the deno binary's). Then
+// --starts starts of the server on the last mode's database: spawn to first /healthz answer
+// (start_time.ts).
 import type { Lab } from "../netlab/lab.ts";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { join } from "node:path";
 import { labGet, startServer, stopServer, sumMetrics, writeConfig } from "./bench_server.ts";
 import { startFping } from "./fping_run.ts";
 import { addTargets, checkTargetsAndInterval, echoRequestCounter } from "./lab_bench.ts";
-import { loadAverage, median, peakRssKb, percentile, treeCpuMs } from "./proc_stats.ts";
+import {
+  anonPeakSampler,
+  loadAverage,
+  median,
+  peakRssKb,
+  percentile,
+  treeCpuMs,
+} from "./proc_stats.ts";
 import { timeStarts } from "./start_time.ts";
 
 export type FpingMode = "final" | "full";
@@ -49,6 +58,8 @@ interface ServerFigures extends Window {
   /** From the product's counters, scaled to the CPU window. */
   probes: number;
   maxRssMb: number;
+  /** The largest RssAnon sampled over warm-up and window: VmHWM without the binary's pages. */
+  maxAnonMb: number;
   dataDir: string;
   /** The prober the server chose (GET /api/probers). */
   prober: string;
@@ -103,6 +114,7 @@ async function measureServer(
     addresses.map((host) => ({ host, intervalS: options.intervalS, finalHopOnly })),
   );
   const server = await startServer(lab, serverArgs(dataDir).concat(["--port", "0"]));
+  const anon = anonPeakSampler(server.pid);
   try {
     await sleep(options.warmupS * 1000);
     const before = await productProbes(lab, server.url);
@@ -111,10 +123,12 @@ async function measureServer(
     // The counters were read around the window; scale them to the CPU window's length.
     const probes = (after.probes - before.probes) * window.wallMs / (after.at - before.at);
     const maxRssMb = peakRssKb(server.pid) / 1024;
+    const maxAnonMb = anon.stop() / 1024;
     const prober = JSON.parse((await labGet(lab, `${server.url}/api/probers`)).body).active;
     const rttMedianUs = await measuredRttUs(lab, server.url);
-    return { ...window, probes, maxRssMb, dataDir, prober, rttMedianUs };
+    return { ...window, probes, maxRssMb, maxAnonMb, dataDir, prober, rttMedianUs };
   } finally {
+    anon.stop();
     await stopServer(server);
   }
 }
@@ -170,7 +184,7 @@ function formatRows(rows: ModeRow[], options: FpingBenchOptions): string[] {
     const fp = perProbeUs(fping);
     lines.push(
       `| ${label[mode]} | ${pw.toFixed(1)} µs | ${fp.toFixed(1)} µs | ${(pw / fp).toFixed(1)}× | ` +
-        `${server.maxRssMb.toFixed(0)} MB |`,
+        `${server.maxRssMb.toFixed(0)} MB (anonymous ${server.maxAnonMb.toFixed(0)}) |`,
     );
   }
   lines.push("");

@@ -111,6 +111,30 @@ export function peakRssKb(pid: number): number {
   return match ? Number(match[1]) : 0;
 }
 
+/**
+ * The largest anonymous resident memory (RssAnon: the process's own pages, without the program
+ * file's and libraries' shared ones) of `pid`, in kB, read every `everyMs` until `stop()`. The
+ * kernel keeps no peak of it (VmHWM counts both), hence the sampling.
+ */
+export function anonPeakSampler(pid: number, everyMs = 250): { stop(): number } {
+  let peak = 0;
+  const read = () => {
+    try {
+      const text = Deno.readTextFileSync(`/proc/${pid}/status`);
+      peak = Math.max(peak, Number(text.match(/^RssAnon:\s+(\d+) kB/m)?.[1] ?? 0));
+    } catch { /* gone */ }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return peak;
+    },
+  };
+}
+
 /** Nearest-rank percentile of ascending `sorted` (0 when empty). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
