@@ -23,8 +23,9 @@ if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
 } else if (import.meta.main) {
   // The server (the default command: no command word first) starts its store's Worker before it
   // loads anything else, so that the Worker loads its modules while this thread loads the rest.
+  const storeWorker = storeWorkerEntry(import.meta.url);
   if (!/^[a-z]+$/.test(Deno.args[0] ?? "") || Deno.args[0] === "serve") {
-    prestartStoreWorker(storeWorkerEntry(import.meta.url));
+    prestartStoreWorker(storeWorker);
   }
   const { dispatch, processEnv } = await import("./api/mod.ts");
   const code = await dispatch(Deno.args, {
@@ -35,7 +36,7 @@ if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
     stderrIsTty: Deno.stderr.isTerminal(),
     interrupted: interruptSignal(),
     readStdin: async () => await new Response(Deno.stdin.readable).text(),
-    storeWorker: storeWorkerEntry(import.meta.url),
+    storeWorker,
   });
   Deno.exit(code);
 }

@@ -6,7 +6,7 @@ import { INTERFACE_READER_PROGRAMS, PROBER_PROGRAMS } from "../../engine/mod.ts"
 import { ENV_NAMES } from "./env.ts";
 
 /** The V8 flags of the start task (deno.json), which the unit's `deno run` line repeats. */
-export const SERVER_V8_FLAGS = "--max-semi-space-size=4,--heap-growing-percent=50";
+const SERVER_V8_FLAGS = "--max-semi-space-size=4,--heap-growing-percent=50";
 
 export interface ServiceSpec {
   name: string;

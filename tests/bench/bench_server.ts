@@ -21,6 +21,13 @@ export function startTaskDenoArgs(): string[] {
   return words.slice(1, -1);
 }
 
+/** The start task's V8 flags (the value of its --v8-flags=), read from deno.json as above. */
+export function startTaskV8Flags(): string {
+  const flag = startTaskDenoArgs().find((word) => word.startsWith("--v8-flags="));
+  if (!flag) throw new Error("the start task passes no --v8-flags");
+  return flag.slice("--v8-flags=".length);
+}
+
 export interface BenchTarget {
   host: string;
   intervalS: number;

@@ -24,6 +24,7 @@ import { selectProber } from "../../engine/probers/mod.ts";
 import type { Prober, ProbeRequest, ProbeResult } from "../../engine/types.ts";
 import { openSqliteStore } from "../../store/mod.ts";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
+import { startTaskV8Flags } from "./bench_server.ts";
 import { addManyTargets, manyAddresses } from "../netlab/lab_many.ts";
 import {
   childCpuMs,
@@ -297,8 +298,8 @@ export function formatScale(r: ScaleResult): string {
   ].join("\n");
 }
 
-/** What `deno task start` passes to V8: a small young generation keeps resident memory low. */
-export const START_TASK_V8_FLAGS = "--max-semi-space-size=4,--heap-growing-percent=50";
+/** What `deno task start` passes to V8 (deno.json): a small young generation keeps RSS low. */
+export const START_TASK_V8_FLAGS = startTaskV8Flags();
 
 export function parseScaleArgs(argv: string[]): ScaleOptions {
   const { values } = parseArgs({
