@@ -19,7 +19,7 @@ function interruptSignal(): Promise<void> {
 }
 
 if ((globalThis as { name?: string }).name === STORE_WORKER_NAME) {
-  await serveWhenLoaded(() => import("./store/worker/mod.ts"));
+  await serveWhenLoaded(() => import("./store/worker/serve.ts"));
 } else if (import.meta.main) {
   // The server (the default command: no command word first) starts its store's Worker before it
   // loads anything else, so that the Worker loads its modules while this thread loads the rest.

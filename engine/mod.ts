@@ -1,18 +1,9 @@
-// Public surface of the engine.
-export * from "./types.ts";
-export { flushMicrotasks, ManualClock, systemClock } from "./clock.ts";
+// Public surface of the engine. Its shared ground (types, clock, log, hop statistics, option
+// defaults) is ground.ts, which the store imports on its own.
+export * from "./ground.ts";
 export { Engine, type EngineCounters, type EngineEvent, type EngineOptions } from "./engine.ts";
 export { type AddressLookup, NO_NAME, ReverseDns, systemAddressLookup } from "./dns.ts";
-export {
-  destinationDistance,
-  type Focus,
-  type HopStats,
-  hopStats,
-  jitterUs,
-  markLossNotCarried,
-  pathEnd,
-  selectFocus,
-} from "./stats.ts";
+export { type Focus, pathEnd, selectFocus } from "./stats.ts";
 export { type UnreachableMarker, unreachableMarker } from "./unreachable.ts";
 export {
   type AsInfo,
@@ -26,8 +17,6 @@ export {
 export { RouteTracker } from "./route.ts";
 export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {
-  DEFAULT_OPTIONS,
-  DEFAULT_PORTS,
   isIpv4,
   isIpv6,
   OptionsError,
@@ -35,10 +24,8 @@ export {
   resolveTargetOptions,
   type TargetOptionsInput,
 } from "./options.ts";
-export { log, type LogLevel, logLevel, setLogLevel, setLogSink, writeLogLine } from "./log.ts";
 export {
   choiceForProtocol,
-  mulberry32,
   noProberFix,
   PROBER_PROGRAMS,
   type ProberCapabilities,

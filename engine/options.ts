@@ -1,22 +1,11 @@
-// Target options: one place for defaults, one schema for validation at every edge.
+// Target options: one schema for validation at every edge (the defaults, and how a valid input is
+// completed with them, are in option_defaults.ts).
 import { z } from "zod";
-import type { IpVersion, Protocol, TargetOptions } from "./types.ts";
-import { DEFAULT_UDP_FLOW, FLOW_ONLY_UDP, MAX_FLOW_ID } from "./flow.ts";
+import type { IpVersion, TargetOptions } from "./types.ts";
+import { MAX_FLOW_ID } from "./flow.ts";
+import { completeTargetOptions, OptionsError } from "./option_defaults.ts";
 
-export const DEFAULT_PORTS: Record<Protocol, number> = { icmp: 0, udp: 33434, tcp: 80 };
-
-export const DEFAULT_OPTIONS: Readonly<TargetOptions> = Object.freeze({
-  protocol: "icmp",
-  packetSizeBytes: 56,
-  timeoutMs: 3000,
-  maxHops: 30,
-  interPacketDelayMs: 25,
-  intervalMs: 2500,
-  finalHopOnly: false,
-  port: 0,
-  ipVersion: null,
-  flowId: 0,
-});
+export { DEFAULT_OPTIONS, DEFAULT_PORTS, OptionsError } from "./option_defaults.ts";
 
 /** All-optional input, as it comes from a CLI, a config file or an API body. */
 export const targetOptionsInput = z.object({
@@ -34,13 +23,6 @@ export const targetOptionsInput = z.object({
 
 export type TargetOptionsInput = z.infer<typeof targetOptionsInput>;
 
-export class OptionsError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = "OptionsError";
-  }
-}
-
 /** Validates input and fills defaults. Throws OptionsError naming the first bad field. */
 export function resolveTargetOptions(input: unknown = {}): TargetOptions {
   const parsed = targetOptionsInput.safeParse(input);
@@ -48,24 +30,7 @@ export function resolveTargetOptions(input: unknown = {}): TargetOptions {
     const issue = parsed.error.issues[0];
     throw new OptionsError(issue.path.join(".") || "options", issue.message);
   }
-  const value = parsed.data;
-  const protocol: Protocol = value.protocol ?? DEFAULT_OPTIONS.protocol;
-  if (protocol === "icmp" && value.port !== undefined) {
-    throw new OptionsError("port", "a port only applies to udp and tcp");
-  }
-  if (protocol !== "udp" && value.flowId) throw new OptionsError("flowId", FLOW_ONLY_UDP);
-  return {
-    protocol,
-    packetSizeBytes: value.packetSizeBytes ?? DEFAULT_OPTIONS.packetSizeBytes,
-    timeoutMs: value.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
-    maxHops: value.maxHops ?? DEFAULT_OPTIONS.maxHops,
-    interPacketDelayMs: value.interPacketDelayMs ?? DEFAULT_OPTIONS.interPacketDelayMs,
-    intervalMs: value.intervalMs ?? DEFAULT_OPTIONS.intervalMs,
-    finalHopOnly: value.finalHopOnly ?? DEFAULT_OPTIONS.finalHopOnly,
-    port: value.port ?? DEFAULT_PORTS[protocol],
-    ipVersion: (value.ipVersion ?? null) as IpVersion | null,
-    flowId: protocol === "udp" ? value.flowId ?? DEFAULT_UDP_FLOW : 0,
-  };
+  return completeTargetOptions(parsed.data);
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

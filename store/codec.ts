@@ -12,7 +12,7 @@
 //   mpls (flag 256): varint count, then per entry varint label, byte tc*2+s, byte ttl. Programs
 //   from before MPLS reject such a hop (unknown flags) rather than misread it.
 // The common hop (an integer RTT under 0.5 s) takes 2 or 3 bytes; a timeout takes 1.
-import type { HopSample, MplsLabel, ProbeKind } from "../engine/mod.ts";
+import type { HopSample, MplsLabel, ProbeKind, Round } from "../engine/ground.ts";
 
 /** What a round keeps besides its columns: the path (per-hop ip) and the packed blob. */
 export interface EncodedHops {
@@ -84,6 +84,15 @@ export function encodeHops(hops: HopSample[], destinationReached: boolean): Enco
     previousTtl = hop.ttl;
   }
   return { ips: hops.map((hop) => hop.ip), data: Uint8Array.from(out) };
+}
+
+/** Checks and encodes a round; throws what appendRound throws for a malformed one. */
+export function encodeRound(round: Round): EncodedHops {
+  if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
+  if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
+  if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
+  if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
+  return encodeHops(round.hops, round.destinationReached);
 }
 
 export function decodeHops(data: Uint8Array, ips: readonly (string | null)[]): DecodedHops {

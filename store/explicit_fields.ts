@@ -1,14 +1,14 @@
 // Which option fields a target set itself, read back from its resolved options where nothing
 // recorded it (databases from before explicit fields were kept, a configuration that goes away).
 import {
+  completeTargetOptions,
   DEFAULT_OPTIONS,
   DEFAULT_PORTS,
-  resolveTargetOptions,
   type TargetOptions,
   type TargetOptionsInput,
-} from "../engine/mod.ts";
+} from "../engine/ground.ts";
 
-const DEFAULT_UDP_FLOW = resolveTargetOptions({ protocol: "udp" }).flowId;
+const DEFAULT_UDP_FLOW = completeTargetOptions({ protocol: "udp" }).flowId;
 
 const KEYS = (Object.keys(DEFAULT_OPTIONS) as (keyof TargetOptions)[])
   .filter((k) => k !== "port" && k !== "flowId");
@@ -16,7 +16,8 @@ const KEYS = (Object.keys(DEFAULT_OPTIONS) as (keyof TargetOptions)[])
 /**
  * The fields of `options` that differ from what `base` (a preset, or nothing) resolves to: the
  * input that, laid over `base`, gives `options` back. A port counts against the base's port only
- * when both use the same protocol, else against that protocol's default.
+ * when both use the same protocol, else against that protocol's default. `base` was checked when
+ * it was saved; one that breaks a rule across fields (a port on icmp) counts as no base.
  */
 export function fieldsDifferingFrom(
   options: TargetOptions,
@@ -24,9 +25,9 @@ export function fieldsDifferingFrom(
 ): TargetOptionsInput {
   let given: TargetOptions;
   try {
-    given = resolveTargetOptions(base);
+    given = completeTargetOptions(base);
   } catch {
-    given = resolveTargetOptions({});
+    given = completeTargetOptions({});
   }
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {

@@ -1,6 +1,6 @@
 // A target's final-hop figures over its last rounds (the summary's focus window), folded the same
 // way for every backend from the final hop's RTTs, newest last (null = lost).
-import { jitterUs } from "../engine/mod.ts";
+import { jitterUs } from "../engine/ground.ts";
 import type { TargetSummary } from "./history_types.ts";
 
 export type FocusFold = Omit<

@@ -1,6 +1,6 @@
 // Turning aggregates into the figures the queries return: hop stats (from raw rounds through
 // engine/stats.ts, or from rollup aggregates), percentiles, and the insights' MOS estimate.
-import { hopStats, markLossNotCarried, type Round, type RoutePath } from "../engine/mod.ts";
+import { hopStats, markLossNotCarried, type Round, type RoutePath } from "../engine/ground.ts";
 import { BUCKET_LOWER_US, exactPercentile, percentileUs } from "./histogram.ts";
 import type { HistogramBucket, HistoryHopStats, Insights, Resolution } from "./history_types.ts";
 import { type HopAggregate, received } from "./rollup_codec.ts";

@@ -8,7 +8,7 @@
 // first recorded change. Samples of an older route are never merged into the newer route's hops.
 // Times are epoch milliseconds; ranges are [start, end). RTTs in results carry their unit in the
 // name (Us = microseconds, Ms = milliseconds). Rollup figures are computed from whole RTTs in µs.
-import type { HopStats } from "../engine/mod.ts";
+import type { HopStats } from "../engine/ground.ts";
 
 export type Resolution = "raw" | "1m" | "1h";
 

@@ -1,7 +1,7 @@
 // What both backends' interface stores share: the counter columns, the tier tables and their time
 // columns, and the pure folding of stored rows into counters and figures (sums, average and peak
 // rates).
-import { COUNTER_NAMES, type InterfaceCounters } from "../engine/mod.ts";
+import { COUNTER_NAMES, type InterfaceCounters } from "../engine/ground.ts";
 import type { InterfaceFigures, InterfaceResolution } from "./interface_types.ts";
 
 export const COLUMNS = [

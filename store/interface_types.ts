@@ -2,7 +2,7 @@
 // in raw, 1-minute and 1-hour tiers with the same retention as latency. Each bucket keeps the sum
 // of every counter's increase, the measured time it covers, and the peak byte rates, so an hour
 // view still shows a one-second burst's height (peak) next to the hour's average.
-import type { InterfaceCounters } from "../engine/mod.ts";
+import type { InterfaceCounters } from "../engine/ground.ts";
 
 /** One interface over one measured interval (what the collector reports). */
 export interface InterfaceSampleRecord {

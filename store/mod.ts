@@ -1,5 +1,5 @@
-// Public surface of storage: openStore, the ports consumers take one at a time, `Store` (all of
-// them), and the SQLite opener for callers that have not moved to openStore yet.
+// Public surface of storage: openStore, the ports consumers take one at a time and `Store` (all of
+// them). The backends' openers are not here: openStore loads the one it opens (store/open.ts).
 export {
   BACKENDS,
   openStore,
@@ -9,8 +9,8 @@ export {
 } from "./open.ts";
 export { fieldsDifferingFrom } from "./explicit_fields.ts";
 export { mosEstimate } from "./history_stats.ts";
-export { type FlushInfo, openSqliteStore, type SqliteStoreOptions } from "./sqlite/mod.ts";
-export { openPostgresStore, type PostgresStoreOptions } from "./postgres/mod.ts";
+export type { FlushInfo, SqliteStoreOptions } from "./sqlite/mod.ts";
+export type { PostgresStoreOptions } from "./postgres/mod.ts";
 export type {
   AgentReads,
   AgentRecord,

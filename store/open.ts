@@ -1,12 +1,12 @@
 // openStore(url): picks the storage backend from a URL or a path. A backend is one folder under
 // store/ plus one line in BACKENDS; every backend passes the shared suites under tests/store/.
-import type { Clock } from "../engine/mod.ts";
+// Each backend's modules load when it is opened: a server on SQLite never loads PostgreSQL's
+// driver, and with the store in its Worker the engine's thread loads neither backend.
+import type { Clock } from "../engine/ground.ts";
 import type { RetentionOptions } from "./history_types.ts";
-import { openSqliteStore } from "./sqlite/mod.ts";
-import { openPostgresStore, PgUrlError } from "./postgres/mod.ts";
 import type { Store } from "./types.ts";
 import { canStartWorker, openWorkerStore } from "./worker/mod.ts";
-import { log } from "../engine/mod.ts";
+import { log } from "../engine/ground.ts";
 
 /** What every backend accepts (each may take more through its own opener). */
 export interface OpenStoreOptions {
@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   retention?: RetentionOptions;
   /** The agent (vantage point) the rounds written are marked with. Default "local". */
   agent?: string;
+  /** How often queued rounds are written (ms). Default: the backend's (1 s). */
+  flushIntervalMs?: number;
   /**
    * SQLite only: runs the store in a Worker started from this module (the program's entry,
    * main.ts, or store/worker/entry.ts), so its flushes never hold up the caller's event loop.
@@ -30,30 +32,34 @@ export interface StoreBackend {
   schemes: readonly string[];
   /** What a user writes to choose it, for error messages. */
   example: string;
-  open(url: string, options: OpenStoreOptions): Store;
+  open(url: string, options: OpenStoreOptions): Promise<Store>;
 }
 
 export const BACKENDS: readonly StoreBackend[] = [
   {
     schemes: ["file"],
     example: "a file path, file:PATH or :memory:",
-    open: (url, options) => {
-      if (!options.worker) return openSqliteStore(sqlitePath(url), options);
-      if (!canStartWorker(options.worker)) {
+    open: async (url, options) => {
+      const path = sqlitePath(url);
+      if (options.worker && canStartWorker(options.worker)) {
+        const { worker: entry, agent, retention, clock, flushIntervalMs } = options;
+        return openWorkerStore({ path, entry, agent, retention, clock, flushIntervalMs });
+      }
+      if (options.worker) {
         log.info(
           "store: runs in the engine's thread (its Worker needs read access to the program's folder)",
           { program: String(options.worker) },
         );
-        return openSqliteStore(sqlitePath(url), options);
       }
-      const { worker: entry, agent, retention, clock } = options;
-      return openWorkerStore({ path: sqlitePath(url), entry, agent, retention, clock });
+      const { openSqliteStore } = await import("./sqlite/mod.ts");
+      return openSqliteStore(path, options);
     },
   },
   {
     schemes: ["postgres", "postgresql"],
     example: "postgres://user:password@host:port/database?sslmode=prefer",
-    open: (url, options) => {
+    open: async (url, options) => {
+      const { openPostgresStore, PgUrlError } = await import("./postgres/mod.ts");
       try {
         return openPostgresStore(url, options);
       } catch (error) {
@@ -76,7 +82,7 @@ export class StoreUrlError extends Error {
  * Opens the store at `url`: a file path, `file:` URL or ":memory:" is SQLite. Schemes are
  * matched case-insensitively; Windows drive letters ("C:\\data") count as paths.
  */
-export function openStore(url: string, options: OpenStoreOptions = {}): Store {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const scheme = schemeOf(url) ?? "file";
   const backend = BACKENDS.find((candidate) => candidate.schemes.includes(scheme));
   if (!backend) {
@@ -85,7 +91,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): Store {
       `unknown storage scheme "${scheme}:" (accepted: a file path, :memory:, ${accepted})`,
     );
   }
-  return backend.open(url, options);
+  return await backend.open(url, options);
 }
 
 /** The URL's scheme in lower case, or null for a path (or ":memory:"). */

@@ -6,7 +6,7 @@
 // does not want), flags (bit 0 approximate), sent, lost, errors, reached, minutes, up minutes,
 // and when something answered: min, max, sum, sum of squares, jitter sum (numbers, see
 // writeNumber), jitter count, then the histogram as (bucket index delta, count) pairs.
-import type { HopSample } from "../engine/mod.ts";
+import type { HopSample } from "../engine/ground.ts";
 import { CodecError } from "./codec.ts";
 import { bucketOf, HISTOGRAM_BUCKETS } from "./histogram.ts";
 

@@ -1,6 +1,6 @@
 // Rollup math shared by every backend: 1-minute and 1-hour buckets per target and route, and
 // how a round is added to them. Backends decide where buckets are kept; the figures are the same.
-import type { HopSample } from "../engine/mod.ts";
+import type { HopSample } from "../engine/ground.ts";
 import { addSample, emptyHop, type HopAggregate, received } from "./rollup_codec.ts";
 
 export type Tier = "1m" | "1h";

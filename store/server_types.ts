@@ -1,7 +1,7 @@
 // What the server keeps besides rounds: named configurations (presets of engine options),
 // sessions (named time ranges of a target), credentials (one password, API tokens) and per-target
 // server metadata (the configuration a target follows, replay targets imported from an export).
-import type { Round, TargetOptionsInput } from "../engine/mod.ts";
+import type { Round, TargetOptionsInput } from "../engine/ground.ts";
 
 /** A page of stored rounds after a keyset cursor (startedAt, seq). */
 export interface RoundPageQuery {

@@ -17,7 +17,7 @@ import {
   type Round,
   type RouteChange,
   type RoutePath,
-} from "../engine/mod.ts";
+} from "../engine/ground.ts";
 
 export const MAX_SYNTHETIC_TARGETS = 65_536;
 const DAY_MS = 86_400_000;

@@ -2,7 +2,13 @@
 // history, server records, alerts, maintenance), and `Store`, all of them together, which every
 // backend implements (store/sqlite/ today). Each port has one shared suite under tests/store/
 // that every backend must pass. Methods are async so a networked backend fits the same shape.
-import type { AddressChange, Round, RouteChange, RoutePath, TargetOptions } from "../engine/mod.ts";
+import type {
+  AddressChange,
+  Round,
+  RouteChange,
+  RoutePath,
+  TargetOptions,
+} from "../engine/ground.ts";
 import type { RoundPageQuery, ServerRecordStore } from "./server_types.ts";
 import type { AlertStore } from "./alerts_types.ts";
 import type { HistoryStore } from "./history_types.ts";

@@ -126,7 +126,7 @@ export async function openBackend(args: SourceArgs, options: OpenOptions): Promi
     }
   }
   try {
-    return databaseBackend(dbPath, { readOnly: !options.write, lock });
+    return await databaseBackend(dbPath, { readOnly: !options.write, lock });
   } catch (error) {
     lock?.release();
     throw error;

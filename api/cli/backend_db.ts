@@ -5,20 +5,19 @@ import { OfflineTargets } from "../core/mod.ts";
 import { eventLog } from "../event_log.ts";
 import { exportStream, roundJson } from "../export_format.ts";
 import { summaryRows } from "../routes/mod.ts";
-import { openSqliteStore, openStore, type Store } from "../../store/mod.ts";
+import { openStore, type Store } from "../../store/mod.ts";
 import { BackendError, type CliBackend, type FiringAlert, SOURCE_EXIT } from "./backend.ts";
 import { lockPathOf, type WriterLock } from "./writer_lock.ts";
 
 /** Longer than any command runs: the writer loop (flushes, retention steps) never fires. */
 const NEVER_MS = 2 ** 31 - 1;
 
-export function databaseBackend(
+export async function databaseBackend(
   dbPath: string,
   options: { readOnly: boolean; lock: WriterLock | null },
-): CliBackend {
-  const store: Store = lockPathOf(dbPath) !== null
-    ? openSqliteStore(dbPath, options.readOnly ? { flushIntervalMs: NEVER_MS } : {})
-    : openStore(dbPath);
+): Promise<CliBackend> {
+  const readOnlyFile = options.readOnly && lockPathOf(dbPath) !== null;
+  const store = await openStore(dbPath, readOnlyFile ? { flushIntervalMs: NEVER_MS } : {});
   const targets = new OfflineTargets(store);
   const targetOrFail = async (id: number) => {
     const record = await store.getTarget(id);

@@ -117,7 +117,7 @@ async function storedTargets(args: CheckArgs, deps: CheckDeps): Promise<CheckTar
   if (isMissingFile(path)) {
     throw new UsageError(`no database at ${path} (name a HOST, or give --db/--data-dir)`);
   }
-  const store = openStore(path);
+  const store = await openStore(path);
   let records: TargetRecord[];
   try {
     records = await store.listTargets();

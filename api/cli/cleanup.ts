@@ -104,7 +104,10 @@ export async function runCleanup(argv: string[], deps: CleanupDeps): Promise<num
   }
   let store: MaintenanceStore;
   try {
-    store = openStore(deps.resolveDbPath(args), { clock: deps.clock, retention: args.retention });
+    store = await openStore(deps.resolveDbPath(args), {
+      clock: deps.clock,
+      retention: args.retention,
+    });
   } catch (error) {
     if (!(error instanceof StoreUrlError)) throw error;
     deps.writeError(`pingwatcher cleanup: --db: ${error.message}\n`);

@@ -64,7 +64,7 @@ async function monitorWith(
   },
   io: Parameters<Command["run"]>[1],
 ): Promise<number> {
-  const store = openStore(path);
+  const store = await openStore(path);
   const targets = await ensureTargets(store, args);
   if (targets.length === 0 && !config.declares) {
     await store.close();

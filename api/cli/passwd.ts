@@ -45,7 +45,7 @@ export async function runPasswd(argv: string[], deps: PasswdDeps): Promise<numbe
     }
     hash = await hashPassword(password);
   }
-  const store = openStore(path);
+  const store = await openStore(path);
   try {
     await store.setPasswordHash(hash);
   } finally {

@@ -113,7 +113,7 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
 
 export interface SeedDeps {
   /** Opens the store at the path chosen from --db / --data-dir (as the monitor chooses it). */
-  openStore(args: { db: string | null; dataDir: string | null }): Store;
+  openStore(args: { db: string | null; dataDir: string | null }): Promise<Store>;
   clock: Pick<Clock, "now" | "monotonic">;
   write(text: string): void;
   writeError(text: string): void;
@@ -150,7 +150,7 @@ export async function runSeed(argv: string[], deps: SeedDeps): Promise<number> {
     deps.writeError(`pingwatcher seed: ${error.message}\n\n${SEED_USAGE}\n`);
     return 2;
   }
-  const store = deps.openStore({ db: args.db, dataDir: args.dataDir });
+  const store = await deps.openStore({ db: args.db, dataDir: args.dataDir });
   let outcome: SeedOutcome;
   try {
     outcome = await seed(store, args, deps);

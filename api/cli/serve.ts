@@ -105,7 +105,7 @@ export async function runServe(argv: string[], deps: ServeDeps): Promise<number>
     return SERVE_EXIT.locked;
   }
   try {
-    const store = openStore(dbPath, {
+    const store = await openStore(dbPath, {
       retention: args.retention,
       agent: args.agent,
       worker: deps.storeWorker,

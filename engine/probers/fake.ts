@@ -1,5 +1,6 @@
 // A prober over a simulated network, for tests of the engine, store, API and UI without root.
 import type { Clock, Prober, ProbeRequest, ProbeResult } from "../types.ts";
+import { mulberry32 } from "../random.ts";
 
 /** What an `rttMs` function is told about the probe it times. */
 export interface FakeProbeInfo {
@@ -64,18 +65,6 @@ export interface FakeError {
 export function straightRoute(ips: string[], options: { stepMs?: number } = {}): FakeHop[] {
   const stepMs = options.stepMs ?? 1;
   return ips.map((ip, i) => ({ ip, rttMs: (i + 1) * stepMs }));
-}
-
-/** Deterministic 32-bit PRNG (mulberry32): a function returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function countKey(kind: "sent" | "flight", address?: string, ttl?: number): string {

@@ -20,5 +20,5 @@ export {
 export type { ProberCapabilities, ProberEntry, ProberSelection, SelectOptions } from "./entry.ts";
 export { MtrPacketProber } from "./mtr_packet.ts";
 export { PingProber } from "./ping.ts";
-export { FakeProber, mulberry32 } from "./fake.ts";
+export { FakeProber } from "./fake.ts";
 export { checkMtrPacket } from "./check.ts";

@@ -1,5 +1,5 @@
 // The alert records on PostgreSQL (store/alerts_types.ts), as store/sqlite/alerts.ts keeps them.
-import type { Clock } from "../../engine/mod.ts";
+import type { Clock } from "../../engine/ground.ts";
 import type {
   ActionRunRecord,
   AlertEventRecord,

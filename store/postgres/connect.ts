@@ -2,7 +2,7 @@
 // made with npm:postgres, and everything shown to people (locations, errors) is built without the
 // password. int8 columns come back as numbers (epoch ms and ids stay below 2^53).
 import postgres from "postgres";
-import { log } from "../../engine/mod.ts";
+import { log } from "../../engine/ground.ts";
 
 export type Sql = postgres.Sql<Record<string, unknown>>;
 /** A pool or a transaction: what queries run on. */

@@ -1,6 +1,6 @@
 // The HistoryStore on PostgreSQL: the same windows, tiers and figures as store/sqlite/history.ts,
 // computed by the same shared code (gatherRoutes, timeline) over rows fetched with replay.ts.
-import { log, type Round } from "../../engine/mod.ts";
+import { log, type Round } from "../../engine/ground.ts";
 import type {
   ExportQuery,
   HistoryStore,
@@ -39,6 +39,7 @@ import {
   timeline,
 } from "../sqlite/mod.ts";
 import { decodeHops } from "../codec.ts";
+import { checkExport } from "../export_query.ts";
 import type { Sql } from "./connect.ts";
 import type { PgLatest } from "./latest.ts";
 import { SparklineArena } from "../sparkline.ts";
@@ -360,20 +361,6 @@ export function createPgHistory(sql: Sql, deps: PgHistoryDeps) {
       exportSeries(targetId, query, () => Promise.resolve(targetId)),
   };
   return { queries, exportSeries };
-}
-
-function checkExport(query: ExportQuery): ExportQuery {
-  const { start, end, format, pageRounds } = query;
-  if (!Number.isFinite(start) || !Number.isFinite(end)) {
-    throw new RangeError("export start and end must be finite epoch milliseconds");
-  }
-  if (format !== "csv" && format !== "jsonl") {
-    throw new RangeError(`export format must be csv or jsonl, got ${format}`);
-  }
-  if (pageRounds !== undefined && (!Number.isSafeInteger(pageRounds) || pageRounds < 1)) {
-    throw new RangeError(`pageRounds must be a positive integer, got ${pageRounds}`);
-  }
-  return query;
 }
 
 export function logged(what: string) {

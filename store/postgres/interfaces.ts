@@ -2,7 +2,7 @@
 // written by the writer loop's flush, each into the raw table and (by upsert) into its 1-minute and
 // 1-hour buckets; reads pick the finest tier still covering the start; retention trims each tier
 // in bounded steps (the tables are small: one row per interface and interval).
-import { type Clock, COUNTER_NAMES } from "../../engine/mod.ts";
+import { type Clock, COUNTER_NAMES } from "../../engine/ground.ts";
 import type {
   InterfaceHistory,
   InterfaceHistoryQuery,

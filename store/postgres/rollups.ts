@@ -2,7 +2,7 @@
 // 1-minute and 1-hour buckets (per target and route) and the touched buckets are upserted in the
 // flush's transaction. The buckets a batch needs and the cache lacks are fetched in one query per
 // tier first; only each target's newest buckets stay cached.
-import { log } from "../../engine/mod.ts";
+import { log } from "../../engine/ground.ts";
 import { decodeHops } from "../codec.ts";
 import { encodeRollup, mergeRollup } from "../rollup_codec.ts";
 import {

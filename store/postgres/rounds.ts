@@ -2,7 +2,7 @@
 // are dropped and counted), written in one transaction per flush with their rollups, and kept
 // queued when the server cannot be reached, so probing never waits for the database. Reads
 // merge what is stored with what is queued or being written.
-import { log, type Round } from "../../engine/mod.ts";
+import { log, type Round } from "../../engine/ground.ts";
 import { decodeHops, encodeHops } from "../codec.ts";
 import type { RoundQuery } from "../types.ts";
 import type { Db, Sql } from "./connect.ts";

@@ -1,7 +1,7 @@
 // Which route a round took (see store/sqlite/route_index.ts, whose RouteIndex this implements):
 // a target's route changes are loaded once, then answered from memory. Reading a target not
 // loaded yet throws Missing (replay.ts), or the caller loads it first with `load`.
-import type { RoutePath } from "../../engine/mod.ts";
+import type { RoutePath } from "../../engine/ground.ts";
 import type { RouteIndex } from "../sqlite/mod.ts";
 import type { Db } from "./connect.ts";
 import { Missing } from "./replay.ts";

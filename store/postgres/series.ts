@@ -4,7 +4,7 @@
 // are first written) and kept in memory. Reads pick a series: the agent asked for, else this
 // process's own, else the one seen most recently. The agent row itself is made on the first
 // write, so a process that only reads (the UI of a fleet, a CLI export) never shows as an agent.
-import type { Clock } from "../../engine/mod.ts";
+import type { Clock } from "../../engine/ground.ts";
 import type { AgentRecord } from "../types.ts";
 import type { Sql } from "./connect.ts";
 

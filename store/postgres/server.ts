@@ -1,5 +1,5 @@
 // The server records on PostgreSQL (store/server_types.ts), as store/sqlite/server.ts keeps them.
-import type { Clock, TargetOptionsInput } from "../../engine/mod.ts";
+import type { Clock, TargetOptionsInput } from "../../engine/ground.ts";
 import { fieldsDifferingFrom } from "../explicit_fields.ts";
 import {
   type ApiTokenRecord,

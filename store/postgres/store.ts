@@ -9,7 +9,7 @@ import {
   type Round,
   type RoutePath,
   systemClock,
-} from "../../engine/mod.ts";
+} from "../../engine/ground.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import { resolveRetention } from "../retention_policy.ts";
 import type { Store, StoredRouteChange, TargetRecord } from "../types.ts";

@@ -2,7 +2,7 @@
 // series per target, so it records one agent: the one writing now (a new name takes over the
 // file's measurements, as they are not kept apart). See AgentStore in store/types.ts.
 import type { DatabaseSync } from "node:sqlite";
-import type { Clock } from "../../engine/mod.ts";
+import type { Clock } from "../../engine/ground.ts";
 import type { AgentRecord } from "../types.ts";
 
 interface AgentRow {

@@ -1,7 +1,7 @@
 // The alert part of the SQLite Store: rules, saved machine states, event history with action
 // outcomes, and timeline comments. Everything here is rare enough to be written at once.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { Clock } from "../../engine/mod.ts";
+import type { Clock } from "../../engine/ground.ts";
 import type {
   ActionRunRecord,
   AlertEventQuery,

@@ -3,9 +3,10 @@
 // no read transaction stays open between pages. Rounds stored while an export runs are included
 // when they fall after the page already sent.
 import type { DatabaseSync } from "node:sqlite";
-import type { Round } from "../../engine/mod.ts";
+import type { Round } from "../../engine/ground.ts";
 import { decodeHops } from "../codec.ts";
 import type { ExportQuery } from "../history_types.ts";
+import { checkExport } from "../export_query.ts";
 
 export const CSV_HEADER =
   "target_id,ts,time,seq,ttl,kind,ip,rtt_us,approximate,code,destination_reached\n";
@@ -73,21 +74,6 @@ export function createExporter(
       },
     }, { highWaterMark: 0 });
   };
-}
-
-/** Refuses a bad export query at once (before any page is read). */
-export function checkExport(query: ExportQuery): ExportQuery {
-  const { start, end, format, pageRounds } = query;
-  if (!Number.isFinite(start) || !Number.isFinite(end)) {
-    throw new RangeError("export start and end must be finite epoch milliseconds");
-  }
-  if (format !== "csv" && format !== "jsonl") {
-    throw new RangeError(`export format must be csv or jsonl, got ${format}`);
-  }
-  if (pageRounds !== undefined && (!Number.isSafeInteger(pageRounds) || pageRounds < 1)) {
-    throw new RangeError(`pageRounds must be a positive integer, got ${pageRounds}`);
-  }
-  return query;
 }
 
 export function jsonLine(round: Round): string {

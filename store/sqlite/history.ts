@@ -1,7 +1,7 @@
 // The HistoryStore on SQLite: rollups fed by the flush (FlushObserver), retention steps on the
 // writer loop, and the history queries. openSqliteStore (store/sqlite.ts) wires these in.
 import type { DatabaseSync } from "node:sqlite";
-import { type Clock, log, type Round } from "../../engine/mod.ts";
+import { type Clock, log, type Round } from "../../engine/ground.ts";
 import type {
   HistoryStore,
   HistoryWindow,

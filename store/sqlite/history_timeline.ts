@@ -1,7 +1,7 @@
 // Timelines: per-hop points over a range at the finest resolution that gives at most maxPoints
 // points per hop: raw rounds where they fit (and are retained), else 1-minute buckets, else
 // 1-hour buckets, grouped k hours to a point when even those are too many.
-import { destinationDistance, type Round } from "../../engine/mod.ts";
+import { destinationDistance, type Round } from "../../engine/ground.ts";
 import type {
   Resolution,
   TimelinePoint,

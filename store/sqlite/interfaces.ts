@@ -3,7 +3,7 @@
 // keep the maximum. Reads pick the finest tier that still covers the start of the range; history
 // merges consecutive rows down to maxPoints. Retention trims each tier in bounded steps.
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { type Clock, COUNTER_NAMES } from "../../engine/mod.ts";
+import { type Clock, COUNTER_NAMES } from "../../engine/ground.ts";
 import type {
   InterfaceHistory,
   InterfaceHistoryQuery,

@@ -4,7 +4,7 @@
 // (a late round) is read back from its row first. Raw data is re-read only to re-file the few
 // rounds that started on a new route before the route change was recorded (see rebuildFrom).
 import type { DatabaseSync } from "node:sqlite";
-import { log } from "../../engine/mod.ts";
+import { log } from "../../engine/ground.ts";
 import { decodeHops } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RouteIndex } from "./route_index.ts";

@@ -1,8 +1,8 @@
 // Round storage for the SQLite store: an in-memory queue, a batch flush in one transaction,
 // path interning, and reads that merge what is stored with what is still queued.
 import type { DatabaseSync } from "node:sqlite";
-import { type Clock, log, type Round } from "../../engine/mod.ts";
-import { decodeHops, type EncodedHops, encodeHops } from "../codec.ts";
+import { type Clock, log, type Round } from "../../engine/ground.ts";
+import { decodeHops, encodeRound } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RoundQuery } from "../types.ts";
 
@@ -244,15 +244,6 @@ function timed(writes: { flushMsTotal: number; lastFlushMs: number | null }, beg
   const ms = performance.now() - began;
   writes.flushMsTotal += ms;
   writes.lastFlushMs = ms;
-}
-
-/** Checks and encodes a round; throws what appendRound throws for a malformed one. */
-export function encodeRound(round: Round): EncodedHops {
-  if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
-  if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
-  if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
-  if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
-  return encodeHops(round.hops, round.destinationReached);
 }
 
 /** Encodes at append time so a malformed round fails at the caller, not later in a flush. */

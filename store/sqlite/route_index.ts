@@ -1,7 +1,7 @@
 // Which route a round took: the route change in force at its start (route_changes.id, 0 before
 // the first). Kept in memory per target, loaded on first use, so the write path never queries it.
 import type { DatabaseSync } from "node:sqlite";
-import type { RoutePath } from "../../engine/mod.ts";
+import type { RoutePath } from "../../engine/ground.ts";
 
 interface RouteEntry {
   id: number;

@@ -1,6 +1,6 @@
 // Server tables: named configurations, sessions, users and tokens. See store/schema.ts.
 import type { DatabaseSync } from "node:sqlite";
-import type { TargetOptionsInput } from "../../engine/mod.ts";
+import type { TargetOptionsInput } from "../../engine/ground.ts";
 import { fieldsDifferingFrom } from "../explicit_fields.ts";
 import type { MigrationSet } from "./schema.ts";
 import { targetOf, type TargetRow } from "./target_row.ts";

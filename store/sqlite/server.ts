@@ -1,7 +1,7 @@
 // SQLite implementation of ServerStore (store/server_types.ts). Everything here is rare and small,
 // so it is written at once rather than queued like rounds.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { Clock, TargetOptionsInput } from "../../engine/mod.ts";
+import type { Clock, TargetOptionsInput } from "../../engine/ground.ts";
 import {
   type ApiTokenRecord,
   type ConfigurationRecord,

@@ -1,7 +1,7 @@
 // Paged reads of stored rounds for streamed exports: a keyset cursor (startedAt, seq) so a range of
 // any size is read a page at a time, never loaded whole. Reads only what is flushed.
 import type { DatabaseSync } from "node:sqlite";
-import type { Round } from "../../engine/mod.ts";
+import type { Round } from "../../engine/ground.ts";
 import { decodeHops } from "../codec.ts";
 import type { RoundPageQuery } from "../server_types.ts";
 

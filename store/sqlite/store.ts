@@ -10,7 +10,7 @@ import {
   type RoutePath,
   systemClock,
   type TargetOptions,
-} from "../../engine/mod.ts";
+} from "../../engine/ground.ts";
 import { inTransaction, openDatabase } from "./schema.ts";
 import { createSqliteMaintenance } from "./maintenance.ts";
 import { createServerStore } from "./server.ts";

@@ -1,5 +1,5 @@
 // A row of the targets table and the record it holds (shared by the store and the migrations).
-import type { TargetOptions } from "../../engine/mod.ts";
+import type { TargetOptions } from "../../engine/ground.ts";
 import type { TargetRecord } from "../types.ts";
 
 export interface TargetRow {

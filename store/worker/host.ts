@@ -9,9 +9,10 @@ import {
   type Round,
   systemClock,
   writeLogLine,
-} from "../../engine/mod.ts";
+} from "../../engine/ground.ts";
 import type { ExportQuery, RetentionOptions } from "../history_types.ts";
-import { checkExport, encodeRound } from "../sqlite/mod.ts";
+import { encodeRound } from "../codec.ts";
+import { checkExport } from "../export_query.ts";
 import type { InterfaceSampleRecord } from "../interface_types.ts";
 import type { AgentReads, Store } from "../types.ts";
 import {
@@ -39,6 +40,8 @@ export interface WorkerStoreOptions {
   retention?: RetentionOptions;
   /** An injected clock is relayed to the Worker (relayed_clock.ts). Default: the system clock. */
   clock?: Clock;
+  /** How often the Worker writes what it was sent (ms). Default WRITER_INTERVAL_MS. */
+  flushIntervalMs?: number;
 }
 
 type Request = HostMessage extends infer M ? M extends { id: number } ? Omit<M, "id"> : never
@@ -56,6 +59,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
   const relay = clock !== systemClock;
   let sentMonotonic = clock.monotonic();
   const ticks = new AbortController();
+  const flushIntervalMs = options.flushIntervalMs ?? WRITER_INTERVAL_MS;
 
   worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
     if (data.kind === "log") return writeLogLine(data.line);
@@ -74,7 +78,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
     path: options.path,
     agent: options.agent,
     retention: options.retention,
-    flushIntervalMs: WRITER_INTERVAL_MS,
+    flushIntervalMs,
     logLevel: logLevel() satisfies LogLevel,
     time: relay ? { now: clock.now(), monotonic: sentMonotonic } : undefined,
   });
@@ -96,7 +100,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
   async function relayTicks(): Promise<void> {
     while (true) {
       try {
-        await clock.sleep(WRITER_INTERVAL_MS, ticks.signal);
+        await clock.sleep(flushIntervalMs, ticks.signal);
       } catch {
         return;
       }

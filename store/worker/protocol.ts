@@ -1,6 +1,6 @@
 // What the store's host (host.ts, on the engine's thread) and its Worker (serve.ts) say to each
 // other. Requests are handled in the order they were sent, so a read sent after an append sees it.
-import type { LogLevel, Round } from "../../engine/mod.ts";
+import type { LogLevel, Round } from "../../engine/ground.ts";
 import type { RelayedTime } from "./relayed_clock.ts";
 import type { RetentionOptions } from "../history_types.ts";
 import type { InterfaceSampleRecord } from "../interface_types.ts";

@@ -1,7 +1,7 @@
 // The Worker's clock when its opener injected one (tests' ManualClock): it reads the time the
 // host last sent (host.ts sends it before any message once it has moved), and its sleeps end when
 // that time passes their due point, so the writer loop follows the opener's clock.
-import type { Clock } from "../../engine/mod.ts";
+import type { Clock } from "../../engine/ground.ts";
 
 export interface RelayedTime {
   now: number;

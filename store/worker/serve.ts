@@ -1,7 +1,7 @@
 // The store's own thread: inside a Worker, opens the SQLite store and answers the host's requests
 // (host.ts) in the order they arrive. The writer loop, its transactions and the rollups run here,
 // so a flush never holds up the engine's event loop.
-import { log, setLogLevel, setLogSink, systemClock } from "../../engine/mod.ts";
+import { log, setLogLevel, setLogSink, systemClock } from "../../engine/ground.ts";
 import { RelayedClock } from "./relayed_clock.ts";
 import { openSqliteStore } from "../sqlite/mod.ts";
 import type { AgentReads, Store } from "../types.ts";

@@ -31,8 +31,8 @@ interface Agent {
   store: Store;
 }
 
-function agent(name: string, url: string, clock: ManualClock): Agent {
-  const store = openStore(url, { agent: name, clock });
+async function agent(name: string, url: string, clock: ManualClock): Promise<Agent> {
+  const store = await openStore(url, { agent: name, clock });
   const fake = new FakeProber({ clock, network: { [DEST]: HEALTHY } });
   const engine = new Engine({ prober: fake, clock, spreadStart: false, reverseDns: false });
   engine.subscribe((event) => event.type === "round" && store.appendRound(event.round));
@@ -47,8 +47,8 @@ Deno.test({
     const url = pgServer()!.url(pgServer()!.createDatabase());
     const clock = new ManualClock(T0);
     const dataDir = tempDir();
-    const east = agent("east", url, clock);
-    const west = agent("west", url, clock);
+    const east = await agent("east", url, clock);
+    const west = await agent("west", url, clock);
     const start = (a: Agent) => startAlerts({ engine: a.engine, store: a.store, clock, dataDir });
     const services: AlertService[] = [];
     const advance = async (ms: number) => {

@@ -10,7 +10,7 @@ import { Engine } from "../../engine/engine.ts";
 import { resolveTargetOptions } from "../../engine/options.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
 import type { Store, TargetRecord } from "../../store/mod.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { driveUntil } from "../engine/helpers.ts";
 import { captureLog, DEST, HEALTHY, LOSSY, T0, tempDir } from "./helpers.ts";
 

@@ -13,7 +13,8 @@ import { withConfigEnv } from "../../api/cli/config/locate.ts";
 import { OptionsError } from "../../engine/mod.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore, openStore } from "../../store/mod.ts";
+import { openStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { OutageTracker } from "../../api/core/outages.ts";
 import { OPTIONS, plainRound, T0 } from "../store/builders.ts";
 import { driveUntil } from "../engine/helpers.ts";
@@ -22,7 +23,7 @@ import { BASE, DEST, EPOCH, setup } from "./helpers.ts";
 
 async function agentServer(url: string, agent: string, route: string[]) {
   const clock = new ManualClock(EPOCH);
-  const store = openStore(url, { agent, clock });
+  const store = await openStore(url, { agent, clock });
   const app = createApp({
     store,
     prober: new FakeProber({ clock, network: { [DEST]: straightRoute(route) } }),

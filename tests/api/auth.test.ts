@@ -207,7 +207,7 @@ Deno.test("auth - --generate-token prints a token once and the server then requi
     assert.equal(code, 0);
     assert.ok(s.listening?.startsWith("http://127.0.0.1:"));
     const token = /API token \(shown once, keep it safe\): (\S+)/.exec(s.out.join(""))![1];
-    const { openSqliteStore } = await import("../../store/mod.ts");
+    const { openSqliteStore } = await import("../../store/sqlite/mod.ts");
     const store = openSqliteStore(db);
     try {
       const tokens = await store.listApiTokens();

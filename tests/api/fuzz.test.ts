@@ -1,7 +1,7 @@
 // Thousands of malformed requests: no answer may be a 5xx, and the server keeps serving.
 import assert from "node:assert/strict";
 import { serve } from "../../api/server.ts";
-import { mulberry32 } from "../../engine/probers/fake.ts";
+import { mulberry32 } from "../../engine/random.ts";
 import { DEST, setup } from "./helpers.ts";
 
 const METHODS = [

@@ -3,7 +3,7 @@
 import { type AppOptions, createApp } from "../../api/app.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { type FakeNetwork, FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { driveUntil } from "../engine/helpers.ts";
 
 export const EPOCH = Date.UTC(2026, 0, 1);

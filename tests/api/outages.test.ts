@@ -6,7 +6,7 @@ import { createApp } from "../../api/app.ts";
 import type { EngineEvent } from "../../engine/mod.ts";
 import { ManualClock } from "../../engine/clock.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { driveUntil } from "../engine/helpers.ts";
 import { tempDbPath } from "../store/backends.ts";
 import { DEST, EPOCH, type Setup, setup } from "./helpers.ts";

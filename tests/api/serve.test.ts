@@ -3,7 +3,7 @@ import { runServe } from "../../api/cli/serve.ts";
 import { parseServeArgs } from "../../api/cli/serve_args.ts";
 import { systemClock } from "../../engine/clock.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 
 Deno.test("serve - options come from flags, then PINGWATCHER_* variables, then defaults", () => {
   const defaults = parseServeArgs([]);

@@ -51,9 +51,16 @@ export const TYPE_DOORS = ["api/wire.ts"];
 
 /**
  * The doors main.ts opens for the store's Worker: start.ts (imports nothing) starts it before the
- * rest loads; started as the Worker, main.ts loads the store through mod.ts and nothing of api/.
+ * rest loads; started as the Worker (a bundle), main.ts loads the store's side through serve.ts
+ * and nothing of api/.
  */
-export const WORKER_DOORS = ["store/worker/start.ts", "store/worker/mod.ts"];
+export const WORKER_DOORS = ["store/worker/start.ts", "store/worker/serve.ts"];
+
+/**
+ * The engine's second door for the store only: its shared ground (ground.ts), so that the store's
+ * Worker loads neither the whole engine nor zod. engine/mod.ts exports the same names.
+ */
+export const GROUND_DOOR = { door: "engine/ground.ts", from: "store/" };
 
 /**
  * A door is broken when a file reaches into a folder with a mod.ts that it is not inside, past
@@ -65,6 +72,7 @@ export function doorViolations(imports: Import[], doors: Set<string>): Violation
   for (const imp of imports) {
     if (imp.typeOnly && TYPE_DOORS.includes(imp.to)) continue;
     if (imp.from === "main.ts" && WORKER_DOORS.includes(imp.to)) continue;
+    if (imp.to === GROUND_DOOR.door && imp.from.startsWith(GROUND_DOOR.from)) continue;
     const door = [...doors]
       .filter((d) => inside(imp.to, d) && !inside(imp.from, d))
       .sort((a, b) => a.length - b.length)[0];
@@ -147,6 +155,36 @@ export async function productFiles(root: string): Promise<string[]> {
     else files.push(top);
   }
   return files.sort();
+}
+
+/**
+ * What loading `entry` loads before any of its code runs: the closure of its static imports (not
+ * `import type`, not `import()`), as product files (relative to root) and the packages they name
+ * (bare and npm: specifiers; node: built-ins are left out).
+ */
+export async function staticLoad(
+  root: string,
+  entry: string,
+): Promise<{ files: Set<string>; packages: Set<string> }> {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const source = await Deno.readTextFile(join(root, file));
+    const specifiers = [
+      ...[...source.matchAll(STATIC)].filter((m) => m[2] === undefined).map((m) => m[3]),
+      ...[...source.matchAll(BARE)].map((m) => m[1]),
+    ];
+    for (const specifier of specifiers) {
+      if (specifier.startsWith(".")) {
+        queue.push(normalize(join(dirname(file), specifier)).replaceAll("\\", "/"));
+      } else if (!specifier.startsWith("node:")) packages.add(specifier);
+    }
+  }
+  return { files, packages };
 }
 
 /** All violations in the tree at root. */

@@ -20,7 +20,8 @@ import { systemClock } from "../../engine/clock.ts";
 import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import type { Clock, Round } from "../../engine/types.ts";
 import { seed } from "../../api/cli/seed.ts";
-import { openSqliteStore, type Store } from "../../store/mod.ts";
+import { type Store } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { syntheticHistory, syntheticTargets } from "../../store/synthetic.ts";
 import { loadAverage, median, percentile } from "./proc_stats.ts";
 

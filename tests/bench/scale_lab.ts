@@ -22,7 +22,7 @@ import { recordEngineEvent } from "../../engine/record.ts";
 import { DEFAULT_OPTIONS } from "../../engine/options.ts";
 import { selectProber } from "../../engine/probers/mod.ts";
 import type { Prober, ProbeRequest, ProbeResult } from "../../engine/types.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { startTaskV8Flags } from "./bench_server.ts";
 import { addManyTargets, manyAddresses } from "../netlab/lab_many.ts";

@@ -107,7 +107,7 @@ async function timeIt(repeats: number, work: () => Promise<unknown>): Promise<nu
 
 /** Rounds generated beforehand (untimed); appendRound + flush per 5,000 rounds timed. */
 async function ingest(backend: Backend): Promise<number> {
-  const store = openStore(backend.place());
+  const store = await openStore(backend.place());
   try {
     const targets = [];
     for (const target of syntheticTargets(100)) {
@@ -148,7 +148,7 @@ async function ingest(backend: Backend): Promise<number> {
 
 async function seeded(backend: Backend, options: StoresBenchOptions) {
   const url = backend.place();
-  const store = openStore(url);
+  const store = await openStore(url);
   let outcome;
   try {
     outcome = await seed(store, {
@@ -167,11 +167,11 @@ async function seeded(backend: Backend, options: StoresBenchOptions) {
 }
 
 async function queries(url: string, options: StoresBenchOptions) {
-  const probe = openStore(url);
+  const probe = await openStore(url);
   const [newest] = await probe.rounds(1, { last: 1 });
   await probe.close();
   const now = newest.startedAt + options.intervalS * 1000;
-  const store: Store = openStore(url, { clock: fixedClock(now) });
+  const store: Store = await openStore(url, { clock: fixedClock(now) });
   const target = Math.ceil(options.targets / 2);
   try {
     return {

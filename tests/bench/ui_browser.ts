@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { systemClock } from "../../engine/clock.ts";
 import type { FakeNetwork } from "../../engine/probers/fake.ts";
 import { seed } from "../../api/cli/seed.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { launch, newPage, screenshot, skipReason, startServer } from "../ui/harness.ts";
 
 // deno-lint-ignore no-explicit-any

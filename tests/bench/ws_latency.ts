@@ -10,7 +10,7 @@ import { serve } from "../../api/server.ts";
 import { systemClock } from "../../engine/clock.ts";
 import { setLogLevel } from "../../engine/log.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 
 export interface WsLatencyOptions {
   clients?: number;

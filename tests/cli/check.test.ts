@@ -200,7 +200,7 @@ Deno.test("check - targets are probed at once, and --final-hop-only sends one pr
 Deno.test("check - database targets are checked and the store gains no rounds", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pingwatcher-check-" });
   const path = join(dir, "pingwatcher.db");
-  const store = openStore(path);
+  const store = await openStore(path);
   const options = resolveTargetOptions({ timeoutMs: 500 });
   const a = await store.addTarget({ host: DEST, label: "core", options });
   const b = await store.addTarget({ host: OTHER, options });
@@ -223,7 +223,7 @@ Deno.test("check - database targets are checked and the store gains no rounds", 
   assert.match(h.err.join(""), /skipping 1 paused target\(s\): 10\.0\.0\.7/);
   assert.equal(h.fake.sent("10.0.0.7"), 0);
 
-  const after = openStore(path);
+  const after = await openStore(path);
   try {
     assert.deepEqual(await after.listTargets(), before, "targets unchanged");
     for (const id of [a.id, b.id, paused.id]) {
@@ -238,13 +238,13 @@ Deno.test("check - database targets are checked and the store gains no rounds", 
 Deno.test("check - flags override database targets' options for this check only", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pingwatcher-check-" });
   const path = join(dir, "pingwatcher.db");
-  const store = openStore(path);
+  const store = await openStore(path);
   const stored = await store.addTarget({ host: DEST, options: resolveTargetOptions({}) });
   await store.close();
   const h = harness({ dbPath: path });
   assert.equal(await h.run(["--final-hop-only"]), 0);
   assert.equal(h.fake.sent(DEST), 1);
-  const after = openStore(path);
+  const after = await openStore(path);
   assert.deepEqual((await after.getTarget(stored.id))!.options, stored.options);
   await after.close();
   await Deno.remove(dir, { recursive: true });
@@ -260,7 +260,7 @@ Deno.test("check - nothing to check is exit 2, and a missing database is not cre
   );
   assert.throws(() => Deno.statSync(path), Deno.errors.NotFound);
 
-  const store = openStore(path);
+  const store = await openStore(path);
   await store.close();
   const empty = harness({ dbPath: path });
   assert.equal(await empty.run([]), 2);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { ManualClock } from "../../engine/mod.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { parseCleanupArgs, runCleanup } from "../../api/cli/cleanup.ts";
 import { OPTIONS, T0 } from "../store/builders.ts";
 import { syntheticRounds } from "../store/history_builders.ts";

@@ -1,7 +1,7 @@
 // The command table as users meet it: subprocesses with the `deno task start` permissions.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { UsageError } from "../../api/cli/command.ts";
 import { COMMANDS } from "../../api/cli/commands.ts";
 import { parseMonitorArgs } from "../../api/cli/monitor.ts";

@@ -68,7 +68,7 @@ Deno.test("config check - --db checks the database's targets even with a file pr
   try {
     await Deno.writeTextFile(join(dir, "pingwatcher.yaml"), "targets:\n  - host: 127.0.0.1\n");
     const db = join(dir, "other.db");
-    const store = openStore(db);
+    const store = await openStore(db);
     await store.addTarget({ host: "127.0.0.3", options: resolveTargetOptions({}) });
     await store.close();
     const h = harness({ PINGWATCHER_DATA_DIR: dir }, db);

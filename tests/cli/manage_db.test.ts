@@ -2,7 +2,7 @@
 // rm|logs, events, status and export, as subprocesses with the `deno task start` permissions.
 import assert from "node:assert/strict";
 import { resolveTargetOptions } from "../../engine/mod.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { runMain } from "./run.ts";
 
 const NOW = Date.now();

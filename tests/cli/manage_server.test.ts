@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { runServe } from "../../api/cli/serve.ts";
 import { systemClock } from "../../engine/clock.ts";
 import { FakeProber, straightRoute } from "../../engine/probers/fake.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { runMain } from "./run.ts";
 
 async function startServer(dir: string, env: Record<string, string> = {}) {

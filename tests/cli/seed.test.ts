@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { systemClock } from "../../engine/clock.ts";
 import type { Round } from "../../engine/types.ts";
 import { parseSeedArgs, runSeed, type SeedDeps } from "../../api/cli/seed.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import {
   roundsPerTarget,
   syntheticHistory,
@@ -175,7 +175,7 @@ Deno.test("seed args - required, numeric, bounded; --db and --data-dir exclusive
 function deps(overrides: Partial<SeedDeps> & { out: string[]; err: string[] }): SeedDeps {
   let mono = 0;
   return {
-    openStore: ({ db }) => openSqliteStore(db!, { clock: CLOCK }),
+    openStore: ({ db }) => Promise.resolve(openSqliteStore(db!, { clock: CLOCK })),
     clock: { now: () => NOW, monotonic: () => (mono += 5) },
     write: (text) => overrides.out.push(text),
     writeError: (text) => overrides.err.push(text),

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type { EngineCounters } from "../../engine/engine.ts";
 import { DEFAULT_OPTIONS } from "../../engine/options.ts";
-import { openPostgresStore } from "../../store/mod.ts";
+import { openPostgresStore } from "../../store/postgres/mod.ts";
 import { openPool } from "../../store/postgres/connect.ts";
 import { PG_PASSWORD, PG_SKIP_REASON, PG_USER, pgServer } from "../store/pg_server.ts";
 import { type LabServer, startLabServer } from "./cli.ts";

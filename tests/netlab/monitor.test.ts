@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { spawnMonitor } from "./cli.ts";
 import { skipLabTests } from "./helpers.ts";
 import { withLab } from "./lab.ts";

@@ -1,6 +1,11 @@
 // The one list of storage backends the shared suites run against. A new backend (PostgreSQL next)
 // is one more entry here; every suite in backends.test.ts then runs on it unchanged.
-import { openStore, type OpenStoreOptions, type Store } from "../../store/mod.ts";
+// Each entry opens its backend directly (synchronously, as the suites expect); openStore's choice
+// of backend is open.test.ts's.
+import type { OpenStoreOptions, Store } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
+import { openPostgresStore } from "../../store/postgres/mod.ts";
+import { openWorkerStore } from "../../store/worker/mod.ts";
 import { PG_SKIP_REASON, pgServer } from "./pg_server.ts";
 
 /** Opens the same storage place each time it is called (a reopen sees what was written). */
@@ -33,7 +38,7 @@ export const TEST_BACKENDS: readonly TestBackend[] = [
     persistent: true,
     place: () => {
       const path = tempDbPath();
-      return (options) => openStore(path, options);
+      return (options) => openSqliteStore(path, options);
     },
   },
   {
@@ -42,13 +47,13 @@ export const TEST_BACKENDS: readonly TestBackend[] = [
     persistent: true,
     place: () => {
       const path = tempDbPath();
-      return (options) => openStore(path, { ...options, worker: STORE_WORKER_ENTRY });
+      return (options) => openWorkerStore({ ...options, path, entry: STORE_WORKER_ENTRY });
     },
   },
   {
     name: "sqlite :memory:",
     persistent: false,
-    place: () => (options) => openStore(":memory:", options),
+    place: () => (options) => openSqliteStore(":memory:", options),
   },
   ...postgresBackends(),
 ];
@@ -66,7 +71,7 @@ function postgresBackends(): TestBackend[] {
     place: () => {
       const server = pgServer()!;
       const url = server.url(server.createDatabase());
-      return (options) => openStore(url, options);
+      return (options) => openPostgresStore(url, options);
     },
   }];
 }

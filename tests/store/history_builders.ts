@@ -2,18 +2,10 @@
 // agree with, computed the slow obvious way.
 import type { HopSample, Round } from "../../engine/types.ts";
 import { exactPercentile } from "../../store/histogram.ts";
+import { mulberry32 } from "../../engine/random.ts";
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 export interface RoundPlan {
   start: number;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ManualClock } from "../../engine/clock.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { captureLog, OPTIONS, T0 } from "./builders.ts";
 import { syntheticRounds } from "./history_builders.ts";
 import { tempDbPath } from "./backends.ts";

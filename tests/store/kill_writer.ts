@@ -4,7 +4,8 @@
 // the committed count is read from storeStats.
 // Usage: deno run -A tests/store/kill_writer.ts DBPATH [--worker]
 import { systemClock } from "../../engine/clock.ts";
-import { openSqliteStore, openStore, type Store } from "../../store/mod.ts";
+import { openStore, type Store } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { OPTIONS, plainRound } from "./builders.ts";
 
 const encoder = new TextEncoder();
@@ -13,7 +14,7 @@ const say = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`))
 const retention = { rawDays: 100_000, minuteDays: 100_000, hourDays: 100_000 };
 const inWorker = Deno.args[1] === "--worker";
 const store: Store = inWorker
-  ? openStore(Deno.args[0], {
+  ? await openStore(Deno.args[0], {
     retention,
     worker: new URL("../../store/worker/entry.ts", import.meta.url),
   })

@@ -17,7 +17,7 @@ Deno.test({
     const server = pgServer()!;
     const wrong = "Wrong-pass-91xz";
     const url = `postgres://${PG_USER}:${wrong}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
-    const store = openStore(url);
+    const store = await openStore(url);
     const error = await store.listTargets().then(() => null, (e: Error) => e);
     assert.ok(error, "the call fails");
     const shown = `${error.message} ${String(error)} ${JSON.stringify(error)}`;
@@ -27,7 +27,7 @@ Deno.test({
     assert.doesNotMatch(shown, new RegExp(PG_PASSWORD));
     await store.close();
     // The right password, and the location it reports, without the password either.
-    const good = openStore(server.url(server.createDatabase()));
+    const good = await openStore(server.url(server.createDatabase()));
     const space = await good.storageSpace();
     assert.doesNotMatch(space.location, new RegExp(PG_PASSWORD));
     assert.match(space.location, /^postgres:\/\/pingwatcher@127\.0\.0\.1:\d+\/pw_/);
@@ -42,7 +42,7 @@ Deno.test({
     const server = pgServer()!;
     const url = server.url(server.createDatabase());
     const clock = new ManualClock(T0 + 5 * DAY);
-    const store = openStore(url, { clock, retention: { rawDays: 2 } });
+    const store = await openStore(url, { clock, retention: { rawDays: 2 } });
     const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
     for (let day = 0; day < 5; day++) {
       for (
@@ -84,7 +84,7 @@ Deno.test({
     const database = server.createDatabase();
     const url = `postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@localhost:` +
       `${server.port}/${database}?host=${encodeURIComponent(server.dir)}`;
-    const store = openStore(url);
+    const store = await openStore(url);
     await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
     assert.equal((await store.listTargets()).length, 1);
     await store.close();
@@ -97,7 +97,7 @@ Deno.test({
   async fn() {
     const server = pgServer()!;
     const url = server.url(server.createDatabase());
-    const store = openStore(url, {
+    const store = await openStore(url, {
       clock: new ManualClock(T0 + 5 * DAY),
       retention: { rawDays: 1 },
     });
@@ -143,13 +143,13 @@ Deno.test({
   async fn() {
     const server = pgServer()!;
     const base = server.url(server.createDatabase()).replace("?sslmode=disable", "");
-    const strict = openStore(`${base}?sslmode=require`);
+    const strict = await openStore(`${base}?sslmode=require`);
     const error = await strict.listTargets().then(() => null, (e: Error) => e);
     assert.ok(error, "TLS was required and the server has none");
     assert.match(error.message, /TLS|SSL/);
     assert.doesNotMatch(error.message, new RegExp(PG_PASSWORD));
     await strict.close();
-    const relaxed = openStore(`${base}?sslmode=prefer`);
+    const relaxed = await openStore(`${base}?sslmode=prefer`);
     assert.deepEqual(await relaxed.listTargets(), []);
     await relaxed.close();
   },

@@ -27,10 +27,10 @@ Deno.test({
   ignore,
   async fn() {
     const url = pgServer()!.url(pgServer()!.createDatabase());
-    const east = openStore(url, { agent: "east", clock: new ManualClock(T0 + 60_000) });
-    const west = openStore(url, { agent: "west", clock: new ManualClock(T0 + 120_000) });
+    const east = await openStore(url, { agent: "east", clock: new ManualClock(T0 + 60_000) });
+    const west = await openStore(url, { agent: "west", clock: new ManualClock(T0 + 120_000) });
     const readerClock = new ManualClock(T0 + 180_000);
-    const reader = openStore(url, { agent: "ui", clock: readerClock });
+    const reader = await openStore(url, { agent: "ui", clock: readerClock });
     try {
       const { id } = await east.addTarget({ host: "10.0.0.1", options: OPTIONS });
       assert.deepEqual((await west.listTargets()).map((t) => t.id), [id], "one target for all");
@@ -116,8 +116,8 @@ Deno.test({
   ignore,
   async fn() {
     const url = pgServer()!.url(pgServer()!.createDatabase());
-    const east = openStore(url, { agent: "east", clock: new ManualClock(T0) });
-    const west = openStore(url, { agent: "west", clock: new ManualClock(T0) });
+    const east = await openStore(url, { agent: "east", clock: new ManualClock(T0) });
+    const west = await openStore(url, { agent: "west", clock: new ManualClock(T0) });
     try {
       const a = await west.addTarget({ host: "10.0.0.1", options: OPTIONS });
       const gone = await west.addTarget({ host: "10.0.0.2", options: OPTIONS });
@@ -142,7 +142,7 @@ Deno.test({
   ignore,
   async fn() {
     const url = pgServer()!.url(pgServer()!.createDatabase());
-    const setup = openStore(url);
+    const setup = await openStore(url);
     await setup.listTargets(); // migrated
     await setup.close();
     const pools = ["a", "b", "c"].map(() => openPool(url).sql);
@@ -199,8 +199,8 @@ Deno.test({
     } finally {
       await sql.end();
     }
-    const west = openStore(url, { agent: "west", clock: new ManualClock(T0 + 10_000) });
-    const east = openStore(url, { agent: "east", clock: new ManualClock(T0 + 20_000) });
+    const west = await openStore(url, { agent: "west", clock: new ManualClock(T0 + 10_000) });
+    const east = await openStore(url, { agent: "east", clock: new ManualClock(T0 + 20_000) });
     try {
       assert.equal((await west.rounds(id, {})).length, 1, "the old round reads before any write");
       assert.deepEqual(await west.listAgents(), [], "the old agent has no name yet");
@@ -252,8 +252,8 @@ Deno.test({
     } finally {
       await sql.end();
     }
-    const west = openStore(url, { agent: "west", clock: new ManualClock(T0 + 10_000) });
-    const east = openStore(url, { agent: "east", clock: new ManualClock(T0 + 20_000) });
+    const west = await openStore(url, { agent: "west", clock: new ManualClock(T0 + 10_000) });
+    const east = await openStore(url, { agent: "east", clock: new ManualClock(T0 + 20_000) });
     try {
       // Both load at once: the state goes to exactly one of them.
       const [westStates, eastStates] = await Promise.all([

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ManualClock } from "../../engine/mod.ts";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { migrate, MIGRATIONS, userVersion } from "../../store/sqlite/mod.ts";
 import { captureLog, OPTIONS, plainRound, T0, varietyRounds } from "./builders.ts";
 import { tempDbPath } from "./backends.ts";

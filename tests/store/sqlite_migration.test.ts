@@ -4,7 +4,7 @@
 // per agent survive and go to the agent that loads them first.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { openSqliteStore } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { MIGRATIONS } from "../../store/sqlite/mod.ts";
 import { SERVER_MIGRATIONS } from "../../store/sqlite/schema_server.ts";
 import { ALERTS_MIGRATIONS } from "../../store/sqlite/schema_alerts.ts";

@@ -11,7 +11,7 @@ import { tempDbPath } from "./backends.ts";
 const ENTRY = new URL("../../store/worker/entry.ts", import.meta.url);
 
 Deno.test("store worker - a database that cannot be opened fails every call with why, and closes", async () => {
-  const store = openStore("/nonexistent-pingwatcher-dir/sub/pw.db", { worker: ENTRY });
+  const store = await openStore("/nonexistent-pingwatcher-dir/sub/pw.db", { worker: ENTRY });
   await assert.rejects(store.listTargets(), /unable to open|no such file|cannot open/i);
   await assert.rejects(store.summary(), /unable to open|no such file|cannot open/i);
   await store.close();
@@ -20,19 +20,19 @@ Deno.test("store worker - a database that cannot be opened fails every call with
 
 Deno.test("store worker - a closed store refuses appends and calls", async () => {
   const path = tempDbPath();
-  const store = openStore(path, { worker: ENTRY });
+  const store = await openStore(path, { worker: ENTRY });
   const { id } = await store.addTarget({ host: "10.0.20.1", options: OPTIONS });
   store.appendRound(plainRound(id, 0));
   await store.close();
   assert.throws(() => store.appendRound(plainRound(id, 1)), /closed/);
   await assert.rejects(store.rounds(id, {}), /closed/);
-  const reopened = openStore(path, { worker: ENTRY });
+  const reopened = await openStore(path, { worker: ENTRY });
   assert.equal((await reopened.rounds(id, {})).length, 1, "the round queued before close is kept");
   await reopened.close();
 });
 
 Deno.test("store worker - 1,200 targets' list and summary cross whole and in order", async () => {
-  const store = openStore(tempDbPath(), { worker: ENTRY });
+  const store = await openStore(tempDbPath(), { worker: ENTRY });
   try {
     for (let i = 0; i < 1200; i++) {
       await store.addTarget({ host: `10.1.${i >> 8}.${i & 255}`, options: OPTIONS });
@@ -60,7 +60,7 @@ Deno.test("store worker - 1,200 targets' list and summary cross whole and in ord
 Deno.test("store worker - its log lines go through the opener's sink", async () => {
   const lines: string[] = [];
   setLogSink((line) => lines.push(line));
-  const store = openStore(tempDbPath(), { worker: ENTRY });
+  const store = await openStore(tempDbPath(), { worker: ENTRY });
   try {
     const round = plainRound(4242, 0); // no such target: the flush drops it and warns
     store.appendRound(round);

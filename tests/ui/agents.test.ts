@@ -56,8 +56,8 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const url = pgServer()!.url(pgServer()!.createDatabase());
-    const store = openStore(url, { agent: "east" });
-    const west = openStore(url, { agent: "west" });
+    const store = await openStore(url, { agent: "east" });
+    const west = await openStore(url, { agent: "west" });
     const prober = new FakeProber({ clock: systemClock, network: NETWORK, seed: 7 });
     const app = createApp({
       store,

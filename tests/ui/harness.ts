@@ -9,7 +9,8 @@ import { serve } from "../../api/server.ts";
 import { systemClock } from "../../engine/clock.ts";
 import { type FakeNetwork, FakeProber } from "../../engine/probers/fake.ts";
 import type { Clock } from "../../engine/types.ts";
-import { openSqliteStore, type Store } from "../../store/mod.ts";
+import { type Store } from "../../store/mod.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { serveUi } from "../../ui/serve.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 

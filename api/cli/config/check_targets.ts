@@ -26,7 +26,7 @@ async function storedPresets(path: string): Promise<Map<string, TargetOptionsInp
   } catch {
     return new Map(); // no database: the unknown name is reported against the file
   }
-  const store = openStore(path);
+  const store = await openStore(path);
   try {
     return new Map((await store.listConfigurations()).map((c) => [c.name, c.options]));
   } finally {

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "../../../engine/clock.ts";
-import {
-  type FakeHop,
-  FakeProber,
-  mulberry32,
-  straightRoute,
-} from "../../../engine/probers/fake.ts";
+import { type FakeHop, FakeProber, straightRoute } from "../../../engine/probers/fake.ts";
+import { mulberry32 } from "../../../engine/random.ts";
 import type { ProbeRequest, ProbeResult } from "../../../engine/types.ts";
 
 const DEST = "10.0.0.9";
