@@ -14,5 +14,6 @@ export {
 } from "./stats.ts";
 export { COUNTER_NAMES, type InterfaceCounters } from "./netif/mod.ts";
 export { completeTargetOptions, DEFAULT_OPTIONS, DEFAULT_PORTS } from "./option_defaults.ts";
+export { DEFAULT_UDP_FLOW } from "./flow.ts";
 export type { TargetOptionsInput } from "./options.ts";
 export { mulberry32 } from "./random.ts";

@@ -4,11 +4,10 @@ import {
   completeTargetOptions,
   DEFAULT_OPTIONS,
   DEFAULT_PORTS,
+  DEFAULT_UDP_FLOW,
   type TargetOptions,
   type TargetOptionsInput,
 } from "../engine/ground.ts";
-
-const DEFAULT_UDP_FLOW = completeTargetOptions({ protocol: "udp" }).flowId;
 
 const KEYS = (Object.keys(DEFAULT_OPTIONS) as (keyof TargetOptions)[])
   .filter((k) => k !== "port" && k !== "flowId");

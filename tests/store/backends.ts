@@ -19,7 +19,8 @@ export interface TestBackend {
   persistent: boolean;
 }
 
-const STORE_WORKER_ENTRY = new URL("../../store/worker/entry.ts", import.meta.url);
+/** The store's Worker entry, as the server starts it from its modules. */
+export const STORE_WORKER_ENTRY = new URL("../../store/worker/entry.ts", import.meta.url);
 
 const dirs: string[] = [];
 globalThis.addEventListener("unload", () => {

@@ -4,10 +4,8 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ManualClock } from "../../engine/mod.ts";
 import { BACKENDS, openStore, StoreUrlError } from "../../store/mod.ts";
-import { tempDbPath } from "./backends.ts";
+import { STORE_WORKER_ENTRY, tempDbPath } from "./backends.ts";
 import { OPTIONS, plainRound } from "./builders.ts";
-
-const WORKER_ENTRY = new URL("../../store/worker/entry.ts", import.meta.url);
 
 Deno.test("open store - a path, a file: URL and :memory: open SQLite", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "pingwatcher-open-" });
@@ -57,7 +55,7 @@ Deno.test("open store - every scheme belongs to one backend", () => {
   assert.equal(new Set(schemes).size, schemes.length);
 });
 
-for (const worker of [undefined, WORKER_ENTRY]) {
+for (const worker of [undefined, STORE_WORKER_ENTRY]) {
   Deno.test(`open store - flushIntervalMs reaches the writer loop (${worker ? "in its Worker" : "in this thread"})`, async () => {
     const path = tempDbPath();
     const clock = new ManualClock();
