@@ -28,10 +28,13 @@ import { startFping } from "./fping_run.ts";
 import { addTargets, checkTargetsAndInterval, echoRequestCounter } from "./lab_bench.ts";
 import {
   anonPeakSampler,
+  type CpuSplit,
   loadAverage,
   median,
   peakRssKb,
   percentile,
+  threadCpuDelta,
+  threadCpuMs,
   treeCpuMs,
 } from "./proc_stats.ts";
 import { timeStarts } from "./start_time.ts";
@@ -52,6 +55,8 @@ interface Window {
   wallMs: number;
   /** Echo requests that left the agent namespace (kernel counter). */
   kernelProbes: number;
+  /** The process's own CPU over the window by thread name (its children not included). */
+  threads: [string, CpuSplit][];
 }
 
 interface ServerFigures extends Window {
@@ -79,16 +84,19 @@ const PROBE_FAMILIES = ["pingwatcher_hop_probes_sent_total", "pingwatcher_hop_pr
 /** Reads CPU and the kernel count over `ms`; `pid`'s tree is what is charged. */
 async function measureWindow(pid: number, ms: number, kernel: () => Promise<number>) {
   const kernel0 = await kernel();
+  const threads0 = threadCpuMs(pid);
   const cpu0 = treeCpuMs(pid);
   const wall0 = performance.now();
   await sleep(ms);
   const cpu1 = treeCpuMs(pid);
+  const threads1 = threadCpuMs(pid);
   const wall1 = performance.now();
   const kernel1 = await kernel();
   return {
     cpuMs: cpu1 - cpu0,
     wallMs: wall1 - wall0,
     kernelProbes: kernel1 - kernel0,
+    threads: threadCpuDelta(threads0, threads1),
     wall0,
     wall1,
   };
@@ -200,6 +208,12 @@ function formatRows(rows: ModeRow[], options: FpingBenchOptions): string[] {
         `interval = ${(options.targets * options.seconds / options.intervalS).toFixed(0)} rounds`,
     );
   }
+  for (const { mode, server, fping } of rows) {
+    lines.push(
+      `${label[mode]}, CPU per probe by thread (user + system µs): PingWatcher ` +
+        `${threadShares(server)}; fping ${threadShares(fping)}`,
+    );
+  }
   const least = Math.min(...rows.flatMap((r) => [r.server.cpuMs, r.fping.cpuMs]));
   if (least < 2000) {
     lines.push(
@@ -208,6 +222,19 @@ function formatRows(rows: ModeRow[], options: FpingBenchOptions): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * A window's CPU per probe by thread name (the store's Worker is "worker-1", V8's helper threads
+ * for GC and compiling "V8 DefaultWorke"), then what no live thread of the process holds: its
+ * children (mtr-packet, the interface monitor's commands) and threads that ended.
+ */
+function threadShares(w: Window & { probes: number }): string {
+  const us = (ms: number) => (ms * 1000 / w.probes).toFixed(1);
+  const named = w.threads.map(([name, cpu]) => `${name} ${us(cpu.user)} + ${us(cpu.system)}`);
+  const rest = w.cpuMs - w.threads.reduce((sum, [, cpu]) => sum + cpu.user + cpu.system, 0);
+  if (Math.abs(rest) >= 10) named.push(`children and ended threads ${us(rest)}`);
+  return named.join(", ");
 }
 
 function formatStarts(times: number[]): string {

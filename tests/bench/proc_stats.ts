@@ -2,12 +2,22 @@
 // process, of live children and of a whole process tree, and percentiles of sorted samples.
 const CLOCK_TICKS_PER_S = 100;
 
+/** The fields of a /proc stat file after the command name (field 3, the state, first). */
+function statFields(path: string, text = Deno.readTextFileSync(path)): string[] {
+  return text.slice(text.lastIndexOf(")") + 2).split(" ");
+}
+
+/** Field `i` of a stat file (utime 14, stime 15, cutime 16, cstime 17), clock ticks → ms. */
+function tickMs(fields: string[], i: number): number {
+  return Number(fields[i - 3]) * 1000 / CLOCK_TICKS_PER_S;
+}
+
 function statTimes(path: string): { own: number; children: number } {
-  const text = Deno.readTextFileSync(path);
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-  const tick = (i: number) => Number(fields[i - 3]) * 1000 / CLOCK_TICKS_PER_S;
-  return { own: tick(14) + tick(15), children: tick(16) + tick(17) };
+  const fields = statFields(path);
+  return {
+    own: tickMs(fields, 14) + tickMs(fields, 15),
+    children: tickMs(fields, 16) + tickMs(fields, 17),
+  };
 }
 
 function statTimesMs(path: string): number {
@@ -102,6 +112,52 @@ export function treeCpuMs(pid: number): number {
     } catch { /* gone between the listing and the read */ }
   }
   return sum;
+}
+
+/** User and system CPU, ms. */
+export interface CpuSplit {
+  user: number;
+  system: number;
+}
+
+/** User and system CPU of process `pid` so far (its own, not its children's), ms. */
+export function cpuSplitMs(pid: number): CpuSplit {
+  const fields = statFields(`/proc/${pid}/stat`);
+  return { user: tickMs(fields, 14), system: tickMs(fields, 15) };
+}
+
+/**
+ * CPU so far per thread name of process `pid` (threads of one name summed; the main thread as
+ * "NAME (main)"). A thread that ended is gone from the listing: its time is in no name.
+ */
+export function threadCpuMs(pid: number): Map<string, CpuSplit> {
+  const out = new Map<string, CpuSplit>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const path = `/proc/${pid}/task/${entry.name}/stat`;
+      const text = Deno.readTextFileSync(path);
+      const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const key = entry.name === String(pid) ? `${name} (main)` : name;
+      const fields = statFields(path, text);
+      const sum = out.get(key) ?? { user: 0, system: 0 };
+      sum.user += tickMs(fields, 14);
+      sum.system += tickMs(fields, 15);
+      out.set(key, sum);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** What each thread name used between two readings of threadCpuMs, the busiest first. */
+export function threadCpuDelta(
+  before: Map<string, CpuSplit>,
+  after: Map<string, CpuSplit>,
+): [string, CpuSplit][] {
+  return [...after].map(([name, cpu]): [string, CpuSplit] => {
+    const was = before.get(name) ?? { user: 0, system: 0 };
+    return [name, { user: cpu.user - was.user, system: cpu.system - was.system }];
+  }).filter(([, cpu]) => cpu.user + cpu.system > 0)
+    .sort((a, b) => b[1].user + b[1].system - (a[1].user + a[1].system));
 }
 
 /** Peak resident memory (VmHWM) of a process in kB: the maximum since it started. */

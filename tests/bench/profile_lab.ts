@@ -13,7 +13,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { addTargets, labAddresses } from "./lab_bench.ts";
-import { childCpuMs, childPids } from "./proc_stats.ts";
+import {
+  childCpuMs,
+  childPids,
+  type CpuSplit,
+  cpuSplitMs,
+  threadCpuDelta,
+  threadCpuMs,
+} from "./proc_stats.ts";
 import { START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { type CpuProfile, formatSummary, summarise } from "./profile_summary.ts";
 
@@ -115,31 +122,13 @@ async function inspector(url: string) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function procCpuMs(pid: number): number {
-  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const { user, system } = cpuSplitMs(pid);
+  return user + system;
 }
 
-/** CPU ms per thread name of process `pid` (threads of one name summed). */
-function threadCpuMs(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
-    try {
-      const text = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
-      const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-      const key = entry.name === String(pid) ? `${name} (main)` : name;
-      out.set(key, (out.get(key) ?? 0) + ms);
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
-function threadLines(before: Map<string, number>, after: Map<string, number>): string {
-  return [...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
-    .filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1])
-    .map(([name, ms]) => `  thread ${name}: ${ms} ms`).join("\n");
+function threadLines(before: Map<string, CpuSplit>, after: Map<string, CpuSplit>): string {
+  return threadCpuDelta(before, after)
+    .map(([name, ms]) => `  thread ${name}: ${ms.user + ms.system} ms`).join("\n");
 }
 
 /** perf record of the server over the window, then the report by shared object and symbol. */
