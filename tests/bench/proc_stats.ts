@@ -120,10 +120,9 @@ export interface CpuSplit {
   system: number;
 }
 
-/** User and system CPU of process `pid` so far (its own, not its children's), ms. */
-export function cpuSplitMs(pid: number): CpuSplit {
-  const fields = statFields(`/proc/${pid}/stat`);
-  return { user: tickMs(fields, 14), system: tickMs(fields, 15) };
+/** CPU (user + system) used so far by process `pid` itself, not its children, ms; throws if gone. */
+export function processCpuMs(pid: number): number {
+  return statTimesMs(`/proc/${pid}/stat`);
 }
 
 /**

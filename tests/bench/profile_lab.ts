@@ -17,7 +17,7 @@ import {
   childCpuMs,
   childPids,
   type CpuSplit,
-  cpuSplitMs,
+  processCpuMs,
   threadCpuDelta,
   threadCpuMs,
 } from "./proc_stats.ts";
@@ -121,11 +121,6 @@ async function inspector(url: string) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function procCpuMs(pid: number): number {
-  const { user, system } = cpuSplitMs(pid);
-  return user + system;
-}
-
 function threadLines(before: Map<string, CpuSplit>, after: Map<string, CpuSplit>): string {
   return threadCpuDelta(before, after)
     .map(([name, ms]) => `  thread ${name}: ${ms.user + ms.system} ms`).join("\n");
@@ -135,7 +130,7 @@ function threadLines(before: Map<string, CpuSplit>, after: Map<string, CpuSplit>
 async function perfInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
   const data = join(options.out, `perf-${options.fullPath ? "full" : "final"}.data`);
   Deno.mkdirSync(options.out, { recursive: true });
-  const cpu0 = procCpuMs(child.pid);
+  const cpu0 = processCpuMs(child.pid);
   const threads0 = threadCpuMs(child.pid);
   await new Deno.Command("perf", {
     args: ["record", "-F", "499", "-g", "-p", String(child.pid), "-o", data, "--", "sleep"]
@@ -143,7 +138,7 @@ async function perfInside(child: Deno.ChildProcess, dir: string, options: Profil
     stdout: "null",
     stderr: "null",
   }).output();
-  const cpuMs = procCpuMs(child.pid) - cpu0;
+  const cpuMs = processCpuMs(child.pid) - cpu0;
   const threads = threadLines(threads0, threadCpuMs(child.pid));
   child.kill("SIGTERM");
   await child.status;
@@ -302,7 +297,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   await client.send("Profiler.enable");
   await client.send("Profiler.setSamplingInterval", { interval: 1000 });
   const mtr = childPids("mtr-packet", child.pid);
-  const cpu0 = procCpuMs(child.pid);
+  const cpu0 = processCpuMs(child.pid);
   const threads0 = threadCpuMs(child.pid);
   const mtr0 = childCpuMs(mtr);
   const wall0 = performance.now();
@@ -310,7 +305,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   const summaryMs = await summariesDuring(apiUrl, options);
   const result = await client.send("Profiler.stop") as { profile: CpuProfile };
   const wallMs = performance.now() - wall0;
-  const cpuMs = procCpuMs(child.pid) - cpu0;
+  const cpuMs = processCpuMs(child.pid) - cpu0;
   const threads = threadLines(threads0, threadCpuMs(child.pid));
   const mtrMs = childCpuMs(mtr) - mtr0;
   client.close();
