@@ -71,9 +71,12 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
   const { clock, run } = deps;
   const retentionConfig = resolveRetention(deps.retention);
   const routes = createRouteIndex(db);
-  const rollups = createRollupWriter(db, routes);
-  const latest = createLatestState(db);
-  const reader = createHistoryReader(db);
+  const rollups = createRollupWriter(db, routes, clock);
+  const latest = createLatestState(
+    db,
+    (targetId, since) => rollups.pending("1m", targetId, since, Infinity),
+  );
+  const reader = createHistoryReader(db, (...args) => rollups.pending(...args));
   const retention = createRetention(db, retentionConfig);
   const sql = {
     routeChanges: db.prepare(
@@ -86,6 +89,7 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     ts >= cutoffOf(tier, retentionConfig, clock.now());
 
   const observer: FlushObserver = {
+    beforeFlush: () => rollups.recoverIfNeeded(),
     stored: (entry) => rollups.add(entry),
     beforeCommit: () => rollups.write(),
     committed() {
@@ -111,8 +115,16 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     latest.forget(change.targetId);
   }
 
-  /** Called by the writer loop after each flush: a bounded retention step when one is due. */
+  /**
+   * Called by the writer loop after each flush: rollups due without a round (the targets went
+   * quiet), and a bounded retention step when one is due.
+   */
   function maintain(): void {
+    try {
+      rollups.writeDue();
+    } catch (error) {
+      log.warn("store: writing rollups failed", { error: String(error) });
+    }
     const now = clock.now();
     if (now < nextRetentionAt) return;
     try {
@@ -278,5 +290,8 @@ export function createSqliteHistory(db: DatabaseSync, deps: SqliteHistoryDeps) {
     enforceRetention: (options = {}) =>
       run(() => retention.step(clock.now(), options.maxRows ?? RETENTION_STEP_ROWS)),
   };
-  return { queries, observer, routeRecorded, maintain };
+  /** The store is closing: every bucket with rounds its row lacks is written (no mark is left). */
+  const closeRollups = () => rollups.writeAll();
+
+  return { queries, observer, routeRecorded, maintain, closeRollups };
 }

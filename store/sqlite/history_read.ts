@@ -71,7 +71,14 @@ export function coverRange(
   ];
 }
 
-export function createHistoryReader(db: DatabaseSync) {
+/**
+ * `pending`: the writer's buckets whose rows lack rounds (a bucket still filling is written every
+ * 30 s, store/sqlite/rollups.ts); a read takes them instead of their rows.
+ */
+export function createHistoryReader(
+  db: DatabaseSync,
+  pending: (tier: Tier, targetId: number, start: number, end: number) => RollupRow[] = () => [],
+) {
   const rawColumns = "SELECT s.ts, s.seq, s.path_id, s.data, p.hops, p.address FROM samples s " +
     "JOIN paths p ON p.id = s.path_id WHERE s.target_id = ?";
   const sql = {
@@ -125,7 +132,13 @@ export function createHistoryReader(db: DatabaseSync) {
       return (sql.count.get(targetId, start, end, limit) as { n: number }).n;
     },
     rollupRows(tier: Tier, targetId: number, start: number, end: number): RollupRow[] {
-      return sql.rollups[tier].all(targetId, start, end) as unknown as RollupRow[];
+      const rows = sql.rollups[tier].all(targetId, start, end) as unknown as RollupRow[];
+      const newer = pending(tier, targetId, start, end);
+      if (newer.length === 0) return rows;
+      const key = (row: RollupRow) => `${row.bucket}/${row.routeId}`;
+      const replaced = new Set(newer.map(key));
+      return rows.filter((row) => !replaced.has(key(row))).concat(newer)
+        .sort((a, b) => a.bucket - b.bucket || a.routeId - b.routeId);
     },
   };
 }

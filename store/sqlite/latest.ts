@@ -15,6 +15,7 @@ import {
 import { decodeHops } from "../codec.ts";
 import { rollupHeads } from "../rollup_codec.ts";
 import { alignDown, type BucketAgg, type DecodedRound, TIER_MS } from "./rollups.ts";
+import type { RollupRow } from "./history_read.ts";
 
 /** Rounds kept per target: the largest focus window the summary offers. */
 export const MAX_FOCUS_ROUNDS = 100;
@@ -62,7 +63,14 @@ function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">
   return { ts: round.ts, rttUs: answered ? last.rttUs : null };
 }
 
-export function createLatestState(db: DatabaseSync) {
+/**
+ * `pending`: the writer's minutes whose rows lack rounds (store/sqlite/rollups.ts), taken instead
+ * of their rows when a target's state is first loaded.
+ */
+export function createLatestState(
+  db: DatabaseSync,
+  pending: (targetId: number, since: number) => RollupRow[] = () => [],
+) {
   const sql = {
     rounds: db.prepare(
       "SELECT s.ts, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
@@ -102,6 +110,9 @@ export function createLatestState(db: DatabaseSync) {
         data: Uint8Array;
       };
       setMinuteFinal(state.minutes, { bucket, routeId: route_id }, finalHopOf(rollupHeads(data)));
+    }
+    for (const { bucket, routeId, data } of pending(targetId, since)) {
+      setMinuteFinal(state.minutes, { bucket, routeId }, finalHopOf(rollupHeads(data)));
     }
     return state;
   }

@@ -1,15 +1,20 @@
 // Rollups kept incrementally by the write path: every round a flush stores is added to its
-// 1-minute and 1-hour buckets (per target and route) in memory, and the touched buckets are
-// written in the same transaction. Only each target's newest buckets stay cached; an older bucket
-// (a late round) is read back from its row first. Raw data is re-read only to re-file the few
-// rounds that started on a new route before the route change was recorded (see rebuildFrom).
+// 1-minute and 1-hour buckets (per target and route) in memory. A bucket whose minute or hour is
+// over is written by the next flush, in that flush's transaction; one still filling at most every
+// OPEN_WRITE_MS (each flush rewrote every touched bucket: two upserts a round, the store's largest
+// cost). What a crash takes from filling buckets is rebuilt from raw rounds (rollup_recovery.ts).
+// Only each target's newest buckets stay cached; an older bucket (a late round) is read back from
+// its row first. Raw data is re-read only to re-file the few rounds that started on a new route
+// before the route change was recorded (see rebuildFrom), and after a crash.
 import type { DatabaseSync } from "node:sqlite";
-import { log } from "../../engine/ground.ts";
+import { type Clock, log } from "../../engine/ground.ts";
 import { decodeHops } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RouteIndex } from "./route_index.ts";
+import type { RollupRow } from "./history_read.ts";
 import type { StoredRound } from "./rounds.ts";
 import { encodeRollup, mergeRollup } from "../rollup_codec.ts";
+import { createOpenMarks, NONE_OPEN, type OpenBuckets, rebuildOpen } from "./rollup_recovery.ts";
 import {
   addRound,
   alignDown,
@@ -25,21 +30,39 @@ export { addRound, alignDown, type BucketAgg, type DecodedRound, emptyBucket, ty
 
 /** A route change re-files at most this many stored rounds (a few hours of one target). */
 const MAX_REBUILD_ROUNDS = 20_000;
+/**
+ * A bucket still filling is written at most this often (readers of the rollup tiers see it this
+ * late at most; the current minute and hour come from raw rounds in every range query).
+ */
+export const OPEN_WRITE_MS = 30_000;
 export const TIER_TABLE: Record<Tier, string> = { "1m": "rollup_1m", "1h": "rollup_1h" };
 
 interface CachedBucket extends BucketAgg {
   tier: Tier;
   targetId: number;
+  /** Holds rounds its row does not have yet. */
   dirty: boolean;
+  /** Took a round in the current flush (committed() reports its minute). */
+  touched: boolean;
+  /** When its row was last written, or the bucket was first cached (the store's clock). */
+  writtenAt: number;
 }
 
 export interface RollupWriter {
   /** Inside the flush transaction: a round that was just stored (not a duplicate). */
   add(entry: StoredRound): void;
-  /** Inside the flush transaction, after the rounds: writes the touched buckets. */
+  /** Before a flush's transaction: rebuilds what a crash or a rollback left unwritten. */
+  recoverIfNeeded(): void;
+  /** Inside the flush transaction, after the rounds: writes the buckets that are due. */
   write(): void;
+  /** Writes, in a transaction of its own, buckets due without a round (after a quiet flush). */
+  writeDue(): void;
+  /** Writes every bucket holding rounds its row lacks (the store is closing). */
+  writeAll(): void;
   /** After COMMIT: returns the rounds of the batch and the minute buckets they touched. */
   committed(): { rounds: DecodedRound[]; minutes: (BucketAgg & { targetId: number })[] };
+  /** A target's buckets in [start, end) whose rows lack rounds, as rows (reads add them). */
+  pending(tier: Tier, targetId: number, start: number, end: number): RollupRow[];
   /** After ROLLBACK: what is cached may include the lost batch, so all of it is dropped. */
   rolledBack(): void;
   forget(targetId: number): void;
@@ -47,7 +70,11 @@ export interface RollupWriter {
   rebuildFrom(targetId: number, at: number): void;
 }
 
-export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): RollupWriter {
+export function createRollupWriter(
+  db: DatabaseSync,
+  routes: RouteIndex,
+  clock: Clock,
+): RollupWriter {
   const sql = Object.fromEntries((["1m", "1h"] as Tier[]).map((tier) => [tier, {
     get: db.prepare(
       `SELECT path_id, data FROM ${
@@ -73,16 +100,39 @@ export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): Rollup
   const rawCount = db.prepare(
     "SELECT count(*) AS n FROM (SELECT 1 FROM samples WHERE target_id = ? AND ts >= ? LIMIT ?)",
   );
-  const cache = new Map<string, CachedBucket>();
+  /** Each target's cached buckets: a few (the newest of each tier and route, and unwritten ones). */
+  const cache = new Map<number, CachedBucket[]>();
+  function* cachedBuckets(): Generator<CachedBucket> {
+    for (const list of cache.values()) yield* list;
+  }
   const previous = new Map<number, Map<number, number>>();
   let batch: DecodedRound[] = [];
+  const marks = createOpenMarks(db);
+  /** The newest round's start seen: buckets ending by then are over, whatever the clock says. */
+  let newestTs = -Infinity;
+  /** Whether the file's marks were read (at the first flush, and again after a rollback). */
+  let marksChecked = false;
+  /** Off while a rebuild re-adds raw rounds to their minutes only (rollup_recovery.ts). */
+  let withHour = true;
 
   function bucketFor(tier: Tier, targetId: number, ts: number, routeId: number): CachedBucket {
     const bucket = alignDown(ts, TIER_MS[tier]);
-    const key = `${tier}/${targetId}/${bucket}/${routeId}`;
-    let cached = cache.get(key);
+    let list = cache.get(targetId);
+    if (!list) cache.set(targetId, list = []);
+    let cached: CachedBucket | undefined;
+    for (const c of list) {
+      if (c.bucket === bucket && c.tier === tier && c.routeId === routeId) cached = c;
+    }
     if (!cached) {
-      cached = { ...emptyBucket(bucket, routeId), tier, targetId, dirty: false };
+      const writtenAt = clock.now();
+      cached = {
+        ...emptyBucket(bucket, routeId),
+        tier,
+        targetId,
+        dirty: false,
+        touched: false,
+        writtenAt,
+      };
       const row = sql[tier].get.get(targetId, bucket, routeId) as
         | { path_id: number; data: Uint8Array }
         | undefined;
@@ -90,9 +140,10 @@ export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): Rollup
         cached.pathId = row.path_id;
         mergeRollup(cached.hops, row.data);
       }
-      cache.set(key, cached);
+      list.push(cached);
     }
     cached.dirty = true;
+    cached.touched = true;
     return cached;
   }
 
@@ -105,53 +156,157 @@ export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): Rollup
       hops,
       destinationReached,
     };
+    if (entry.ts > newestTs) newestTs = entry.ts;
     const routeId = routes.routeAt(entry.targetId, entry.ts);
     const minute = bucketFor("1m", entry.targetId, entry.ts, routeId);
-    const hour = bucketFor("1h", entry.targetId, entry.ts, routeId);
-    let last = previous.get(entry.targetId);
-    if (!last) previous.set(entry.targetId, last = new Map());
-    addRound(round, { minute, hour }, last);
+    const hour = withHour ? bucketFor("1h", entry.targetId, entry.ts, routeId) : null;
+    addRound(round, { minute, hour }, lastOf(entry.targetId));
     batch.push(round);
   }
 
-  function write(): void {
-    for (const cached of cache.values()) {
-      if (!cached.dirty) continue;
-      const { targetId, bucket, routeId, pathId, hops } = cached;
-      sql[cached.tier].put.run(targetId, bucket, routeId, pathId, encodeRollup(hops.values()));
-    }
+  function lastOf(targetId: number): Map<number, number> {
+    let last = previous.get(targetId);
+    if (!last) previous.set(targetId, last = new Map());
+    return last;
   }
 
-  /** Keeps only each target's newest bucket per tier: the one the next rounds will go to. */
-  function evict(): void {
-    // Keyed by number per tier: this runs after every flush over every cached bucket.
-    const newest: Record<Tier, Map<number, number>> = { "1m": new Map(), "1h": new Map() };
-    for (const c of cache.values()) {
-      const known = newest[c.tier].get(c.targetId);
-      if (known === undefined || c.bucket > known) newest[c.tier].set(c.targetId, c.bucket);
+  /**
+   * Writes the dirty buckets that are over or were last written OPEN_WRITE_MS ago (all of them
+   * when `all`), and records in the file where the oldest bucket left unwritten begins.
+   */
+  function write(all = false): void {
+    const due = dueTest();
+    const open: OpenBuckets = { ...NONE_OPEN };
+    for (const cached of cachedBuckets()) {
+      if (!cached.dirty) continue;
+      const { tier, targetId, bucket, routeId, pathId, hops } = cached;
+      if (!all && !due(cached)) {
+        if (bucket < open[tier]) open[tier] = bucket;
+        continue;
+      }
+      sql[tier].put.run(targetId, bucket, routeId, pathId, encodeRollup(hops.values()));
+      cached.dirty = false;
+      cached.writtenAt = clock.now();
     }
-    for (const [key, c] of cache) {
-      if (c.bucket < newest[c.tier].get(c.targetId)!) cache.delete(key);
+    marks.save(open);
+  }
+
+  /** Whether a bucket is due now: over (by the clock or by a newer round), or written long ago. */
+  function dueTest(): (c: CachedBucket) => boolean {
+    const now = clock.now();
+    const overBy = Math.max(newestTs, now);
+    return (c) => c.bucket + TIER_MS[c.tier] <= overBy || now - c.writtenAt >= OPEN_WRITE_MS;
+  }
+
+  function hasDue(): boolean {
+    const due = dueTest();
+    for (const c of cachedBuckets()) if (c.dirty && due(c)) return true;
+    return false;
+  }
+
+  /** Writes in a transaction of its own; a failure drops the cache and asks for a rebuild. */
+  function writeAlone(all: boolean): void {
+    try {
+      inTransaction(db, () => write(all));
+    } catch (error) {
+      rolledBack();
+      throw error;
+    }
+    evict();
+  }
+
+  function recoverIfNeeded(): void {
+    if (marksChecked) return;
+    const open = marks.load();
+    if (open["1m"] === Infinity && open["1h"] === Infinity) {
+      marksChecked = true;
+      return;
+    }
+    cache.clear();
+    previous.clear();
+    try {
+      inTransaction(db, () => {
+        withHour = false;
+        try {
+          rebuildOpen(db, open, {
+            deleteFrom: (tier, targetId, from) => sql[tier].deleteFrom.run(targetId, from),
+            addMinuteOnly: add,
+            seedJitter: (targetId, ttl, rttUs) => lastOf(targetId).set(ttl, rttUs),
+            mergeHourRow: (targetId, row) => {
+              const hour = bucketFor("1h", targetId, row.bucket, row.routeId);
+              mergeRollup(hour.hops, row.data);
+              hour.pathId = row.pathId;
+            },
+            writeAll: () => write(true),
+          });
+        } finally {
+          withHour = true;
+        }
+      });
+    } catch (error) {
+      rolledBack();
+      throw error;
+    }
+    batch = [];
+    for (const c of cachedBuckets()) c.touched = false;
+    evict();
+    marksChecked = true;
+    log.info("store: rollups of the minutes and hours a crash left unwritten rebuilt", {
+      fromMinute: open["1m"] === Infinity ? null : new Date(open["1m"]).toISOString(),
+      fromHour: open["1h"] === Infinity ? null : new Date(open["1h"]).toISOString(),
+    });
+  }
+
+  /** Keeps only each target's newest bucket per tier (the next rounds go there) and unwritten ones. */
+  function evict(): void {
+    for (const [targetId, list] of cache) {
+      let minute = -Infinity, hour = -Infinity;
+      for (const c of list) {
+        if (c.tier === "1m") minute = Math.max(minute, c.bucket);
+        else hour = Math.max(hour, c.bucket);
+      }
+      const keep = (c: CachedBucket) => c.dirty || c.bucket === (c.tier === "1m" ? minute : hour);
+      if (!list.every(keep)) cache.set(targetId, list.filter(keep));
     }
   }
 
   function committed() {
-    const minutes = [...cache.values()].filter((c) => c.dirty && c.tier === "1m");
-    for (const c of cache.values()) c.dirty = false;
+    const minutes: CachedBucket[] = [];
+    for (const c of cachedBuckets()) {
+      if (c.touched && c.tier === "1m") minutes.push(c);
+      c.touched = false;
+    }
     evict();
     const rounds = batch;
     batch = [];
     return { rounds, minutes };
   }
 
+  /** Unwritten buckets of a target overlapping [start, end): what a read adds to the rows. */
+  function pending(tier: Tier, targetId: number, start: number, end: number): RollupRow[] {
+    const rows: RollupRow[] = [];
+    for (const c of cache.get(targetId) ?? []) {
+      if (!c.dirty || c.tier !== tier || c.bucket < start || c.bucket >= end) continue;
+      rows.push({
+        bucket: c.bucket,
+        routeId: c.routeId,
+        pathId: c.pathId,
+        data: encodeRollup(c.hops.values()),
+      });
+    }
+    return rows;
+  }
+
   function rolledBack(): void {
     cache.clear();
     previous.clear();
     batch = [];
+    marks.unknown();
+    marksChecked = false;
   }
 
   function forget(targetId: number): void {
-    for (const [key, c] of cache) if (c.targetId === targetId) cache.delete(key);
+    cache.delete(targetId);
     previous.delete(targetId);
   }
 
@@ -189,5 +344,20 @@ export function createRollupWriter(db: DatabaseSync, routes: RouteIndex): Rollup
     committed(); // these rounds were counted when first written: the batch is not reported
   }
 
-  return { add, write, committed, rolledBack, forget, rebuildFrom };
+  return {
+    add,
+    recoverIfNeeded,
+    write: () => write(),
+    writeDue() {
+      if (hasDue()) writeAlone(false);
+    },
+    writeAll() {
+      for (const c of cachedBuckets()) if (c.dirty) return writeAlone(true);
+    },
+    committed,
+    pending,
+    rolledBack,
+    forget,
+    rebuildFrom,
+  };
 }

@@ -22,10 +22,13 @@ export interface StoredRound {
 }
 
 /**
- * Sees every flush from inside (rollups, store/rollups.ts): each newly stored round, then a last
- * call before COMMIT, then the outcome. A duplicate round is not reported.
+ * Sees every flush from inside (rollups, store/rollups.ts): a call before its transaction, each
+ * newly stored round, then a last call before COMMIT, then the outcome. A duplicate round is not
+ * reported.
  */
 export interface FlushObserver {
+  /** May run a transaction of its own; throwing fails the flush (its rounds stay queued). */
+  beforeFlush(): void;
   stored(entry: StoredRound): void;
   beforeCommit(): void;
   committed(): void;
@@ -163,6 +166,7 @@ export function createRoundStore(
     // Wall time, not the injected clock: this measures the disk and the CPU, not the schedule.
     const began = performance.now();
     try {
+      observer?.beforeFlush();
       outcome = inTransaction(db, () => writeBatch(batch, fresh));
     } catch (error) {
       timed(writes, began);

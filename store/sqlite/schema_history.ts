@@ -28,5 +28,13 @@ export const HISTORY_MIGRATIONS: MigrationSet = {
       PRIMARY KEY (target_id, bucket, route_id)
     ) WITHOUT ROWID;
     `,
+    // 2: where the oldest minute and hour bucket with rounds its row lacks begins, per tier (a
+    // bucket still filling is written every 30 s, not every flush; see rollup_recovery.ts).
+    `
+    CREATE TABLE rollup_open (
+      tier TEXT PRIMARY KEY,
+      bucket INTEGER NOT NULL
+    );
+    `,
   ],
 };

@@ -162,7 +162,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       flushInterfaces(); // logged, never in the way of the rounds
       flushRounds();
     } catch (error) {
+      db.close();
       throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
+    }
+    try {
+      history.closeRollups();
+    } catch (error) {
+      // The rounds are saved; the next writer rebuilds the rollups from them (rollup_recovery.ts).
+      log.warn("store: rollups not written at close", { error: String(error) });
     } finally {
       db.close();
     }

@@ -2,7 +2,8 @@
 // or a kill -9, migrations, WAL, the writer loop on a manual clock, vacuum without all permissions.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { ManualClock } from "../../engine/mod.ts";
+import { ManualClock, type Round } from "../../engine/mod.ts";
+import { type HopAggregate, mergeRollup } from "../../store/rollup_codec.ts";
 import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { migrate, MIGRATIONS, userVersion } from "../../store/sqlite/mod.ts";
 import { captureLog, OPTIONS, plainRound, T0, varietyRounds } from "./builders.ts";
@@ -150,22 +151,34 @@ Deno.test("sqlite - a path is stored once however many rounds take it", async ()
 for (const inWorker of [false, true]) {
   const where = inWorker ? " (the store in its Worker)" : "";
   Deno.test(`sqlite - kill -9 mid-writing loses at most the unflushed rounds and never corrupts${where}`, () =>
-    killMidWriting(inWorker));
+    killMidWriting(inWorker, false));
 }
 
-async function killMidWriting(inWorker: boolean): Promise<void> {
+Deno.test("sqlite - kill -9 while the newest minute and hour fill: the next writer's rollups count every round", () =>
+  killMidWriting(false, true));
+
+async function killMidWriting(inWorker: boolean, fromNow: boolean): Promise<void> {
   const path = tempDbPath();
   const script = new URL("./kill_writer.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, path, ...(inWorker ? ["--worker"] : [])],
+    args: [
+      "run",
+      "-A",
+      script,
+      path,
+      ...(inWorker ? ["--worker"] : []),
+      ...(fromNow ? ["--now"] : []),
+    ],
     stdout: "piped",
     stderr: "null",
   }).spawn();
   let targetId = 0;
+  let shift = 0;
   let flushed = 0;
   let flushes = 0;
   for await (const line of lines(child.stdout)) {
     if (line.startsWith("target ")) targetId = Number(line.slice(7));
+    if (line.startsWith("shift ")) shift = Number(line.slice(6));
     if (line.startsWith("flushed ")) {
       flushed = Number(line.slice(8));
       if (flushed > 0 && ++flushes >= 5) break;
@@ -180,18 +193,48 @@ async function killMidWriting(inWorker: boolean): Promise<void> {
   const check = db.prepare("PRAGMA integrity_check").all();
   db.close();
   assert.deepEqual(check.map((row) => ({ ...row })), [{ integrity_check: "ok" }]);
+  const dated = (seq: number) => {
+    const round = plainRound(targetId, seq, { hops: 10 });
+    return { ...round, startedAt: round.startedAt + shift };
+  };
   const store = openSqliteStore(path, { clock: new ManualClock() });
+  let stored: Round[];
   try {
-    const stored = await store.rounds(targetId, {});
+    stored = await store.rounds(targetId, {});
     assert.ok(stored.length >= flushed, `${stored.length} rounds stored, ${flushed} reported`);
-    assert.deepEqual(stored.at(-1), plainRound(targetId, stored.length - 1, { hops: 10 }));
-    // Rollups are written in the flush's transaction: they count exactly the stored rounds.
+    assert.deepEqual(stored.at(-1), dated(stored.length - 1));
+    if (fromNow) {
+      const lacking = rollupSent(path, "rollup_1h", targetId);
+      assert.ok(lacking < stored.length, `the hour's row lacks rounds (${lacking})`);
+      // The next writer's first flush rebuilds what the crash took from the rollups.
+      store.appendRound(dated(stored.length));
+      await store.flush();
+      stored.push(dated(stored.length));
+    }
+    // Rollups count exactly the stored rounds (written in the flushes' transactions, or rebuilt).
     const end = stored.at(-1)!.startedAt + 1;
-    const insights = await store.insights(targetId, { start: T0, end });
+    const insights = await store.insights(targetId, { start: T0 + shift, end });
     assert.equal(insights.sent, stored.length);
     assert.equal(insights.received, stored.length);
   } finally {
     await store.close();
+  }
+  for (const table of ["rollup_1m", "rollup_1h"]) {
+    assert.equal(rollupSent(path, table, targetId), stored.length, `${table} counts every round`);
+  }
+}
+
+/** Probes sent to hop 1 in all of a target's rows of a rollup table. */
+function rollupSent(path: string, table: string, targetId: number): number {
+  const db = new DatabaseSync(path);
+  try {
+    const hops = new Map<number, HopAggregate>();
+    for (const row of db.prepare(`SELECT data FROM ${table} WHERE target_id = ?`).all(targetId)) {
+      mergeRollup(hops, row.data as Uint8Array);
+    }
+    return hops.get(1)?.sent ?? 0;
+  } finally {
+    db.close();
   }
 }
 
