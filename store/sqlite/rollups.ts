@@ -31,8 +31,8 @@ export { addRound, alignDown, type BucketAgg, type DecodedRound, emptyBucket, ty
 /** A route change re-files at most this many stored rounds (a few hours of one target). */
 const MAX_REBUILD_ROUNDS = 20_000;
 /**
- * A bucket still filling is written at most this often (readers of the rollup tiers see it this
- * late at most; the current minute and hour come from raw rounds in every range query).
+ * A bucket still filling is written at most this often: another process reading the file sees it
+ * this late at most (this store's own reads take it from memory, see pending).
  */
 export const OPEN_WRITE_MS = 30_000;
 export const TIER_TABLE: Record<Tier, string> = { "1m": "rollup_1m", "1h": "rollup_1h" };
