@@ -4,7 +4,7 @@
 //                                         fping about 6; the lab ones need root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
 //                                         ws_latency, ui, history, stores, scale, fping,
-//                                         scale5000, summary)
+//                                         scale5000, summary, recovery)
 //   deno task bench scale --minutes 2     options after the names go to the selected benches
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
 // --targets/--repeats (stores: SQLite beside PostgreSQL on the same data),
@@ -13,7 +13,7 @@
 // RSS, start to serving), --targets (5000)/--minutes (10)/--interval (2.5)/--every (10)
 // (scale5000: the server alone on final-hop targets: skipped rounds, lateness, summary over HTTP),
 // --targets/--repeats/--compare DIR (summary: GET /api/summary from a server process, another
-// checkout alternately).
+// checkout alternately), --targets (1000) (recovery: the rollups' rebuild after a crash).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
@@ -25,6 +25,7 @@ import { runScaleLab, START_TASK_V8_FLAGS } from "./scale_lab.ts";
 import { runUiSummaryBench, runUiTimelineBench } from "./ui_browser.ts";
 import { runWsLatencyBench } from "./ws_latency.ts";
 import { runSummaryApiBench } from "./summary_api.ts";
+import { runRecoveryBench } from "./rollup_recovery.ts";
 import { skipReason as browserSkipReason } from "../ui/harness.ts";
 
 const { values, positionals } = parseArgs({
@@ -127,6 +128,10 @@ const BENCHES: { name: string; run: () => Promise<string>; onlyNamed?: boolean }
         repeats: Deno.args.includes("--repeats") ? Number(values.repeats) : undefined,
         compare: values.compare,
       }),
+  },
+  {
+    name: "recovery",
+    run: () => runRecoveryBench({ targets: Number(values.targets ?? "1000") }),
   },
 ];
 
