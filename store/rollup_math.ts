@@ -52,9 +52,8 @@ export function addRound(
     };
     const m = hopOf(minute, sample.ttl);
     const probedFirst = sample.kind !== "error" && m.sent === 0;
-    const answered = sample.kind !== "error" && sample.rttUs !== null &&
-      Number.isFinite(sample.rttUs);
-    const answeredFirst = answered && received(m) === 0;
+    const jitterBase = jitterBaseUs(sample);
+    const answeredFirst = jitterBase !== null && received(m) === 0;
     addSample(m, sample, context);
     if (probedFirst) m.minutes = 1;
     if (answeredFirst) m.upMinutes = 1;
@@ -64,8 +63,16 @@ export function addRound(
       if (probedFirst) h.minutes++;
       if (answeredFirst) h.upMinutes++;
     }
-    if (answered) previous.set(sample.ttl, Math.max(0, Math.round(sample.rttUs!)));
+    if (jitterBase !== null) previous.set(sample.ttl, jitterBase);
   });
+}
+
+/** An answered sample's RTT as the next sample of its TTL measures jitter from; else null. */
+export function jitterBaseUs(sample: HopSample): number | null {
+  if (sample.kind === "error" || sample.rttUs === null || !Number.isFinite(sample.rttUs)) {
+    return null;
+  }
+  return Math.max(0, Math.round(sample.rttUs));
 }
 
 function hopOf(agg: BucketAgg, ttl: number): HopAggregate {

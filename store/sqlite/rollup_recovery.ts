@@ -1,13 +1,12 @@
 // What a crash takes from the rollups, and how it is given back. The writer keeps a bucket that is
 // still filling in memory between its writes (store/sqlite/rollups.ts), so every flush records in
-// `rollup_open`, in its own transaction, where the oldest minute and hour with rounds their rows
-// lack begin. A clean close writes them all and leaves no mark; a mark found by the next writer
+// `rollup_open`, in the flush's transaction, where the oldest minute and hour with rounds their
+// rows lack begin. A clean close writes them all and leaves no mark; a mark found by the next writer
 // means those buckets were lost: minutes from the mark on are rebuilt from raw rounds, hours from
 // the mark on from their minutes (sums, counts and histograms merge exactly).
 import type { DatabaseSync } from "node:sqlite";
 import { decodeHops } from "../codec.ts";
-import type { Tier } from "../rollup_math.ts";
-import type { StoredRound } from "./rounds.ts";
+import { jitterBaseUs, type Tier } from "../rollup_math.ts";
 
 /** Per tier, the start of the oldest bucket holding rounds its row lacks (Infinity: none). */
 export type OpenBuckets = Record<Tier, number>;
@@ -55,10 +54,10 @@ export function createOpenMarks(db: DatabaseSync) {
 /** The writer's own steps that a rebuild runs (rollups.ts), inside one transaction. */
 export interface RebuildSteps {
   deleteFrom(tier: Tier, targetId: number, from: number): void;
-  /** Adds a stored round to its minute bucket only. */
-  addMinuteOnly(entry: StoredRound): void;
+  /** Adds a target's stored rounds from `from` on to their minute buckets only. */
+  addMinutesSince(targetId: number, from: number): void;
   /** Jitter goes on from the round before the rebuilt ones, as it did when they came. */
-  seedJitter(targetId: number, ttl: number, rttUs: number): void;
+  jitterFrom(targetId: number, ttl: number, rttUs: number): void;
   mergeHourRow(
     targetId: number,
     row: { bucket: number; routeId: number; pathId: number; data: Uint8Array },
@@ -68,42 +67,30 @@ export interface RebuildSteps {
 
 /** Rebuilds, target by target (each read stays on the primary keys), the buckets `open` marks. */
 export function rebuildOpen(db: DatabaseSync, open: OpenBuckets, steps: RebuildSteps): void {
-  const raw = "SELECT s.ts, s.path_id, s.data, p.hops FROM samples s " +
-    "JOIN paths p ON p.id = s.path_id WHERE s.target_id = ?";
   const sql = {
     targets: db.prepare("SELECT id FROM targets ORDER BY id"),
-    before: db.prepare(`${raw} AND s.ts < ? ORDER BY s.ts DESC, s.seq DESC LIMIT 1`),
-    since: db.prepare(`${raw} AND s.ts >= ? ORDER BY s.ts, s.seq`),
+    before: db.prepare(
+      "SELECT s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
+        "WHERE s.target_id = ? AND s.ts < ? ORDER BY s.ts DESC, s.seq DESC LIMIT 1",
+    ),
     minutes: db.prepare(
       "SELECT bucket, route_id AS routeId, path_id AS pathId, data FROM rollup_1m " +
         "WHERE target_id = ? AND bucket >= ? ORDER BY bucket",
     ),
   };
-  type RawRow = { ts: number; path_id: number; data: Uint8Array; hops: string };
   const targetIds = (sql.targets.all() as { id: number }[]).map((row) => row.id);
   const minuteFrom = open["1m"];
   if (minuteFrom !== Infinity) {
     for (const targetId of targetIds) {
       steps.deleteFrom("1m", targetId, minuteFrom);
-      const last = sql.before.get(targetId, minuteFrom) as RawRow | undefined;
-      if (last) {
-        for (const hop of decodeHops(last.data, JSON.parse(last.hops)).hops) {
-          if (hop.kind === "error" || hop.rttUs === null || !Number.isFinite(hop.rttUs)) continue;
-          steps.seedJitter(targetId, hop.ttl, Math.max(0, Math.round(hop.rttUs)));
-        }
+      const last = sql.before.get(targetId, minuteFrom) as
+        | { data: Uint8Array; hops: string }
+        | undefined;
+      for (const hop of last ? decodeHops(last.data, JSON.parse(last.hops)).hops : []) {
+        const base = jitterBaseUs(hop);
+        if (base !== null) steps.jitterFrom(targetId, hop.ttl, base);
       }
-      const ips = new Map<number, (string | null)[]>();
-      for (const row of sql.since.iterate(targetId, minuteFrom)) {
-        const r = row as RawRow;
-        if (!ips.has(r.path_id)) ips.set(r.path_id, JSON.parse(r.hops));
-        steps.addMinuteOnly({
-          targetId,
-          ts: r.ts,
-          pathId: r.path_id,
-          data: r.data,
-          ips: ips.get(r.path_id)!,
-        });
-      }
+      steps.addMinutesSince(targetId, minuteFrom);
     }
     steps.writeAll();
   }

@@ -204,15 +204,29 @@ export function createRollupWriter(
     return false;
   }
 
-  /** Writes in a transaction of its own; a failure drops the cache and asks for a rebuild. */
-  function writeAlone(all: boolean): void {
+  /** A transaction of the writer's own; a failure drops the cache and asks for a rebuild. */
+  function transaction(work: () => void): void {
     try {
-      inTransaction(db, () => write(all));
+      inTransaction(db, work);
     } catch (error) {
       rolledBack();
       throw error;
     }
+  }
+
+  function writeAlone(all: boolean): void {
+    transaction(() => write(all));
     evict();
+  }
+
+  /** Adds a target's stored rounds from `from` on again (their buckets were just deleted). */
+  function addStoredSince(targetId: number, from: number): void {
+    const ips = new Map<number, (string | null)[]>();
+    for (const row of rawSince.iterate(targetId, from)) {
+      const r = row as { ts: number; path_id: number; data: Uint8Array; hops: string };
+      if (!ips.has(r.path_id)) ips.set(r.path_id, JSON.parse(r.hops));
+      add({ targetId, ts: r.ts, pathId: r.path_id, data: r.data, ips: ips.get(r.path_id)! });
+    }
   }
 
   function recoverIfNeeded(): void {
@@ -224,29 +238,24 @@ export function createRollupWriter(
     }
     cache.clear();
     previous.clear();
-    try {
-      inTransaction(db, () => {
-        withHour = false;
-        try {
-          rebuildOpen(db, open, {
-            deleteFrom: (tier, targetId, from) => sql[tier].deleteFrom.run(targetId, from),
-            addMinuteOnly: add,
-            seedJitter: (targetId, ttl, rttUs) => lastOf(targetId).set(ttl, rttUs),
-            mergeHourRow: (targetId, row) => {
-              const hour = bucketFor("1h", targetId, row.bucket, row.routeId);
-              mergeRollup(hour.hops, row.data);
-              hour.pathId = row.pathId;
-            },
-            writeAll: () => write(true),
-          });
-        } finally {
-          withHour = true;
-        }
-      });
-    } catch (error) {
-      rolledBack();
-      throw error;
-    }
+    transaction(() => {
+      withHour = false;
+      try {
+        rebuildOpen(db, open, {
+          deleteFrom: (tier, targetId, from) => sql[tier].deleteFrom.run(targetId, from),
+          addMinutesSince: addStoredSince,
+          jitterFrom: (targetId, ttl, rttUs) => lastOf(targetId).set(ttl, rttUs),
+          mergeHourRow: (targetId, row) => {
+            const hour = bucketFor("1h", targetId, row.bucket, row.routeId);
+            mergeRollup(hour.hops, row.data);
+            hour.pathId = row.pathId;
+          },
+          writeAll: () => write(true),
+        });
+      } finally {
+        withHour = true;
+      }
+    });
     batch = [];
     for (const c of cachedBuckets()) c.touched = false;
     evict();
@@ -326,21 +335,11 @@ export function createRollupWriter(
     const from = alignDown(at, TIER_MS["1h"]);
     if (!canRebuild(targetId, from)) return;
     forget(targetId);
-    const ips = new Map<number, (string | null)[]>();
-    try {
-      inTransaction(db, () => {
-        for (const tier of ["1m", "1h"] as Tier[]) sql[tier].deleteFrom.run(targetId, from);
-        for (const row of rawSince.iterate(targetId, from)) {
-          const r = row as { ts: number; path_id: number; data: Uint8Array; hops: string };
-          if (!ips.has(r.path_id)) ips.set(r.path_id, JSON.parse(r.hops));
-          add({ targetId, ts: r.ts, pathId: r.path_id, data: r.data, ips: ips.get(r.path_id)! });
-        }
-        write();
-      });
-    } catch (error) {
-      rolledBack();
-      throw error;
-    }
+    transaction(() => {
+      for (const tier of ["1m", "1h"] as Tier[]) sql[tier].deleteFrom.run(targetId, from);
+      addStoredSince(targetId, from);
+      write();
+    });
     committed(); // these rounds were counted when first written: the batch is not reported
   }
 
