@@ -37,7 +37,9 @@ export function createRetention(db: DatabaseSync, retention: ResolvedRetention) 
     );
   const sql = {
     targets: db.prepare("SELECT id FROM targets WHERE id >= ? ORDER BY id"),
-    samples: batchDelete("samples", "ts"),
+    // The two tables behind the view `samples` (recent.ts); a view cannot be deleted from.
+    samples: batchDelete("samples_main", "ts"),
+    recent: batchDelete("samples_recent", "ts"),
     rollup_1m: batchDelete("rollup_1m", "bucket"),
     rollup_1h: batchDelete("rollup_1h", "bucket"),
     routes: db.prepare(
@@ -63,6 +65,7 @@ export function createRetention(db: DatabaseSync, retention: ResolvedRetention) 
   function sweepTarget(targetId: number, now: number, budget: number): number {
     const plan: [ReturnType<DatabaseSync["prepare"]>, number][] = [
       [sql.samples, cutoffOf("raw", retention, now)],
+      [sql.recent, cutoffOf("raw", retention, now)],
       [sql.rollup_1m, cutoffOf("1m", retention, now) - TIER_MS["1m"] + 1],
       [sql.rollup_1h, cutoffOf("1h", retention, now) - TIER_MS["1h"] + 1],
     ];

@@ -93,7 +93,10 @@ export function createRollupWriter(
     "SELECT s.ts, s.path_id, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
       "WHERE s.target_id = ? AND s.ts >= ? ORDER BY s.ts, s.seq",
   );
-  const oldestRaw = db.prepare("SELECT min(ts) AS ts FROM samples WHERE target_id = ?");
+  // Not min(ts): over the view (two tables, recent.ts) that reads every row of the target.
+  const oldestRaw = db.prepare(
+    "SELECT ts FROM samples WHERE target_id = ? ORDER BY ts LIMIT 1",
+  );
   const rollupOnly = db.prepare(
     "SELECT 1 AS one FROM rollup_1m WHERE target_id = ? AND bucket >= ? AND bucket < ? LIMIT 1",
   );
@@ -321,8 +324,8 @@ export function createRollupWriter(
 
   /** Rebuilding from `from` loses nothing: every rollup there still has its raw rounds. */
   function canRebuild(targetId: number, from: number): boolean {
-    const oldest = (oldestRaw.get(targetId) as { ts: number | null }).ts;
-    if (oldest === null) return false;
+    const oldest = (oldestRaw.get(targetId) as { ts: number } | undefined)?.ts;
+    if (oldest === undefined) return false;
     const gone = oldest > from &&
       rollupOnly.get(targetId, from, alignDown(oldest, TIER_MS["1m"])) !== undefined;
     const many = (rawCount.get(targetId, from, MAX_REBUILD_ROUNDS + 1) as { n: number }).n >

@@ -5,6 +5,7 @@ import { type Clock, log, type Round } from "../../engine/ground.ts";
 import { decodeHops, encodeRound } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RoundQuery } from "../types.ts";
+import { DIRECT_ROUNDS_PER_TARGET, type RecentRounds } from "./recent.ts";
 
 /** What a flush reports: rounds written by this flush and since the store was opened. */
 export interface FlushInfo {
@@ -83,12 +84,10 @@ interface StoredPath {
 
 export function createRoundStore(
   db: DatabaseSync,
+  recent: RecentRounds,
   options: { onFlush?: (info: FlushInfo) => void; observer?: FlushObserver } = {},
 ): RoundStore {
   const sql = {
-    insert: db.prepare(
-      "INSERT OR IGNORE INTO samples (target_id, ts, seq, path_id, data) VALUES (?, ?, ?, ?, ?)",
-    ),
     findPath: db.prepare("SELECT id FROM paths WHERE address = ? AND hops = ?"),
     insertPath: db.prepare("INSERT INTO paths (address, hops) VALUES (?, ?)"),
     getPath: db.prepare("SELECT address, hops FROM paths WHERE id = ?"),
@@ -128,6 +127,7 @@ export function createRoundStore(
   function writeBatch(batch: QueuedRound[], fresh: Map<string, number>) {
     const targets = new Map<number, boolean>();
     let written = 0, duplicates = 0, orphans = 0;
+    const insert = recent.inserter(batch.length >= DIRECT_ROUNDS_PER_TARGET * targetCount(batch));
     for (const entry of batch) {
       let exists = targets.get(entry.targetId);
       if (exists === undefined) {
@@ -139,8 +139,7 @@ export function createRoundStore(
         continue;
       }
       const pathId = internPath(entry, fresh);
-      const result = sql.insert.run(entry.targetId, entry.ts, entry.seq, pathId, entry.data);
-      if (result.changes === 0) {
+      if (!insert(entry.targetId, entry.ts, entry.seq, pathId, entry.data)) {
         duplicates++;
         continue;
       }
@@ -242,6 +241,13 @@ export function createRoundStore(
       return { ...writes, roundsWritten: totalRounds };
     },
   };
+}
+
+/** Distinct targets of a batch. */
+function targetCount(batch: QueuedRound[]): number {
+  const seen = new Set<number>();
+  for (const entry of batch) seen.add(entry.targetId);
+  return seen.size;
 }
 
 function timed(writes: { flushMsTotal: number; lastFlushMs: number | null }, began: number): void {

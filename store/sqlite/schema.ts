@@ -87,6 +87,27 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: the target's UDP flow (engine/flow.ts); NULL on older rows = the protocol's default.
   `ALTER TABLE targets ADD COLUMN flow_id INTEGER;`,
+  // 3: a flush writes its rounds to samples_recent, in arrival order (a few pages a flush), and
+  // every 30 s they move to samples_main, kept in (target, time) order, in one sorted pass
+  // (store/sqlite/recent.ts). Written straight into the ordered table, a flush changed one page
+  // per target it had rounds of. The view `samples` is both: every read goes through it.
+  `
+  ALTER TABLE samples RENAME TO samples_main;
+
+  CREATE TABLE samples_recent (
+    target_id INTEGER NOT NULL REFERENCES targets (id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    path_id INTEGER NOT NULL REFERENCES paths (id),
+    data BLOB NOT NULL,
+    UNIQUE (target_id, ts, seq)
+  );
+
+  CREATE VIEW samples AS
+    SELECT target_id, ts, seq, path_id, data FROM samples_main
+    UNION ALL
+    SELECT target_id, ts, seq, path_id, data FROM samples_recent;
+  `,
 ];
 
 /**

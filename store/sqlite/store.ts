@@ -22,6 +22,7 @@ import { createSqliteOutageStore } from "./outages.ts";
 import { createSqliteInterfaceStore } from "./interfaces.ts";
 import { resolveRetention } from "../retention_policy.ts";
 import { createRoundStore, type FlushInfo, startWriterLoop } from "./rounds.ts";
+import { createRecentRounds } from "./recent.ts";
 import { targetOf, type TargetRow } from "./target_row.ts";
 import type { DnsName, Store, StoredRouteChange, TargetRecord } from "../types.ts";
 
@@ -68,7 +69,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     retention: options.retention,
     readRounds: (targetId, query) => rounds.read(targetId, query),
   });
-  const rounds = createRoundStore(db, { onFlush: options.onFlush, observer: history.observer });
+  const recent = createRecentRounds(db, clock);
+  const rounds = createRoundStore(db, recent, {
+    onFlush: options.onFlush,
+    observer: history.observer,
+  });
   const interfaces = createSqliteInterfaceStore(db, {
     clock,
     run,
@@ -83,6 +88,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       } finally {
         flushInterfaces();
       }
+      moveRecent(() => recent.moveIfDue());
       history.maintain();
     },
   });
@@ -104,6 +110,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
   }
   let interfaceFlushFailures = 0;
+
+  /** A move that fails (a busy lock) is tried again later: the rows stay readable meanwhile. */
+  function moveRecent(move: () => unknown): void {
+    try {
+      move();
+    } catch (error) {
+      log.warn("store: moving recent rounds failed", { error: String(error) });
+    }
+  }
 
   function open(): void {
     if (closed) throw new Error("the store is closed");
@@ -165,6 +180,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.close();
       throw new Error(`the store closed without saving ${unsaved} queued rounds`, { cause: error });
     }
+    moveRecent(() => recent.moveAll()); // else the next writer moves them
     try {
       history.closeRollups();
     } catch (error) {
@@ -231,7 +247,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       open();
       rounds.append(round);
     },
-    flush: () => run(() => (flushRounds(), interfaces.flush())),
+    flush: () =>
+      run(() => (flushRounds(), moveRecent(() => recent.moveIfDue()), interfaces.flush())),
     rounds: (targetId, query) => run(() => rounds.read(targetId, query)),
     recordRouteChange: (change) =>
       run(() => {

@@ -1,7 +1,7 @@
 // Bench (issue 14): CPU per probe of the product's server next to fping on the same lab targets.
 //
 //   deno task bench fping [--targets 1000] [--seconds 60] [--warmup 30] [--mode final|full|both]
-//                         [--interval 2.5] [--starts 10]
+//                         [--interval 2.5] [--starts 10] [--history HOURS]
 //
 // As root it builds the network lab and puts N addresses behind r1, r2 and r3 (lab_bench.ts).
 // Per mode, one after the other: the server (`deno task start`'s V8 flags and permissions,
@@ -19,7 +19,8 @@
 // is shown beside both as a check. Max RSS: the server's VmHWM, and beside it the largest RssAnon
 // sampled every 250 ms over warm-up and window (its own pages, without the deno binary's). Then
 // --starts starts of the server on the last mode's database: spawn to first /healthz answer
-// (start_time.ts).
+// (start_time.ts). With --history, each mode's database is first given that many hours of rounds
+// (aged_history.ts), as a server that has run that long has: a fresh one flatters the store.
 import type { Lab } from "../netlab/lab.ts";
 import { createLab, labSkipReason } from "../netlab/lab.ts";
 import { join } from "node:path";
@@ -38,6 +39,7 @@ import {
   treeCpuMs,
 } from "./proc_stats.ts";
 import { timeStarts } from "./start_time.ts";
+import { ageDatabase, targetsWithRounds } from "./aged_history.ts";
 
 export type FpingMode = "final" | "full";
 
@@ -48,6 +50,8 @@ export interface FpingBenchOptions {
   modes: FpingMode[];
   intervalS: number;
   starts: number;
+  /** Hours of history each target's database holds before the measured start (0: a fresh one). */
+  historyHours: number;
 }
 
 interface Window {
@@ -121,6 +125,7 @@ async function measureServer(
     dataDir,
     addresses.map((host) => ({ host, intervalS: options.intervalS, finalHopOnly })),
   );
+  if (options.historyHours > 0) await age(lab, dataDir, addresses.length, options);
   const server = await startServer(lab, serverArgs(dataDir).concat(["--port", "0"]));
   const anon = anonPeakSampler(server.pid);
   try {
@@ -139,6 +144,31 @@ async function measureServer(
     anon.stop();
     await stopServer(server);
   }
+}
+
+/**
+ * Runs the server until every target has a stored round, then writes `historyHours` of copies of
+ * it before it (aged_history.ts): the measured server then starts on a database that has run.
+ */
+async function age(lab: Lab, dataDir: string, targets: number, options: FpingBenchOptions) {
+  const db = join(dataDir, "pingwatcher.db");
+  const server = await startServer(lab, serverArgs(dataDir).concat(["--port", "0"]));
+  try {
+    const deadline = performance.now() + 60_000;
+    while (targetsWithRounds(db) < targets) {
+      if (performance.now() > deadline) throw new Error("the targets' first rounds never came");
+      await sleep(500);
+    }
+  } finally {
+    await stopServer(server);
+  }
+  const began = performance.now();
+  const rounds = await ageDatabase(db, options.historyHours, options.intervalS * 1000);
+  console.error(
+    `[fping] ${rounds} rounds of history written in ${
+      ((performance.now() - began) / 1000).toFixed(0)
+    } s`,
+  );
 }
 
 /** The median of the targets' average RTTs: batching must not make them longer than they are. */
@@ -253,6 +283,7 @@ function checkOptions(o: FpingBenchOptions): void {
   if (!(o.seconds > 0)) throw new Error("--seconds must be > 0");
   if (!(o.warmupS >= 0)) throw new Error("--warmup must be >= 0");
   if (!Number.isInteger(o.starts) || o.starts < 0) throw new Error("--starts must be >= 0");
+  if (!(o.historyHours >= 0)) throw new Error("--history must be >= 0 (hours)");
 }
 
 /** Builds the lab, runs every mode (server, then fping) and the timed starts; the report. */
@@ -277,7 +308,11 @@ export async function runFpingLab(options: FpingBenchOptions): Promise<string> {
     return [
       `fping: ${options.targets} lab targets (final hop behind r1, r2, r3) every ` +
       `${options.intervalS} s, the prober auto chooses; warm-up ${options.warmupS} s, window ` +
-      `${options.seconds} s; load average before ${loadBefore}, after ${loadAverage()}`,
+      `${options.seconds} s; ` +
+      (options.historyHours > 0
+        ? `each database first given ${options.historyHours} h of history; `
+        : "fresh databases; ") +
+      `load average before ${loadBefore}, after ${loadAverage()}`,
       ...formatRows(rows, options),
       formatStarts(starts),
     ].join("\n");

@@ -185,7 +185,8 @@ function bytesReport(path: string): string[] {
   const of = (prefix: string) =>
     [...byName].filter(([name]) => name === prefix || name.startsWith(`sqlite_autoindex_${prefix}`))
       .reduce((sum, [, bytes]) => sum + bytes, 0);
-  const raw = of("samples") + of("paths");
+  // The view `samples` is two tables (store/sqlite/recent.ts).
+  const raw = of("samples_main") + of("samples_recent") + of("paths");
   const perDay = (bytes: number, days: number) => bytes / (FULL.targets * days);
   const m1 = of("rollup_1m"), h1 = of("rollup_1h");
   const steady = perDay(raw, rawDays) * 3 + perDay(m1, FULL.days) * 30 +

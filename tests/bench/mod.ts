@@ -1,6 +1,6 @@
 // `deno task bench`: runs the bench scripts in turn and prints their figures.
 //
-//   deno task bench                       every bench but scale5000 (scale takes 10 minutes,
+//   deno task bench                       every bench but scale5000 and aged (scale takes 10 minutes,
 //                                         fping about 6; the lab ones need root)
 //   deno task bench history probers_lab   only these (names: probers_lab, interfaces,
 //                                         ws_latency, ui, history, stores, scale, fping,
@@ -9,11 +9,14 @@
 // Options: --minutes/--targets/--interval/--v8-flags (scale), --reseed/--repeats/--dir (history),
 // --targets/--repeats (stores: SQLite beside PostgreSQL on the same data),
 // --targets (1000)/--seconds (60)/--warmup (30)/--mode final|full|both (both)/--interval (2.5)/
-// --starts (10) (fping: the server's CPU per probe next to fping's on the same lab targets, max
-// RSS, start to serving), --targets (5000)/--minutes (10)/--interval (2.5)/--every (10)
-// (scale5000: the server alone on final-hop targets: skipped rounds, lateness, summary over HTTP),
+// --starts (10)/--history (0 hours) (fping: the server's CPU per probe next to fping's on the same
+// lab targets, max RSS, start to serving; --history ages each database first),
+// --targets (5000)/--minutes (10)/--interval (2.5)/--every (10) (scale5000: the server alone on
+// final-hop targets: skipped rounds, lateness, summary over HTTP),
 // --targets/--repeats/--compare DIR (summary: GET /api/summary from a server process, another
-// checkout alternately), --targets (1000) (recovery: the rollups' rebuild after a crash).
+// checkout alternately), --targets (1000) (recovery: the rollups' rebuild after a crash),
+// --targets (1000)/--hours (6)/--minutes (10) (aged: the store's cost per round written once the
+// database holds hours of history).
 import { parseArgs } from "node:util";
 import { runHistoryBench } from "./history.ts";
 import { runStoresBench } from "./stores.ts";
@@ -26,6 +29,7 @@ import { runUiSummaryBench, runUiTimelineBench } from "./ui_browser.ts";
 import { runWsLatencyBench } from "./ws_latency.ts";
 import { runSummaryApiBench } from "./summary_api.ts";
 import { runRecoveryBench } from "./rollup_recovery.ts";
+import { runAgedStoreBench } from "./store_aged.ts";
 import { skipReason as browserSkipReason } from "../ui/harness.ts";
 
 const { values, positionals } = parseArgs({
@@ -45,6 +49,8 @@ const { values, positionals } = parseArgs({
     repeats: { type: "string", default: "30" },
     dir: { type: "string", default: "/tmp/pingwatcher-bench" },
     compare: { type: "string", multiple: true, default: [] },
+    hours: { type: "string", default: "6" },
+    history: { type: "string", default: "0" },
   },
 });
 
@@ -106,6 +112,7 @@ const BENCHES: { name: string; run: () => Promise<string>; onlyNamed?: boolean }
         modes: fpingModes(values.mode),
         intervalS: Number(values.interval),
         starts: Number(values.starts),
+        historyHours: Number(values.history),
       }),
   },
   {
@@ -132,6 +139,16 @@ const BENCHES: { name: string; run: () => Promise<string>; onlyNamed?: boolean }
   {
     name: "recovery",
     run: () => runRecoveryBench({ targets: Number(values.targets ?? "1000") }),
+  },
+  {
+    name: "aged",
+    onlyNamed: true,
+    run: () =>
+      runAgedStoreBench({
+        targets: Number(values.targets ?? "1000"),
+        hours: Number(values.hours),
+        minutes: Number(values.minutes),
+      }),
   },
 ];
 

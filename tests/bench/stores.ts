@@ -58,7 +58,8 @@ function sqliteBackend(dir: string): Backend {
           Number(Object.values(db.prepare(`PRAGMA ${name}`).get() as object)[0]);
         const total = (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
         const count = db.prepare("SELECT count(*) AS n FROM samples").get() as { n: number };
-        return Promise.resolve({ raw: of("samples") + of("paths"), total, rows: count.n });
+        const raw = of("samples_main") + of("samples_recent") + of("paths"); // recent.ts
+        return Promise.resolve({ raw, total, rows: count.n });
       } finally {
         db.close();
       }
