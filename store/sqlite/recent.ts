@@ -17,7 +17,7 @@ export const RECENT_MOVE_MS = 30_000;
 export const RECENT_MAX_ROWS = 100_000;
 
 /**
- * A flush with at least this many rounds per target (a bulk load: `seed`, an import) writes them
+ * A flush with at least this many rounds per target (a bulk load, as `seed` writes) writes them
  * straight into samples_main: each target's rows there lie together already, and a second copy
  * would only cost.
  */
