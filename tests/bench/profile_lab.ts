@@ -7,6 +7,7 @@
 //
 //   deno run -A tests/bench/profile_lab.ts [--targets 1000] [--interval 2.5] [--seconds 60]
 //                                          [--warmup 30] [--full-path] [--out DIR]
+//                                          [--perf | --syscalls | --heap [--survivors]]
 // Needs root: without it, it says why and does nothing.
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
@@ -41,6 +42,11 @@ interface ProfileOptions {
   prefix: string;
   /** Sample allocations (V8's sampling heap profiler, collected objects included) instead. */
   heap: boolean;
+  /**
+   * With heap: only objects that outlived a young-generation collection (promoted, or still
+   * alive): what the old generation's collections have to mark and sweep later.
+   */
+  survivors: boolean;
   /** GET /api/summary (all targets) every this many seconds during the window (0: never). */
   summaryEvery: number;
   out: string;
@@ -59,6 +65,7 @@ function parse(argv: string[]): ProfileOptions {
       syscalls: { type: "boolean", default: false },
       prefix: { type: "string", default: "pwp" },
       heap: { type: "boolean", default: false },
+      survivors: { type: "boolean", default: false },
       "summary-every": { type: "string", default: "0" },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
@@ -80,7 +87,8 @@ function parse(argv: string[]): ProfileOptions {
     perf: values.perf,
     syscalls: values.syscalls,
     prefix: values.prefix,
-    heap: values.heap,
+    heap: values.heap || values.survivors,
+    survivors: values.survivors,
     summaryEvery,
     out: values.out,
   };
@@ -194,7 +202,7 @@ async function heapInside(
   await client.send("HeapProfiler.startSampling", {
     samplingInterval: 16384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !options.survivors,
   });
   await sleep(options.seconds * 1000);
   const { profile } = await client.send("HeapProfiler.stopSampling") as {
@@ -223,7 +231,9 @@ async function heapInside(
     );
   console.log(
     [
-      `allocated ~${(total / 1e6).toFixed(0)} MB, ${(total / probes).toFixed(0)} B per probe`,
+      `${options.survivors ? "outlived a young-generation collection" : "allocated"} ~${
+        (total / 1e6).toFixed(0)
+      } MB, ${(total / probes).toFixed(0)} B per probe`,
       ...rows,
     ]
       .join("\n"),
