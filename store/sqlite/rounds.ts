@@ -125,16 +125,15 @@ export function createRoundStore(
   }
 
   function writeBatch(batch: QueuedRound[], fresh: Map<string, number>) {
-    const targets = new Map<number, boolean>();
+    // Whether each target of the batch exists; their number also decides where the rounds go.
+    const exists = new Map<number, boolean>();
+    for (const { targetId } of batch) {
+      if (!exists.has(targetId)) exists.set(targetId, sql.targetExists.get(targetId) !== undefined);
+    }
+    const insert = recent.inserter(batch.length >= DIRECT_ROUNDS_PER_TARGET * exists.size);
     let written = 0, duplicates = 0, orphans = 0;
-    const insert = recent.inserter(batch.length >= DIRECT_ROUNDS_PER_TARGET * targetCount(batch));
     for (const entry of batch) {
-      let exists = targets.get(entry.targetId);
-      if (exists === undefined) {
-        exists = sql.targetExists.get(entry.targetId) !== undefined;
-        targets.set(entry.targetId, exists);
-      }
-      if (!exists) {
+      if (!exists.get(entry.targetId)) {
         orphans++;
         continue;
       }
@@ -241,13 +240,6 @@ export function createRoundStore(
       return { ...writes, roundsWritten: totalRounds };
     },
   };
-}
-
-/** Distinct targets of a batch. */
-function targetCount(batch: QueuedRound[]): number {
-  const seen = new Set<number>();
-  for (const entry of batch) seen.add(entry.targetId);
-  return seen.size;
 }
 
 function timed(writes: { flushMsTotal: number; lastFlushMs: number | null }, began: number): void {
