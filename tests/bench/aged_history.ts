@@ -35,26 +35,39 @@ export async function ageDatabase(
   const vary = (rttUs: number | null) =>
     rttUs === null ? null : Math.max(1, Math.round(rttUs * (0.8 + 0.4 * random())));
   const newest = Math.max(...templates.map((round) => round.startedAt));
+  await writeInSteps(
+    path,
+    count,
+    (last) => newest - (count - last) * intervalMs,
+    (first, last) =>
+      templates.flatMap((template) =>
+        Array.from({ length: last - first }, (_, k): Round => ({
+          ...template,
+          seq: first + k,
+          startedAt: template.startedAt - (count - first - k) * intervalMs,
+          hops: template.hops.map((hop) => ({ ...hop, rttUs: vary(hop.rttUs) })),
+        }))
+      ),
+  );
+  return count * templates.length;
+}
+
+/**
+ * Writes rounds 0..count of every target in steps of FILL_STEP, each step through a store reopened
+ * on a clock at `endOf(last)`: its close writes (and moves) what a running store would have by then.
+ */
+export async function writeInSteps(
+  path: string,
+  count: number,
+  endOf: (last: number) => number,
+  roundsOf: (first: number, last: number) => Round[],
+): Promise<void> {
   for (let first = 0; first < count; first += FILL_STEP) {
     const last = Math.min(count, first + FILL_STEP);
-    // Reopened each step, so its close writes (and moves) what a running store would have by then.
-    const store = openSqliteStore(path, {
-      clock: new ManualClock(newest - (count - last) * intervalMs),
-    });
-    for (const template of templates) {
-      for (let i = first; i < last; i++) {
-        const round: Round = {
-          ...template,
-          seq: i,
-          startedAt: template.startedAt - (count - i) * intervalMs,
-          hops: template.hops.map((hop) => ({ ...hop, rttUs: vary(hop.rttUs) })),
-        };
-        store.appendRound(round);
-      }
-    }
+    const store = openSqliteStore(path, { clock: new ManualClock(endOf(last)) });
+    for (const round of roundsOf(first, last)) store.appendRound(round);
     await store.close();
   }
-  return count * templates.length;
 }
 
 async function newestRounds(path: string): Promise<Round[]> {

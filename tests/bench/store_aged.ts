@@ -13,10 +13,9 @@ import type { Round } from "../../engine/types.ts";
 import { openSqliteStore } from "../../store/sqlite/mod.ts";
 import { OPTIONS, T0 } from "../store/builders.ts";
 import { syntheticRounds } from "../store/history_builders.ts";
+import { writeInSteps } from "./aged_history.ts";
 
 const INTERVAL_MS = 2500;
-/** Rounds per target a fill step writes (10 minutes): each step's rows of a target lie together. */
-const FILL_STEP = 240;
 
 export interface AgedOptions {
   targets: number;
@@ -32,17 +31,23 @@ export async function runAgedStoreBench(options: AgedOptions): Promise<string> {
     const liveAt = T0 + filled * INTERVAL_MS;
     const ids = await addTargets(path, options.targets, liveAt);
     const began = performance.now();
-    for (let first = 0; first < filled; first += FILL_STEP) {
-      // Reopened each step, so its close writes what a running store would have written by then.
-      const clock = new ManualClock(T0 + (first + FILL_STEP) * INTERVAL_MS);
-      const store = openSqliteStore(path, { clock });
-      for (const id of ids) {
-        const count = Math.min(FILL_STEP, filled - first);
-        const plan = { start: T0 + first * INTERVAL_MS, count, hops: 1, firstSeq: first, seed: id };
-        for (const round of syntheticRounds(id, plan)) store.appendRound(round);
-      }
-      await store.close();
-    }
+    await writeInSteps(
+      path,
+      filled,
+      (last) => T0 + last * INTERVAL_MS,
+      (first, last) =>
+        ids.flatMap((id) => {
+          const count = last - first;
+          const plan = {
+            start: T0 + first * INTERVAL_MS,
+            count,
+            hops: 1,
+            firstSeq: first,
+            seed: id,
+          };
+          return syntheticRounds(id, plan);
+        }),
+    );
     const fillS = (performance.now() - began) / 1000;
     const { perRoundUs, rounds } = await live(path, ids, liveAt, filled, options.minutes);
     const bytes = Deno.statSync(path).size;
