@@ -27,11 +27,18 @@ function tables(path: string): { main: number; recent: number; view: number } {
 
 const seqsOf = (rounds: Round[]) => rounds.map((round) => round.seq);
 
-Deno.test("recent rounds - flushed to samples_recent, moved every 30 s, seen by every read throughout", async () => {
+/** A store on a manual clock at T0 with one target; `written` collects each flush's count. */
+async function storeWithTarget() {
   const path = tempDbPath();
   const clock = new ManualClock(T0);
-  const store = openSqliteStore(path, { clock });
+  const written: number[] = [];
+  const store = openSqliteStore(path, { clock, onFlush: ({ rounds }) => written.push(rounds) });
   const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+  return { path, clock, store, id, written };
+}
+
+Deno.test("recent rounds - flushed to samples_recent, moved every 30 s, seen by every read throughout", async () => {
+  const { path, clock, store, id } = await storeWithTarget();
   try {
     for (let seq = 0; seq < 4; seq++) store.appendRound(plainRound(id, seq));
     await clock.advance(1000); // the first flush also moves what a previous writer left: all
@@ -64,11 +71,7 @@ Deno.test("recent rounds - flushed to samples_recent, moved every 30 s, seen by 
 });
 
 Deno.test("recent rounds - a round stored already, in either table, is dropped; a late one is kept", async () => {
-  const path = tempDbPath();
-  const clock = new ManualClock(T0);
-  const written: number[] = [];
-  const store = openSqliteStore(path, { clock, onFlush: ({ rounds }) => written.push(rounds) });
-  const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+  const { path, clock, store, id, written } = await storeWithTarget();
   const late: Round = { ...plainRound(id, 99), startedAt: T0 - 60_000 };
   try {
     for (
@@ -93,11 +96,7 @@ Deno.test("recent rounds - a round stored already, in either table, is dropped; 
 });
 
 Deno.test("recent rounds - a bulk flush (many rounds a target) goes straight to samples_main, duplicates dropped", async () => {
-  const path = tempDbPath();
-  const clock = new ManualClock(T0);
-  const written: number[] = [];
-  const store = openSqliteStore(path, { clock, onFlush: ({ rounds }) => written.push(rounds) });
-  const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+  const { path, clock, store, id, written } = await storeWithTarget();
   try {
     store.appendRound(plainRound(id, 0));
     await clock.advance(1000); // moved at the first flush
@@ -121,11 +120,8 @@ Deno.test("recent rounds - a bulk flush (many rounds a target) goes straight to 
 });
 
 Deno.test("recent rounds - after a crash, readers see the rounds left in samples_recent and the next writer moves them", async () => {
-  const path = tempDbPath();
+  const { path, clock, store, id } = await storeWithTarget();
   const crashed = path.replace(/store\.db$/, "crashed.db");
-  const clock = new ManualClock(T0);
-  const store = openSqliteStore(path, { clock });
-  const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
   try {
     store.appendRound(plainRound(id, 0));
     await clock.advance(1000);
