@@ -6,13 +6,10 @@ import { type EngineEvent, log, type Round } from "../engine/mod.ts";
 export interface QueuedRound {
   round: Round;
   routeChanged: boolean;
-  /** Set when taken for evaluation (a later route change then goes to the next round). */
-  taken: boolean;
 }
 
 export class RoundQueue {
   #items: QueuedRound[] = [];
-  #lastByTarget = new Map<number, QueuedRound>();
   #pendingRouteChange = new Set<number>();
   #wake: (() => void) | null = null;
   dropped = 0;
@@ -30,9 +27,7 @@ export class RoundQueue {
 
   #push(round: Round): void {
     const routeChanged = this.#pendingRouteChange.delete(round.targetId);
-    const item: QueuedRound = { round, routeChanged, taken: false };
-    this.#items.push(item);
-    this.#lastByTarget.set(round.targetId, item);
+    this.#items.push({ round, routeChanged });
     if (this.#items.length > this.limit) {
       this.#items.shift();
       if (this.dropped++ % 1000 === 0) {
@@ -44,17 +39,24 @@ export class RoundQueue {
     this.#wake?.();
   }
 
+  /**
+   * Marks the target's newest round still waiting here, or else its next one. Searched rather
+   * than kept in a map by target: a map would hold every target's last round until its next one
+   * (2.5 s and more), long enough for the young generation to promote each; route changes are
+   * rare and the queue is short unless evaluation is behind.
+   */
   #routeChange(targetId: number): void {
-    const last = this.#lastByTarget.get(targetId);
-    if (last && !last.taken) last.routeChanged = true;
-    else this.#pendingRouteChange.add(targetId);
+    for (let i = this.#items.length - 1; i >= 0; i--) {
+      if (this.#items[i].round.targetId !== targetId) continue;
+      this.#items[i].routeChanged = true;
+      return;
+    }
+    this.#pendingRouteChange.add(targetId);
   }
 
   /** The next round, or null when empty. */
   take(): QueuedRound | null {
-    const item = this.#items.shift() ?? null;
-    if (item) item.taken = true;
-    return item;
+    return this.#items.shift() ?? null;
   }
 
   /** Resolves when something is pushed (or at once if something waits). */

@@ -90,10 +90,12 @@ export class RouteTracker {
         if (ttl > round.hops.length) this.#streaks.delete(ttl);
       }
     }
-    const confirmed = [...this.#streaks.values()].some((s) =>
-      s.count >= this.#confirmRounds * (s.echo ? ECHO_CONFIRM_FACTOR : 1)
-    );
-    return confirmed ? this.#commit(round) : null;
+    for (const s of this.#streaks.values()) {
+      if (s.count >= this.#confirmRounds * (s.echo ? ECHO_CONFIRM_FACTOR : 1)) {
+        return this.#commit(round);
+      }
+    }
+    return null;
   }
 
   #learn(round: Round): void {

@@ -67,9 +67,42 @@ export class CodecError extends Error {
   }
 }
 
-export function encodeHops(hops: HopSample[], destinationReached: boolean): EncodedHops {
+/**
+ * Hands out encoded blobs as views of shared 64 KB buffers: an ArrayBuffer per thousands of rounds
+ * instead of one per round, each a backing store V8 tracks and sweeps (the SQLite store alone, a
+ * round every 2.5 s for 1,000 targets: 15.1 → 14.4 µs of CPU a round). A view's `.buffer` is not
+ * its own; its bytes are never rewritten.
+ */
+export class BlobSlab {
+  #buffer = new Uint8Array(0);
+  #used = 0;
+
+  copy(bytes: number[]): Uint8Array {
+    if (this.#used + bytes.length > this.#buffer.length) {
+      this.#buffer = new Uint8Array(Math.max(SLAB_BYTES, bytes.length));
+      this.#used = 0;
+    }
+    const view = this.#buffer.subarray(this.#used, this.#used + bytes.length);
+    view.set(bytes);
+    this.#used += bytes.length;
+    return view;
+  }
+}
+
+const SLAB_BYTES = 64 * 1024;
+/** encodeHops writes here first (it never runs twice at once). */
+const scratch: number[] = [];
+
+/** `slab`: where the blob's bytes go (default: a Uint8Array of its own). */
+export function encodeHops(
+  hops: HopSample[],
+  destinationReached: boolean,
+  slab?: BlobSlab,
+): EncodedHops {
+  checkHops(hops);
   const approximateDefault = fastApproximateMajority(hops);
-  const out: number[] = [];
+  const out = scratch;
+  out.length = 0;
   writeVarint(
     out,
     (destinationReached ? HEADER_REACHED : 0) |
@@ -77,22 +110,42 @@ export function encodeHops(hops: HopSample[], destinationReached: boolean): Enco
   );
   let previousTtl = 0;
   for (const hop of hops) {
-    if (!Number.isSafeInteger(hop.ttl) || hop.ttl < 0) {
-      throw new CodecError(`ttl must be a non-negative integer, got ${hop.ttl}`);
-    }
     encodeHop(out, hop, { sequential: hop.ttl === previousTtl + 1, approximateDefault });
     previousTtl = hop.ttl;
   }
-  return { ips: hops.map((hop) => hop.ip), data: Uint8Array.from(out) };
+  return { ips: hops.map((hop) => hop.ip), data: slab ? slab.copy(out) : new Uint8Array(out) };
+}
+
+/** Throws what encodeHops throws for hops it cannot encode; encodes nothing. */
+function checkHops(hops: HopSample[]): void {
+  for (const hop of hops) {
+    if (!Number.isSafeInteger(hop.ttl) || hop.ttl < 0) {
+      throw new CodecError(`ttl must be a non-negative integer, got ${hop.ttl}`);
+    }
+    if (!KINDS.includes(hop.kind)) throw new CodecError(`unknown hop kind ${hop.kind}`);
+  }
+}
+
+/**
+ * Throws what appendRound throws for a malformed round, without encoding it: the store's Worker
+ * host checks a round at its caller this way and leaves the encoding to the Worker.
+ */
+export function checkRound(round: Round): void {
+  checkRoundFields(round);
+  checkHops(round.hops);
 }
 
 /** Checks and encodes a round; throws what appendRound throws for a malformed one. */
-export function encodeRound(round: Round): EncodedHops {
+export function encodeRound(round: Round, slab?: BlobSlab): EncodedHops {
+  checkRoundFields(round);
+  return encodeHops(round.hops, round.destinationReached, slab);
+}
+
+function checkRoundFields(round: Round): void {
   if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
   if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
   if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
   if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
-  return encodeHops(round.hops, round.destinationReached);
 }
 
 export function decodeHops(data: Uint8Array, ips: readonly (string | null)[]): DecodedHops {
@@ -145,8 +198,7 @@ function encodeHop(
     writeVarint(out, TAG_TIMEOUT);
     return;
   }
-  const kindIndex = KINDS.indexOf(hop.kind);
-  if (kindIndex < 0) throw new CodecError(`unknown hop kind ${hop.kind}`);
+  const kindIndex = KINDS.indexOf(hop.kind); // a known kind: checkHops ran first
   const floatRtt = hop.rttUs !== null && !isVarintValue(hop.rttUs);
   let flags = kindIndex;
   if (hop.approximate) flags |= FLAG_APPROXIMATE;

@@ -16,7 +16,10 @@ export interface IcmpAnswer {
   kind: "reply" | "ttlExceeded" | "unreachable";
   id: number;
   seq: number;
-  /** The address the request was sent to (the reply's source, or the quoted destination). */
+  /**
+   * The address the request was sent to (the reply's source, or the quoted destination): a view
+   * of the bytes given to parseIcmp, valid until they are overwritten.
+   */
   destination: Uint8Array;
   /** For unreachable: the ICMP code in ping's words ("host-unreachable", ...). */
   code?: string;
@@ -102,7 +105,11 @@ function quotedEcho(version: IpVersion, bytes: Uint8Array, at: number, length: n
   if (protocol !== ICMP_PROTOCOL[version]) return null;
   const icmp = at + header;
   if (bytes[icmp] !== ECHO_REQUEST[version]) return null;
-  const destination = version === 4 ? bytes.slice(at + 16, at + 20) : bytes.slice(at + 24, at + 40);
+  // A view, not a copy: a copy is an ArrayBuffer per router's answer, and the answer is matched
+  // against its probe before the buffer is read into again.
+  const destination = version === 4
+    ? bytes.subarray(at + 16, at + 20)
+    : bytes.subarray(at + 24, at + 40);
   return { id: u16(bytes, icmp + 4), seq: u16(bytes, icmp + 6), destination };
 }
 

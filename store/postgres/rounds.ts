@@ -3,7 +3,7 @@
 // queued when the server cannot be reached, so probing never waits for the database. Reads
 // merge what is stored with what is queued or being written.
 import { log, type Round } from "../../engine/ground.ts";
-import { decodeHops, encodeHops } from "../codec.ts";
+import { decodeHops, encodeRound } from "../codec.ts";
 import type { RoundQuery } from "../types.ts";
 import type { Db, Sql } from "./connect.ts";
 import type { Partitions } from "./partitions.ts";
@@ -266,15 +266,11 @@ export function createPgRounds(sql: Sql, deps: {
 export type PgRounds = ReturnType<typeof createPgRounds>;
 
 function queueEntry(round: Round): QueuedRound {
-  if (!Number.isSafeInteger(round.targetId)) throw new RangeError("round.targetId: not an integer");
-  if (!Number.isFinite(round.startedAt)) throw new RangeError("round.startedAt: not a number");
-  if (!Number.isFinite(round.seq)) throw new RangeError("round.seq: not a number");
+  const { ips, data } = encodeRound(round);
   // Stored as a 4-byte integer: refused here rather than failing every later flush.
   if (!Number.isInteger(round.seq) || round.seq < -INT4 || round.seq >= INT4) {
     throw new RangeError("round.seq: not an integer below 2^31");
   }
-  if (typeof round.address !== "string") throw new TypeError("round.address: not a string");
-  const { ips, data } = encodeHops(round.hops, round.destinationReached);
   return {
     targetId: round.targetId,
     ts: round.startedAt,

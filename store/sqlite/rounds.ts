@@ -2,7 +2,7 @@
 // path interning, and reads that merge what is stored with what is still queued.
 import type { DatabaseSync } from "node:sqlite";
 import { type Clock, log, type Round } from "../../engine/ground.ts";
-import { decodeHops, encodeRound } from "../codec.ts";
+import { BlobSlab, decodeHops, encodeRound } from "../codec.ts";
 import { inTransaction } from "./schema.ts";
 import type { RoundQuery } from "../types.ts";
 import { DIRECT_ROUNDS_PER_TARGET, type RecentRounds } from "./recent.ts";
@@ -112,6 +112,8 @@ export function createRoundStore(
   };
   const pathIds = new Map<string, number>();
   const paths = new Map<number, StoredPath>();
+  // Queued blobs share buffers until their flush (nothing keeps one after it).
+  const slab = new BlobSlab();
 
   function internPath(entry: QueuedRound, fresh: Map<string, number>): number {
     const known = pathIds.get(entry.pathKey) ?? fresh.get(entry.pathKey);
@@ -226,7 +228,7 @@ export function createRoundStore(
   }
 
   return {
-    append: (round) => queue.push(queueEntry(round)),
+    append: (round) => queue.push(queueEntry(round, slab)),
     flush,
     read,
     forget(targetId) {
@@ -249,8 +251,8 @@ function timed(writes: { flushMsTotal: number; lastFlushMs: number | null }, beg
 }
 
 /** Encodes at append time so a malformed round fails at the caller, not later in a flush. */
-function queueEntry(round: Round): QueuedRound {
-  const { ips, data } = encodeRound(round);
+function queueEntry(round: Round, slab: BlobSlab): QueuedRound {
+  const { ips, data } = encodeRound(round, slab);
   return {
     targetId: round.targetId,
     ts: round.startedAt,

@@ -11,7 +11,7 @@ import {
   writeLogLine,
 } from "../../engine/ground.ts";
 import type { ExportQuery, RetentionOptions } from "../history_types.ts";
-import { encodeRound } from "../codec.ts";
+import { checkRound } from "../codec.ts";
 import { checkExport } from "../export_query.ts";
 import type { InterfaceSampleRecord } from "../interface_types.ts";
 import type { AgentReads, Store } from "../types.ts";
@@ -188,7 +188,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
       ),
     // Queued rounds still on this side are sent before any request, storeStats included.
     appendRound(round: Round) {
-      encodeRound(round); // a malformed round throws here, at the caller, as in the store itself
+      checkRound(round); // a malformed round throws here, at the caller, as in the store itself
       append({ round });
     },
     appendInterfaceSamples: (samples: InterfaceSampleRecord[]) => append({ samples }),

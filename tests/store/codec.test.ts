@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { CodecError, decodeHops, encodeHops, readVarint, writeVarint } from "../../store/codec.ts";
+import {
+  BlobSlab,
+  checkRound,
+  CodecError,
+  decodeHops,
+  encodeHops,
+  encodeRound,
+  readVarint,
+  writeVarint,
+} from "../../store/codec.ts";
 import type { HopSample } from "../../engine/types.ts";
 import { varietyRounds } from "./builders.ts";
 
@@ -103,6 +112,70 @@ Deno.test("codec - refuses hops it cannot represent", () => {
   assert.throws(() => encodeHops([hop(1.5, 1000)], true), CodecError);
   const strange = { ...hop(1, 1000), kind: "strange" } as unknown as HopSample;
   assert.throws(() => encodeHops([strange], true), CodecError);
+});
+
+Deno.test("codec - checkRound refuses what encodeRound refuses, and nothing else", () => {
+  const rounds = varietyRounds(1);
+  for (const round of rounds) {
+    checkRound(round);
+    encodeRound(round);
+  }
+  const [good] = rounds;
+  const strange = { ...hop(1, 1000), kind: "strange" } as unknown as HopSample;
+  const bad = [
+    { ...good, targetId: 1.5 },
+    { ...good, startedAt: NaN },
+    { ...good, seq: Infinity },
+    { ...good, address: null as unknown as string },
+    { ...good, hops: [hop(-1, 1000)] },
+    { ...good, hops: [hop(1, 1000), strange] },
+  ];
+  for (const round of bad) {
+    const refusal = thrown(() => encodeRound(round));
+    assert.ok(refusal, JSON.stringify(round));
+    assert.deepEqual(thrown(() => checkRound(round)), refusal);
+  }
+});
+
+/** The error `work` throws, as its class and message; null when it throws nothing. */
+function thrown(work: () => unknown): string | null {
+  try {
+    work();
+    return null;
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+Deno.test("codec - blobs from a slab decode as their own do and never overwrite each other", () => {
+  const slab = new BlobSlab();
+  const rounds = varietyRounds(1);
+  const blobs = [];
+  // Enough rounds to fill several 64 KB buffers, and one blob larger than a buffer.
+  for (let i = 0; i < 20_000; i++) {
+    const round = rounds[i % rounds.length];
+    blobs.push({ round, ...encodeHops(round.hops, round.destinationReached, slab) });
+  }
+  const long = Array.from({ length: 30_000 }, (_, i) => hop(i + 1, null));
+  blobs.push({
+    round: { ...rounds[0], hops: long, destinationReached: false },
+    ...encodeHops(long, false, slab),
+  });
+  for (const { round, ips, data } of blobs) {
+    assert.deepEqual(data, encodeHops(round.hops, round.destinationReached).data);
+    assert.deepEqual(decodeHops(data, ips), {
+      hops: round.hops,
+      destinationReached: round.destinationReached,
+    });
+  }
+  assert.ok(new Set(blobs.map(({ data }) => data.buffer)).size > 2);
+});
+
+Deno.test("codec - a blob is not changed by the next encoding", () => {
+  const first = encodeHops([hop(1, 1000), hop(2, 2000)], true).data;
+  const copy = first.slice();
+  encodeHops([hop(1, 99_999), hop(2, null), hop(3, 5)], false);
+  assert.deepEqual(first, copy);
 });
 
 Deno.test("codec - a blob that does not fit its path is refused, not misread", () => {

@@ -194,6 +194,8 @@ function registerRoundTests(test: Register): void {
     const bad = { ...plainRound(id, 0), hops: [hop] };
     assert.throws(() => store.appendRound(bad), /ttl/);
     assert.throws(() => store.appendRound({ ...plainRound(id, 0), startedAt: NaN }), /startedAt/);
+    const strange = { ...hop, ttl: 1, kind: "strange" } as unknown as HopSample;
+    assert.throws(() => store.appendRound({ ...plainRound(id, 0), hops: [strange] }), /kind/);
     await store.flush();
     assert.deepEqual(await store.rounds(id, {}), []);
   });
