@@ -26,8 +26,13 @@ const MAX_ADDRESSES = 10_000;
 
 interface Family {
   socket: RawIcmpSocket;
-  /** Token of the probe holding each sequence number; 0 when free. */
-  tokens: Float64Array;
+  /** Its place in a probe's token (see #send). */
+  slot: 0 | 1;
+  /**
+   * The probe in flight on each sequence number. An array, not a map by token: a map that empties
+   * after every burst of answers and refills with the next reallocates its table each time.
+   */
+  held: (Pending | undefined)[];
   nextSeq: number;
   /** One echo request buffer per payload size, rewritten for each probe. */
   packets: Map<number, Uint8Array>;
@@ -40,6 +45,7 @@ interface Address {
 }
 
 interface Pending {
+  token: number;
   family: Family;
   seq: number;
   request: ProbeRequest;
@@ -62,8 +68,9 @@ export class NativeProber implements Prober {
   readonly #families: Partial<Record<IpVersion, Family>> = {};
   /** The open families, in the order Readiness reports them. */
   readonly #familyList: Family[];
+  /** The open families by slot. */
+  readonly #bySlot: (Family | undefined)[] = [];
   readonly #unavailable: Partial<Record<IpVersion, string>> = {};
-  readonly #held = new Map<number, Pending>();
   readonly #addresses = new Map<string, Address>();
   readonly #id = 1 + Math.floor(Math.random() * 0xfffe);
   readonly #realtime = new RealtimeClock();
@@ -71,21 +78,23 @@ export class NativeProber implements Prober {
   readonly #readiness: Readiness;
   readonly #receiving: Promise<void>;
   #other: Prober | null = null;
-  #nextToken = 1;
+  /** Probes sent so far: with the family and the sequence number, a probe's unique token. */
+  #sent = 0;
   #closed = false;
 
   /** Opens the IPv4 socket (throws when it cannot) and the IPv6 one when this host has IPv6. */
   constructor(options: NativeOptions = {}) {
-    this.#families[4] = family(new RawIcmpSocket(4, PASS_TYPES[4]));
+    this.#families[4] = family(new RawIcmpSocket(4, PASS_TYPES[4]), 0);
     try {
-      this.#families[6] = family(new RawIcmpSocket(6, PASS_TYPES[6]));
+      this.#families[6] = family(new RawIcmpSocket(6, PASS_TYPES[6]), 1);
     } catch (error) {
       this.#unavailable[6] = `no ICMPv6 socket here (${(error as Error).message})`;
     }
     this.#familyList = Object.values(this.#families);
+    for (const family of this.#familyList) this.#bySlot[family.slot] = family;
     this.#readiness = new Readiness(this.#familyList.map((f) => f.socket.fd));
     this.#timeouts = new Deadlines(options.clock ?? systemClock, (token) => this.#timedOut(token), {
-      live: (token) => this.#held.has(token),
+      live: (token) => this.#pending(token) !== undefined,
     });
     this.#receiving = this.#receive();
   }
@@ -138,10 +147,12 @@ export class NativeProber implements Prober {
     await this.#receiving;
     this.#readiness.close();
     for (const family of this.#familyList) family.socket.close();
-    for (const pending of this.#held.values()) {
-      pending.settle(failure("closed", "the prober was closed"));
+    for (const family of this.#familyList) {
+      for (const pending of family.held) {
+        pending?.settle(failure("closed", "the prober was closed"));
+      }
+      family.held.fill(undefined);
     }
-    this.#held.clear();
     await this.#other?.close();
   }
 
@@ -168,7 +179,8 @@ export class NativeProber implements Prober {
     const { sec, nsec } = this.#realtime;
     const errno = family.socket.send(packet, target.sockaddr);
     if (errno !== 0) return resolve(sendFailure(errno, packet.length));
-    const token = this.#nextToken++;
+    // Unique per probe, and it says where the probe is held: its socket and sequence number.
+    const token = (++this.#sent * 2 + family.slot) * 65536 + seq;
     // One listener per signal, not per probe (see engine/abort.ts).
     const stopWatching = signal
       ? whenAborted(
@@ -180,8 +192,8 @@ export class NativeProber implements Prober {
       stopWatching?.();
       resolve(result);
     };
-    family.tokens[seq] = token;
-    this.#held.set(token, {
+    family.held[seq] = {
+      token,
       family,
       seq,
       request,
@@ -190,21 +202,28 @@ export class NativeProber implements Prober {
       sec,
       nsec,
       settle,
-    });
+    };
     this.#timeouts.add(request.timeoutMs, token);
   }
 
+  /** The probe still in flight with this token, if any. */
+  #pending(token: number): Pending | undefined {
+    const seq = token % 65536;
+    const slot = Math.floor(token / 65536) % 2;
+    const pending = this.#bySlot[slot]?.held[seq];
+    return pending?.token === token ? pending : undefined;
+  }
+
   #settle(token: number, result: ProbeResult): void {
-    const pending = this.#held.get(token);
+    const pending = this.#pending(token);
     if (!pending) return;
-    this.#held.delete(token);
-    pending.family.tokens[pending.seq] = 0;
+    pending.family.held[pending.seq] = undefined;
     pending.settle(result);
   }
 
   /** The timeout passed: unless the answer is waiting unread (a busy event loop), it is lost. */
   #timedOut(token: number): void {
-    if (!this.#held.has(token)) return;
+    if (!this.#pending(token)) return;
     this.#drain();
     this.#settle(token, { kind: "timeout" });
   }
@@ -238,9 +257,9 @@ export class NativeProber implements Prober {
     const version = family.socket.version;
     const answer = parseIcmp(version, datagram.bytes, datagram.length, datagram.source);
     if (answer === null || answer.id !== this.#id) return;
-    const token = family.tokens[answer.seq];
-    const pending = this.#held.get(token);
+    const pending = family.held[answer.seq];
     if (!pending || !sameBytes(answer.destination, pending.destination)) return;
+    const { token } = pending;
     let { sec, nsec } = datagram;
     if (sec === null) {
       this.#realtime.read();
@@ -264,8 +283,8 @@ export class NativeProber implements Prober {
   }
 }
 
-function family(socket: RawIcmpSocket): Family {
-  return { socket, tokens: new Float64Array(65536), nextSeq: 0, packets: new Map() };
+function family(socket: RawIcmpSocket, slot: 0 | 1): Family {
+  return { socket, slot, held: new Array(65536).fill(undefined), nextSeq: 0, packets: new Map() };
 }
 
 /** The next sequence number no probe in flight holds, or -1 when all are held. */
@@ -273,7 +292,7 @@ function freeSeq(family: Family): number {
   for (let i = 0; i < 65536; i++) {
     const seq = family.nextSeq;
     family.nextSeq = (seq + 1) & 0xffff;
-    if (family.tokens[seq] === 0) return seq;
+    if (family.held[seq] === undefined) return seq;
   }
   return -1;
 }
