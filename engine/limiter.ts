@@ -18,13 +18,17 @@ export class ProbeLimiter {
     return this.#waiters.length;
   }
 
+  /** Takes a slot if one is free and nobody is queued for it; false otherwise (then acquire). */
+  tryAcquire(): boolean {
+    if (this.#inFlight >= this.capacity || this.#waiters.length > 0) return false;
+    this.#inFlight++;
+    return true;
+  }
+
   /** Resolves once a slot is held. Aborting while queued rejects and gives up the place. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#inFlight < this.capacity && this.#waiters.length === 0) {
-      this.#inFlight++;
-      return Promise.resolve();
-    }
+    if (this.tryAcquire()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener("abort", onAbort);

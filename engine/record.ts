@@ -16,8 +16,6 @@ export interface EventRecorder {
  * write is logged, never thrown: probing goes on. Other events (target errors) write nothing.
  */
 export function recordEngineEvent(recorder: EventRecorder, event: EngineEvent, now: number): void {
-  const report = (what: string) => (error: unknown) =>
-    log.error(`storing ${what} failed`, { error: String(error) });
   switch (event.type) {
     case "round":
       recorder.appendRound(event.round);
@@ -33,4 +31,9 @@ export function recordEngineEvent(recorder: EventRecorder, event: EngineEvent, n
         .catch(report("dns name"));
       return;
   }
+}
+
+/** Logs a failed write of `what` (made only when a write needs it: rounds come by the thousand). */
+function report(what: string): (error: unknown) => void {
+  return (error) => log.error(`storing ${what} failed`, { error: String(error) });
 }

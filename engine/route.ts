@@ -59,7 +59,7 @@ export class RouteTracker {
 
   /** Feeds one finished round; returns the change it confirms, if any. */
   observe(round: Round): RouteChange | null {
-    if (!round.hops.some((hop) => hop.ip !== null)) return null;
+    if (!answered(round)) return null;
     if (!this.#known) {
       this.#learn(round);
       return null;
@@ -83,11 +83,13 @@ export class RouteTracker {
       streak.count++;
       this.#streaks.set(hop.ttl, streak);
     }
+    if (this.#streaks.size === 0) return null;
     // A round that reached the destination shows that no hop lies beyond it: novelty seen out
     // there before (the destination answering one TTL late after a lost reply) is contradicted.
     if (round.destinationReached) {
+      const distance = lastTtl(round);
       for (const ttl of this.#streaks.keys()) {
-        if (ttl > round.hops.length) this.#streaks.delete(ttl);
+        if (ttl > distance) this.#streaks.delete(ttl);
       }
     }
     for (const s of this.#streaks.values()) {
@@ -122,7 +124,7 @@ export class RouteTracker {
     }
     after = fill(after);
     if (round.destinationReached) {
-      after = after.slice(0, round.hops.length);
+      after = after.slice(0, lastTtl(round));
       // The destination is at one distance: where it answers now.
       for (const set of after.slice(0, -1)) set.delete(round.address);
     }
@@ -139,7 +141,20 @@ function fill(sets: (Set<string> | undefined)[]): Set<string>[] {
 function trimToDestination(sets: Set<string>[], rounds: Round[]): Set<string>[] {
   const reached = rounds.filter((r) => r.destinationReached);
   if (!reached.length) return sets;
-  return sets.slice(0, reached[reached.length - 1].hops.length);
+  return sets.slice(0, lastTtl(reached[reached.length - 1]));
+}
+
+/**
+ * The TTL of a round's last hop: where the destination answered, when it did. Not the number of
+ * hops: a final-hop-only round has one, at the largest TTL.
+ */
+function lastTtl(round: Round): number {
+  return round.hops.length ? round.hops[round.hops.length - 1].ttl : 0;
+}
+
+function answered(round: Round): boolean {
+  for (const hop of round.hops) if (hop.ip !== null) return true;
+  return false;
 }
 
 function toPath(sets: Set<string>[]): RoutePath {

@@ -181,7 +181,9 @@ export class TargetRunner {
       this.#settle(seq, round);
     } finally {
       if (this.#waitingStart === seq) this.#waitingStart = null;
-      if (--this.#inFlight === 0) { for (const idle of this.#idleWaiters.splice(0)) idle(); }
+      if (--this.#inFlight === 0 && this.#idleWaiters.length > 0) {
+        for (const idle of this.#idleWaiters.splice(0)) idle();
+      }
     }
   }
 
@@ -189,8 +191,7 @@ export class TargetRunner {
   #watchFirstSend(seq: number, dueMono: number): ProbeSlots {
     const { limiter, clock, lateness, counters, lateThresholdMs } = this.rt;
     let first = true;
-    const acquire = async (signal?: AbortSignal) => {
-      await limiter.acquire(signal);
+    const got = () => {
       if (!first) return;
       first = false;
       if (this.#waitingStart === seq) this.#waitingStart = null;
@@ -198,7 +199,11 @@ export class TargetRunner {
       lateness.add(lateMs);
       if (lateMs > lateThresholdMs) counters.roundsLate++;
     };
-    return { acquire, release: () => limiter.release() };
+    return {
+      tryAcquire: () => limiter.tryAcquire() && (got(), true),
+      acquire: (signal?: AbortSignal) => limiter.acquire(signal).then(got),
+      release: () => limiter.release(),
+    };
   }
 
   /** Records a finished (or skipped: null) round and publishes every round now in order. */

@@ -25,6 +25,8 @@ export interface RoundPlan {
 
 /** Where probe slots come from: the engine-wide limiter, or a wrapper of it. */
 export interface ProbeSlots {
+  /** A free slot taken at once (no promise, no turn of the event loop), or false. */
+  tryAcquire(): boolean;
   acquire(signal?: AbortSignal): Promise<void>;
   release(): void;
 }
@@ -62,25 +64,30 @@ function isTerminal(result: ProbeResult): boolean {
 export function toHopSample(ttl: number, result: ProbeResult): HopSample {
   switch (result.kind) {
     case "reply":
-    case "ttlExceeded":
-      return {
+    case "ttlExceeded": {
+      const sample: HopSample = {
         ttl,
         kind: result.kind,
         ip: result.ip,
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
-        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
-    case "unreachable":
-      return {
+      // Set only when there are labels: a spread of an empty object cost a copy every probe.
+      if (result.mpls?.length) sample.mpls = result.mpls;
+      return sample;
+    }
+    case "unreachable": {
+      const sample: HopSample = {
         ttl,
         kind: "unreachable",
         ip: result.ip,
         rttUs: result.rttUs,
         approximate: result.approximate ?? false,
         code: result.code,
-        ...(result.mpls?.length ? { mpls: result.mpls } : {}),
       };
+      if (result.mpls?.length) sample.mpls = result.mpls;
+      return sample;
+    }
     case "timeout":
       return { ttl, kind: "timeout", ip: null, rttUs: null, approximate: false };
     case "error":
@@ -114,7 +121,7 @@ async function traceMany(
 
   for (const [index, ttl] of ttls.entries()) {
     if (ttl > stopAt || signal?.aborted) break;
-    await deps.limiter.acquire(signal);
+    if (!deps.limiter.tryAcquire()) await deps.limiter.acquire(signal);
     if (ttl > stopAt) {
       deps.limiter.release();
       break;
@@ -152,7 +159,7 @@ async function traceOne(
   if (signal?.aborted) {
     return { round: assembleRound(plan, [], () => undefined), firstSendAt: deps.clock.monotonic() };
   }
-  await deps.limiter.acquire(signal);
+  if (!deps.limiter.tryAcquire()) await deps.limiter.acquire(signal);
   const firstSendAt = deps.clock.monotonic();
   let result: ProbeResult;
   try {

@@ -101,6 +101,12 @@ export interface ServerRecordStore {
   allTargetMeta(): Promise<Map<number, TargetMeta>>;
   /** Ids of the replay targets, ascending: the one flag the summary needs of every target. */
   replayTargetIds(): Promise<number[]>;
+  /**
+   * A count that rises with every change to a target or its metadata (added, changed, removed),
+   * made by this process or any other writing the same database: equal counts, nothing changed
+   * (it may also rise for a write that changed nothing, as PostgreSQL's statement triggers do).
+   */
+  targetsVersion(): Promise<number>;
   setTargetMeta(meta: TargetMeta): Promise<void>;
 
   // Credentials.

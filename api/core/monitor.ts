@@ -87,6 +87,8 @@ export class MonitorService {
   readonly agent: string;
   #unsubscribe: (() => void) | null = null;
   #stopSync: (() => void) | null = null;
+  /** The store's targetsVersion when the last complete syncTargets began. */
+  #syncedVersion: number | null = null;
 
   constructor(options: MonitorServiceOptions) {
     this.store = options.store;
@@ -111,6 +113,8 @@ export class MonitorService {
    * (startTargetSync) calls this so each agent follows them.
    */
   async syncTargets(): Promise<void> {
+    // Read first: a change made while this sync reads the targets counts as not yet seen.
+    const version = await this.store.targetsVersion();
     const meta = await this.store.allTargetMeta();
     const wanted = new Map<number, TargetRecord>();
     for (const target of await this.store.listTargets()) {
@@ -144,9 +148,18 @@ export class MonitorService {
         this.#run(target);
       }
     }
+    this.#syncedVersion = version;
   }
 
-  /** Runs syncTargets every `everyMs` until the returned function is called. */
+  /**
+   * Runs syncTargets only if a target or its metadata changed since the last one began: one small
+   * read instead of every target's record and metadata crossing from the store.
+   */
+  async syncTargetsIfChanged(): Promise<void> {
+    if (await this.store.targetsVersion() !== this.#syncedVersion) await this.syncTargets();
+  }
+
+  /** Syncs every `everyMs` (when something changed) until the returned function is called. */
   startTargetSync(everyMs = TARGET_SYNC_MS): () => void {
     this.#stopSync?.();
     let busy = false;
@@ -154,7 +167,7 @@ export class MonitorService {
       if (busy) return;
       busy = true;
       try {
-        await this.syncTargets();
+        await this.syncTargetsIfChanged();
       } catch (error) {
         log.warn("target sync failed", { error: String(error) });
       } finally {

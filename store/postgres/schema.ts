@@ -161,6 +161,24 @@ const SERVER: PgMigrationSet = {
     `,
     // 3: the agents that probe each target (JSON array of names; NULL = every agent).
     `ALTER TABLE target_meta ADD COLUMN agents text;`,
+    // 4: a count every change to a target or its metadata raises, by any agent (targetsVersion):
+    // each agent's periodic sync reads it instead of every target. Raised before each statement,
+    // so a transaction holds its row lock before it locks any target's row (two agents changing
+    // the same target wait in turn rather than deadlock); read outside a transaction it counts
+    // committed changes only.
+    `
+    CREATE TABLE targets_version (id integer PRIMARY KEY CHECK (id = 1), n bigint NOT NULL);
+    INSERT INTO targets_version VALUES (1, 0);
+    CREATE FUNCTION targets_version_raise() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE targets_version SET n = n + 1;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER targets_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON targets
+      FOR EACH STATEMENT EXECUTE FUNCTION targets_version_raise();
+    CREATE TRIGGER targets_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON target_meta
+      FOR EACH STATEMENT EXECUTE FUNCTION targets_version_raise();
+    `,
   ],
 };
 

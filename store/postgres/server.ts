@@ -184,6 +184,10 @@ export function createPgServerRecords(
         row.target_id
       )
     ),
+    targetsVersion: guard(async () => {
+      const [row] = await sql<{ n: number }[]>`SELECT n FROM targets_version`;
+      return row.n;
+    }),
     setTargetMeta: guard(async (meta) => {
       await sql`INSERT INTO target_meta
         (target_id, configuration, replay, explicit, declared, groups, agents)

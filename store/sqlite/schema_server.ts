@@ -66,8 +66,25 @@ export const SERVER_MIGRATIONS: MigrationSet = {
       last_seen INTEGER NOT NULL
     ) WITHOUT ROWID;
     `,
+    // 5: a count every change to a target or its metadata raises, by whoever writes the file
+    // (targetsVersion): an agent's periodic sync reads it instead of every target.
+    `
+    CREATE TABLE targets_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+    INSERT INTO targets_version VALUES (1, 0);
+    ${versionTriggers()}
+    `,
   ],
 };
+
+/** One trigger per change to targets and target_meta (SQLite has no statement-level triggers). */
+function versionTriggers(): string {
+  return ["targets", "target_meta"].flatMap((table) =>
+    ["INSERT", "UPDATE", "DELETE"].map((change) =>
+      `CREATE TRIGGER ${table}_${change.toLowerCase()}_version AFTER ${change} ON ${table} ` +
+      "BEGIN UPDATE targets_version SET n = n + 1; END;"
+    )
+  ).join("\n");
+}
 
 /**
  * Adds target_meta.explicit. Older rows kept only resolved options, so their own fields are read

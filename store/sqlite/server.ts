@@ -69,6 +69,7 @@ function prepare(db: DatabaseSync) {
     deleteSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
     getMeta: db.prepare("SELECT * FROM target_meta WHERE target_id = ?"),
     allMeta: db.prepare("SELECT * FROM target_meta"),
+    targetsVersion: db.prepare("SELECT n FROM targets_version"),
     replayIds: db.prepare("SELECT target_id FROM target_meta WHERE replay = 1 ORDER BY target_id"),
     putMeta: db.prepare(
       "INSERT INTO target_meta " +
@@ -269,6 +270,7 @@ export function createServerStore(db: DatabaseSync, clock: Clock, run: Runner): 
       run(() => new Map(all<MetaRow>(sql.allMeta).map((row) => [row.target_id, metaOf(row)]))),
     replayTargetIds: () =>
       run(() => all<{ target_id: number }>(sql.replayIds).map((row) => row.target_id)),
+    targetsVersion: () => run(() => one<{ n: number }>(sql.targetsVersion)!.n),
     setTargetMeta: (meta) =>
       run(() => {
         const explicit = JSON.stringify(meta.explicit);

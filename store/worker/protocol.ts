@@ -50,6 +50,7 @@ export const CALLS = [
   "targetMeta",
   "allTargetMeta",
   "replayTargetIds",
+  "targetsVersion",
   "setTargetMeta",
   "passwordHash",
   "setPasswordHash",

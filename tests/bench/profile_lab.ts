@@ -7,7 +7,11 @@
 //
 //   deno run -A tests/bench/profile_lab.ts [--targets 1000] [--interval 2.5] [--seconds 60]
 //                                          [--warmup 30] [--full-path] [--out DIR]
-//                                          [--perf | --syscalls | --heap [--survivors]]
+//                                          [--perf | --syscalls | --heap [--survivors] | --cpu]
+//                                          [--root CHECKOUT]
+// --cpu measures the process's CPU only (no profiler attached): two of them started together with
+// their own --prefix, one with --root pointing at another checkout, compare two versions of the
+// server under the same load at the same time.
 // Needs root: without it, it says why and does nothing.
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
@@ -49,6 +53,10 @@ interface ProfileOptions {
   survivors: boolean;
   /** GET /api/summary (all targets) every this many seconds during the window (0: never). */
   summaryEvery: number;
+  /** Only the process's CPU over the window (per thread), nothing attached. */
+  cpu: boolean;
+  /** The checkout whose main.ts is run (default: this one). */
+  root: string;
   out: string;
 }
 
@@ -67,15 +75,17 @@ function parse(argv: string[]): ProfileOptions {
       heap: { type: "boolean", default: false },
       survivors: { type: "boolean", default: false },
       "summary-every": { type: "string", default: "0" },
+      cpu: { type: "boolean", default: false },
+      root: { type: "string", default: ROOT },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
   const summaryEvery = Number(values["summary-every"]);
   if (!(summaryEvery >= 0)) throw new Error("--summary-every must be a number of seconds >= 0");
-  if (summaryEvery > 0 && (values.perf || values.syscalls || values.heap)) {
+  if (summaryEvery > 0 && (values.perf || values.syscalls || values.heap || values.cpu)) {
     // Those modes sleep out their window in perf, strace or the heap profiler instead.
     throw new Error(
-      "--summary-every goes with the CPU profile only (not --perf/--syscalls/--heap)",
+      "--summary-every goes with the CPU profile only (not --perf/--syscalls/--heap/--cpu)",
     );
   }
   return {
@@ -90,6 +100,8 @@ function parse(argv: string[]): ProfileOptions {
     heap: values.heap || values.survivors,
     survivors: values.survivors,
     summaryEvery,
+    cpu: values.cpu,
+    root: values.root,
     out: values.out,
   };
 }
@@ -161,6 +173,29 @@ async function perfInside(child: Deno.ChildProcess, dir: string, options: Profil
   console.log([`perf: ${data}; server CPU ${cpuMs} ms`, threads, ...lines].join("\n"));
 }
 
+/** The server's CPU over the window, per probe and per thread, with nothing attached to it. */
+async function cpuInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
+  const cpu0 = processCpuMs(child.pid);
+  const threads0 = threadCpuMs(child.pid);
+  const wall0 = performance.now();
+  await sleep(options.seconds * 1000);
+  const wallMs = performance.now() - wall0;
+  const cpuMs = processCpuMs(child.pid) - cpu0;
+  const threads = threadLines(threads0, threadCpuMs(child.pid));
+  child.kill("SIGTERM");
+  await child.status;
+  Deno.removeSync(dir, { recursive: true });
+  const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
+    (wallMs / 1000);
+  console.log(
+    [
+      `${options.root}: server CPU ${cpuMs} ms over ${(wallMs / 1000).toFixed(1)} s, ` +
+      `${(cpuMs * 1000 / probes).toFixed(1)} µs/probe`,
+      threads,
+    ].join("\n"),
+  );
+}
+
 /** strace -c of the server's threads over the window: what the event loop does per probe. */
 async function syscallsInside(child: Deno.ChildProcess, dir: string, options: ProfileOptions) {
   const out = await new Deno.Command("timeout", {
@@ -214,15 +249,19 @@ async function heapInside(
   Deno.removeSync(dir, { recursive: true });
   const bytes = new Map<string, number>();
   let total = 0;
-  const walk = (node: HeapNode) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || "(anonymous)"} ${url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, "")}:` +
-      `${lineNumber + 1}`;
+  const name = ({ functionName, url, lineNumber }: HeapNode["callFrame"]) =>
+    `${functionName || "(anonymous)"} ${url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, "")}:${
+      lineNumber + 1
+    }`;
+  // A builtin (Map's delete, a Promise) is named with its caller: which map, whose promise.
+  const walk = (node: HeapNode, caller: string) => {
+    const own = name(node.callFrame);
+    const key = node.callFrame.url === "" && caller ? `${own} <- ${caller}` : own;
     bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
     total += node.selfSize;
-    node.children.forEach(walk);
+    for (const child of node.children) walk(child, node.callFrame.url === "" ? caller : own);
   };
-  walk(profile.head);
+  walk(profile.head, "");
   const probes = (options.targets / options.intervalS) * (options.fullPath ? 4 : 1) *
     options.seconds;
   const rows = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30)
@@ -265,8 +304,8 @@ async function runInside(options: ProfileOptions): Promise<void> {
       "run",
       "-A",
       `--v8-flags=${START_TASK_V8_FLAGS}${options.perf ? ",--perf-basic-prof" : ""}`,
-      options.perf || options.syscalls ? "--quiet" : "--inspect=127.0.0.1:0",
-      join(ROOT, "main.ts"),
+      options.perf || options.syscalls || options.cpu ? "--quiet" : "--inspect=127.0.0.1:0",
+      join(options.root, "main.ts"),
       "serve",
       "--headless",
       "--port",
@@ -277,7 +316,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
       config,
       "--interfaces-off",
     ],
-    cwd: ROOT,
+    cwd: options.root,
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",
@@ -293,7 +332,8 @@ async function runInside(options: ProfileOptions): Promise<void> {
     seen += value;
     wsUrl ||= seen.match(/(ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/)?.[1] ?? "";
     apiUrl ||= seen.match(/listening on (http:\/\/[^\s/]+)/)?.[1] ?? "";
-    if ((wsUrl || options.perf || options.syscalls) && /listening on http/.test(seen)) break;
+    const attached = !(options.perf || options.syscalls || options.cpu);
+    if ((wsUrl || !attached) && /listening on http/.test(seen)) break;
   }
   (async () => {
     while (!(await reader.read()).done) { /* drain */ }
@@ -302,6 +342,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
   await sleep(options.warmupS * 1000);
   if (options.perf) return await perfInside(child, dir, options);
   if (options.syscalls) return await syscallsInside(child, dir, options);
+  if (options.cpu) return await cpuInside(child, dir, options);
   const client = await inspector(wsUrl);
   if (options.heap) return await heapInside(client, child, dir, options);
   await client.send("Profiler.enable");

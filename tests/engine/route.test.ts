@@ -129,3 +129,26 @@ Deno.test("route - a silent router inserted before the destination is a change, 
   assert.deepEqual(changes[0].after, [["a"], ["b"], [], ["c"]], "the destination is one hop on");
   assert.equal(changes[0].at, 2000);
 });
+
+Deno.test("route - final-hop-only rounds: the destination is known at its TTL, no change", () => {
+  const tracker = new RouteTracker(1, { warmupRounds: 2, confirmRounds: 3 });
+  const finalHop = (seq: number, ip: string | null) => ({
+    targetId: 1,
+    seq,
+    startedAt: seq * 2500,
+    address: "d",
+    destinationReached: ip !== null,
+    hops: [{
+      ttl: 30,
+      kind: ip ? "reply" as const : "timeout" as const,
+      ip,
+      rttUs: ip ? 900 : null,
+      approximate: false,
+    }],
+  });
+  for (let seq = 0; seq < 20; seq++) {
+    assert.equal(tracker.observe(finalHop(seq, seq % 5 === 4 ? null : "d")), null, `round ${seq}`);
+  }
+  // One hop, at TTL 30: not a path cut to one empty hop (as the count of hops made it).
+  assert.deepEqual(tracker.path, [...Array.from({ length: 29 }, () => []), ["d"]]);
+});

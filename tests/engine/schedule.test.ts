@@ -126,3 +126,16 @@ Deno.test("limiter - FIFO back-pressure and abort while queued", async () => {
   assert.equal(limiter.inFlight, 2);
   assert.throws(() => new ProbeLimiter(0), RangeError);
 });
+
+Deno.test("limiter - tryAcquire takes a free slot; a released one goes to a queued waiter first", async () => {
+  const limiter = new ProbeLimiter(1);
+  assert.equal(limiter.tryAcquire(), true);
+  assert.equal(limiter.tryAcquire(), false, "full");
+  const queued = limiter.acquire();
+  limiter.release();
+  assert.equal(limiter.tryAcquire(), false, "the released slot went to the waiter");
+  await queued;
+  limiter.release();
+  assert.equal(limiter.tryAcquire(), true);
+  assert.equal(limiter.inFlight, 1);
+});

@@ -29,8 +29,13 @@ export function serverRecordSuite(backend: TestBackend): void {
   test("declared targets: flag and groups round trip, absent fields mean runtime", declared);
   test("credentials: password hash and API tokens", credentials);
   test("round pages: keyset cursor over flushed rounds", roundPages);
+  test("targets version: every change to a target or its metadata, nothing else", targetsVersion);
   if (backend.persistent) {
     Deno.test(`server records ${backend.name} - survive a reopen`, () => reopen(backend));
+    Deno.test(
+      `server records ${backend.name} - targets version: another writer's changes count`,
+      () => versionAcrossWriters(backend),
+    );
   }
 }
 
@@ -282,5 +287,67 @@ async function reopen(backend: TestBackend): Promise<void> {
     assert.deepEqual((await second.listSessions(target.id)).map((s) => s.name), ["s"]);
   } finally {
     await second.close();
+  }
+}
+
+async function targetsVersion(store: Store): Promise<void> {
+  let seen = await store.targetsVersion();
+  /** Asserts whether `change` raised the version. */
+  const raises = async (what: string, expected: boolean, change: () => Promise<unknown>) => {
+    await change();
+    const now = await store.targetsVersion();
+    assert.equal(now > seen, expected, `${what}: ${seen} -> ${now}`);
+    assert.ok(now >= seen, `${what}: the version went down`);
+    seen = now;
+  };
+  const fast = await store.addConfiguration({ name: "fast", options: { intervalMs: 1000 } });
+  await raises("a configuration", false, () => Promise.resolve());
+  const added = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+  await raises("addTarget", true, () => Promise.resolve());
+  await raises("rounds appended and flushed", false, async () => {
+    for (let seq = 0; seq < 3; seq++) store.appendRound(plainRound(added.id, seq));
+    await store.flush();
+  });
+  await raises(
+    "a session",
+    false,
+    () => store.addSession({ targetId: added.id, name: "s", start: T0, end: T0 + 1 }),
+  );
+  await raises(
+    "a configuration no target follows",
+    false,
+    () => store.updateConfiguration(fast.id, { options: { intervalMs: 2000 } }),
+  );
+  await raises("the password", false, () => store.setPasswordHash("h"));
+  await raises("updateTarget", true, () => store.updateTarget(added.id, { paused: true }));
+  await raises("setTargetMeta", true, () =>
+    store.setTargetMeta({
+      targetId: added.id,
+      configuration: "fast",
+      replay: false,
+      explicit: {},
+      agents: ["east"],
+    }));
+  await raises(
+    "a followed configuration renamed",
+    true,
+    () => store.updateConfiguration(fast.id, { name: "quick" }),
+  );
+  await raises("removeTarget", true, () => store.removeTarget(added.id));
+}
+
+async function versionAcrossWriters(backend: TestBackend): Promise<void> {
+  const open = backend.place();
+  const first = open({ clock: new ManualClock(T0) });
+  const second = open({ clock: new ManualClock(T0) });
+  try {
+    const target = await first.addTarget({ host: "10.0.0.1", options: OPTIONS });
+    const before = await first.targetsVersion();
+    assert.equal(await second.targetsVersion(), before, "both see one database");
+    await second.updateTarget(target.id, { label: "edge" });
+    assert.ok(await first.targetsVersion() > before, "the other writer's change is counted");
+  } finally {
+    await second.close();
+    await first.close();
   }
 }
