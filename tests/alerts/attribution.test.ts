@@ -18,7 +18,7 @@ const DEST = "10.0.0.9";
 async function roundsOn(hops: FakeHop[], count: number, seed: number): Promise<Round[]> {
   const clock = new ManualClock();
   const prober = new FakeProber({ clock, network: { [DEST]: hops }, seed });
-  const limiter = { acquire: () => Promise.resolve(), release: () => {} };
+  const limiter = { tryAcquire: () => true, acquire: () => Promise.resolve(), release: () => {} };
   const options = { ...DEFAULT_OPTIONS, maxHops: 5, interPacketDelayMs: 0, timeoutMs: 500 };
   const out: Round[] = [];
   for (let seq = 0; seq < count; seq++) {

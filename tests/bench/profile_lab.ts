@@ -8,7 +8,7 @@
 //   deno run -A tests/bench/profile_lab.ts [--targets 1000] [--interval 2.5] [--seconds 60]
 //                                          [--warmup 30] [--full-path] [--out DIR]
 //                                          [--perf | --syscalls | --heap [--survivors] | --cpu]
-//                                          [--root CHECKOUT]
+//                                          [--root CHECKOUT] [--v8-flags FLAGS]
 // --cpu measures the process's CPU only (no profiler attached): two of them started together with
 // their own --prefix, one with --root pointing at another checkout, compare two versions of the
 // server under the same load at the same time.
@@ -57,6 +57,8 @@ interface ProfileOptions {
   cpu: boolean;
   /** The checkout whose main.ts is run (default: this one). */
   root: string;
+  /** The server's V8 flags (default: the start task's). */
+  v8Flags: string;
   out: string;
 }
 
@@ -77,6 +79,7 @@ function parse(argv: string[]): ProfileOptions {
       "summary-every": { type: "string", default: "0" },
       cpu: { type: "boolean", default: false },
       root: { type: "string", default: ROOT },
+      "v8-flags": { type: "string", default: START_TASK_V8_FLAGS },
       out: { type: "string", default: "/tmp/pw-profile" },
     },
   });
@@ -102,6 +105,7 @@ function parse(argv: string[]): ProfileOptions {
     summaryEvery,
     cpu: values.cpu,
     root: values.root,
+    v8Flags: values["v8-flags"],
     out: values.out,
   };
 }
@@ -189,7 +193,9 @@ async function cpuInside(child: Deno.ChildProcess, dir: string, options: Profile
     (wallMs / 1000);
   console.log(
     [
-      `${options.root}: server CPU ${cpuMs} ms over ${(wallMs / 1000).toFixed(1)} s, ` +
+      `${options.root} (--v8-flags=${options.v8Flags}): server CPU ${cpuMs} ms over ${
+        (wallMs / 1000).toFixed(1)
+      } s, ` +
       `${(cpuMs * 1000 / probes).toFixed(1)} µs/probe`,
       threads,
     ].join("\n"),
@@ -303,7 +309,7 @@ async function runInside(options: ProfileOptions): Promise<void> {
     args: [
       "run",
       "-A",
-      `--v8-flags=${START_TASK_V8_FLAGS}${options.perf ? ",--perf-basic-prof" : ""}`,
+      `--v8-flags=${options.v8Flags}${options.perf ? ",--perf-basic-prof" : ""}`,
       options.perf || options.syscalls || options.cpu ? "--quiet" : "--inspect=127.0.0.1:0",
       join(options.root, "main.ts"),
       "serve",
