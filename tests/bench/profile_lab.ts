@@ -147,7 +147,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function threadLines(before: Map<string, CpuSplit>, after: Map<string, CpuSplit>): string {
   return threadCpuDelta(before, after)
-    .map(([name, ms]) => `  thread ${name}: ${ms.user + ms.system} ms`).join("\n");
+    .map(([name, ms]) =>
+      `  thread ${name}: ${ms.user + ms.system} ms (user ${ms.user} + system ${ms.system})`
+    ).join("\n");
 }
 
 /** perf record of the server over the window, then the report by shared object and symbol. */
