@@ -1,5 +1,6 @@
 // PostgreSQL-only behaviour (the shared suites run on it through backends.ts): URLs and secrets,
-// partitions and retention by partition, and rounds kept while the server is away.
+// partitions and retention by partition, rounds kept while the server is away, and the targets'
+// count (targetsVersion) under two writers at once.
 import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/mod.ts";
 import { openStore } from "../../store/mod.ts";
@@ -152,5 +153,53 @@ Deno.test({
     const relaxed = await openStore(`${base}?sslmode=prefer`);
     assert.deepEqual(await relaxed.listTargets(), []);
     await relaxed.close();
+  },
+});
+
+Deno.test({
+  name: "postgres - two writers changing one target in opposite orders wait in turn, no deadlock",
+  ignore,
+  async fn() {
+    const server = pgServer()!;
+    const url = server.url(server.createDatabase());
+    const store = await openStore(url);
+    const { id } = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
+    await store.setTargetMeta({ targetId: id, configuration: null, replay: false, explicit: {} });
+    const before = await store.targetsVersion();
+    const { default: postgres } = await import("postgres");
+    const [a, b, look] = [0, 1, 2].map(() => postgres(url, { onnotice: () => {}, max: 1 }));
+    try {
+      let goOn!: () => void;
+      const go = new Promise<void>((resolve) => goOn = resolve);
+      let started!: () => void;
+      const metaLocked = new Promise<void>((resolve) => started = resolve);
+      // A changes the metadata, then the target; B the target, then the metadata.
+      const first = a.begin(async (tx) => {
+        await tx`UPDATE target_meta SET groups = '["a"]' WHERE target_id = ${id}`;
+        started();
+        await go;
+        await tx`UPDATE targets SET label = 'a' WHERE id = ${id}`;
+      });
+      await metaLocked;
+      const second = b.begin(async (tx) => {
+        await tx`UPDATE targets SET label = 'b' WHERE id = ${id}`;
+        await tx`UPDATE target_meta SET groups = '["b"]' WHERE target_id = ${id}`;
+      });
+      // B waits for the count A holds before it locks the target's row (had the count been
+      // raised after each statement, B would hold that row and A would wait on it: a deadlock).
+      for (;;) {
+        const [{ n }] = await look<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+          WHERE NOT granted`;
+        if (n > 0) break;
+      }
+      goOn();
+      await Promise.all([first, second]);
+      assert.equal((await store.getTarget(id))?.label, "b", "B went second");
+      assert.deepEqual((await store.targetMeta(id)).groups, ["b"]);
+      assert.equal(await store.targetsVersion(), before + 4, "one rise per statement");
+    } finally {
+      await Promise.all([a.end(), b.end(), look.end()]);
+      await store.close();
+    }
   },
 });
