@@ -307,12 +307,14 @@ async function runInside(options: ProfileOptions): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pw-prof-" });
   const config = join(dir, "pingwatcher.yaml");
   Deno.writeTextFileSync(config, configYaml(labAddresses(options.targets), options));
+  // The CPU profile and the heap profile attach the inspector; the other modes attach nothing.
+  const attached = !(options.perf || options.syscalls || options.cpu);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       `--v8-flags=${options.v8Flags}${options.perf ? ",--perf-basic-prof" : ""}`,
-      options.perf || options.syscalls || options.cpu ? "--quiet" : "--inspect=127.0.0.1:0",
+      attached ? "--inspect=127.0.0.1:0" : "--quiet",
       join(options.root, "main.ts"),
       "serve",
       "--headless",
@@ -340,7 +342,6 @@ async function runInside(options: ProfileOptions): Promise<void> {
     seen += value;
     wsUrl ||= seen.match(/(ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+)/)?.[1] ?? "";
     apiUrl ||= seen.match(/listening on (http:\/\/[^\s/]+)/)?.[1] ?? "";
-    const attached = !(options.perf || options.syscalls || options.cpu);
     if ((wsUrl || !attached) && /listening on http/.test(seen)) break;
   }
   (async () => {

@@ -2,6 +2,7 @@
 // partitions and retention by partition, rounds kept while the server is away, and the targets'
 // count (targetsVersion) under two writers at once.
 import assert from "node:assert/strict";
+import type { Sql } from "postgres";
 import { ManualClock } from "../../engine/mod.ts";
 import { openStore } from "../../store/mod.ts";
 import { OPTIONS, T0 } from "./builders.ts";
@@ -64,6 +65,15 @@ Deno.test({
   },
 });
 
+/** Returns once some connection waits for a lock (of `locktype`, or of any type), per pg_locks. */
+async function untilWaiting(sql: Sql, locktype: string | null): Promise<void> {
+  for (;;) {
+    const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+      WHERE NOT granted AND (${locktype}::text IS NULL OR locktype = ${locktype})`;
+    if (n > 0) return;
+  }
+}
+
 /** Partition names of a table, read through a second connection. */
 async function sqlRows(url: string, table: string): Promise<string[]> {
   const { default: postgres } = await import("postgres");
@@ -109,25 +119,19 @@ Deno.test({
     const other = postgres(url, { onnotice: () => {}, max: 2 });
     try {
       // Another process is sweeping: it holds the lock in its transaction.
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => release = resolve);
-      let holding!: () => void;
-      const held = new Promise<void>((resolve) => holding = resolve);
+      const released = Promise.withResolvers<void>();
+      const held = Promise.withResolvers<void>();
       const sweeping = other.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(${0x70777274})`;
-        holding();
-        await released;
+        held.resolve();
+        await released.promise;
       });
-      await held;
+      await held.promise;
       const step = store.enforceRetention();
-      // The store's step waits for the lock (seen in pg_locks), and deletes nothing meanwhile.
-      for (;;) {
-        const [{ n }] = await other<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
-          WHERE locktype = 'advisory' AND NOT granted`;
-        if (n > 0) break;
-      }
+      // The store's step waits for the lock, and deletes nothing meanwhile.
+      await untilWaiting(other, "advisory");
       assert.equal((await store.rounds(id, {})).length, 10);
-      release();
+      released.resolve();
       await sweeping;
       assert.deepEqual(await step, { deletedRows: 10, done: true });
       assert.equal((await store.rounds(id, {})).length, 0);
@@ -169,30 +173,24 @@ Deno.test({
     const { default: postgres } = await import("postgres");
     const [a, b, look] = [0, 1, 2].map(() => postgres(url, { onnotice: () => {}, max: 1 }));
     try {
-      let goOn!: () => void;
-      const go = new Promise<void>((resolve) => goOn = resolve);
-      let started!: () => void;
-      const metaLocked = new Promise<void>((resolve) => started = resolve);
+      const go = Promise.withResolvers<void>();
+      const metaLocked = Promise.withResolvers<void>();
       // A changes the metadata, then the target; B the target, then the metadata.
       const first = a.begin(async (tx) => {
         await tx`UPDATE target_meta SET groups = '["a"]' WHERE target_id = ${id}`;
-        started();
-        await go;
+        metaLocked.resolve();
+        await go.promise;
         await tx`UPDATE targets SET label = 'a' WHERE id = ${id}`;
       });
-      await metaLocked;
+      await metaLocked.promise;
       const second = b.begin(async (tx) => {
         await tx`UPDATE targets SET label = 'b' WHERE id = ${id}`;
         await tx`UPDATE target_meta SET groups = '["b"]' WHERE target_id = ${id}`;
       });
       // B waits for the count A holds before it locks the target's row (had the count been
       // raised after each statement, B would hold that row and A would wait on it: a deadlock).
-      for (;;) {
-        const [{ n }] = await look<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
-          WHERE NOT granted`;
-        if (n > 0) break;
-      }
-      goOn();
+      await untilWaiting(look, null);
+      go.resolve();
       await Promise.all([first, second]);
       assert.equal((await store.getTarget(id))?.label, "b", "B went second");
       assert.deepEqual((await store.targetMeta(id)).groups, ["b"]);

@@ -292,18 +292,25 @@ async function reopen(backend: TestBackend): Promise<void> {
 
 async function targetsVersion(store: Store): Promise<void> {
   let seen = await store.targetsVersion();
-  /** Asserts whether `change` raised the version. */
-  const raises = async (what: string, expected: boolean, change: () => Promise<unknown>) => {
-    await change();
+  /** Makes `change`, asserts whether it raised the version, and returns what it returned. */
+  const raises = async <T>(what: string, expected: boolean, change: () => Promise<T>) => {
+    const result = await change();
     const now = await store.targetsVersion();
     assert.equal(now > seen, expected, `${what}: ${seen} -> ${now}`);
     assert.ok(now >= seen, `${what}: the version went down`);
     seen = now;
+    return result;
   };
-  const fast = await store.addConfiguration({ name: "fast", options: { intervalMs: 1000 } });
-  await raises("a configuration", false, () => Promise.resolve());
-  const added = await store.addTarget({ host: "10.0.0.1", options: OPTIONS });
-  await raises("addTarget", true, () => Promise.resolve());
+  const fast = await raises(
+    "a configuration",
+    false,
+    () => store.addConfiguration({ name: "fast", options: { intervalMs: 1000 } }),
+  );
+  const added = await raises(
+    "addTarget",
+    true,
+    () => store.addTarget({ host: "10.0.0.1", options: OPTIONS }),
+  );
   await raises("rounds appended and flushed", false, async () => {
     for (let seq = 0; seq < 3; seq++) store.appendRound(plainRound(added.id, seq));
     await store.flush();
