@@ -144,45 +144,60 @@ export function migrate(db: DatabaseSync): number {
 }
 
 function migrateComponent(db: DatabaseSync, set: MigrationSet): void {
-  const row = db.prepare("SELECT version FROM schema_versions WHERE component = ?").get(
-    set.name,
-  ) as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > set.migrations.length) {
-    throw new Error(
-      `the database's ${set.name} schema is version ${current}, newer than this program knows ` +
-        `(${set.migrations.length}); upgrade PingWatcher`,
-    );
-  }
+  const read = db.prepare("SELECT version FROM schema_versions WHERE component = ?");
   const save = db.prepare(
     "INSERT INTO schema_versions (component, version) VALUES (?, ?) " +
       "ON CONFLICT (component) DO UPDATE SET version = excluded.version",
   );
-  for (let version = current + 1; version <= set.migrations.length; version++) {
-    inTransaction(db, () => {
+  applySteps(
+    db,
+    () => (read.get(set.name) as { version: number } | undefined)?.version ?? 0,
+    set.migrations.length,
+    `the database's ${set.name} schema`,
+    (version) => {
       const step = set.migrations[version - 1];
       if (typeof step === "string") db.exec(step);
       else step(db);
       save.run(set.name, version);
-    });
-  }
+    },
+  );
 }
 
 function migrateCore(db: DatabaseSync): number {
-  const current = userVersion(db);
-  if (current > MIGRATIONS.length) {
+  applySteps(db, () => userVersion(db), MIGRATIONS.length, "the database schema", (version) => {
+    db.exec(MIGRATIONS[version - 1]);
+    db.exec(`PRAGMA user_version = ${version}`);
+  });
+  return MIGRATIONS.length;
+}
+
+/**
+ * Applies steps `current + 1 .. known`, each in its own transaction. The version is read again
+ * once the transaction holds the write lock: another process opening the same database at the
+ * same moment may have applied the step since the first read, and then it is skipped.
+ */
+function applySteps(
+  db: DatabaseSync,
+  current: () => number,
+  known: number,
+  what: string,
+  apply: (version: number) => void,
+): void {
+  const newer = (found: number) => {
+    if (found <= known) return;
     throw new Error(
-      `the database schema is version ${current}, newer than this program knows ` +
-        `(${MIGRATIONS.length}); upgrade PingWatcher`,
+      `${what} is version ${found}, newer than this program knows (${known}); upgrade PingWatcher`,
     );
-  }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+  };
+  const first = current();
+  newer(first);
+  for (let version = first + 1; version <= known; version++) {
     inTransaction(db, () => {
-      db.exec(MIGRATIONS[version - 1]);
-      db.exec(`PRAGMA user_version = ${version}`);
+      const now = current();
+      newer(now);
+      if (now < version) apply(version);
     });
   }
-  return MIGRATIONS.length;
 }
 
 export function userVersion(db: DatabaseSync): number {

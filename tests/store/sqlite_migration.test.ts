@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteStore } from "../../store/sqlite/mod.ts";
-import { MIGRATIONS } from "../../store/sqlite/mod.ts";
+import { MIGRATIONS, userVersion } from "../../store/sqlite/mod.ts";
+import { openWorkerStore } from "../../store/worker/mod.ts";
+import { ManualClock } from "../../engine/mod.ts";
+import { STORE_WORKER_ENTRY } from "./backends.ts";
 import { SERVER_MIGRATIONS } from "../../store/sqlite/schema_server.ts";
 import { ALERTS_MIGRATIONS } from "../../store/sqlite/schema_alerts.ts";
 import { T0 } from "./builders.ts";
@@ -171,5 +174,30 @@ Deno.test("sqlite migration - alert states from before agents survive and go to 
     }], "another agent's state of the same rule and target is its own row");
   } finally {
     await store.close();
+  }
+});
+
+Deno.test("sqlite migration - processes opening one new database together migrate it once", async () => {
+  // Six store Workers (six threads, as a server and `pingwatcher target add` started together
+  // would be) open each new database at the same moment; every one must open it and see the
+  // same schema, not fail because another created a table first.
+  for (let round = 0; round < 16; round++) {
+    const path = `${dir}/together-${round}.db`;
+    const stores = Array.from(
+      { length: 6 },
+      () => openWorkerStore({ clock: new ManualClock(T0), path, entry: STORE_WORKER_ENTRY }),
+    );
+    try {
+      const versions = await Promise.all(stores.map((store) => store.targetsVersion()));
+      assert.deepEqual(versions, [0, 0, 0, 0, 0, 0]);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+    const db = new DatabaseSync(path);
+    try {
+      assert.equal(userVersion(db), MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
   }
 });
