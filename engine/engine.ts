@@ -89,6 +89,7 @@ export class Engine {
       spreadStart: options.spreadStart ?? true,
       counters: { roundsStarted: 0, roundsSkipped: 0, roundsCompleted: 0, roundsLate: 0 },
       lateness: new LatenessWindow(),
+      slotted: { roundsPerSecond: 0 },
       emit: (event) => this.#emit(event),
       requestName: (ip) => this.dns?.request(ip),
       newTracker: (id, route) => new RouteTracker(id, { ...options.route, initial: route }),

@@ -99,14 +99,27 @@ export function runSchedule(options: ScheduleOptions, signal: AbortSignal): Prom
  * Width of the slots spread schedules start in, with a prober whose RTTs are kernel timestamps
  * (Prober.kernelTimed; otherwise rounds start exactly at their offsets). Targets whose
  * rounds are due in the same slot start them together, so the process wakes once for all of them
- * rather than once per round: at a thousand targets every 2.5 s, waking per round cost more CPU
- * than the probes themselves (final hop only, the native prober: 237 µs per probe unslotted or at
- * 10 ms, 146 µs at 50 ms). Every round still starts on its own drift-free schedule (an interval
- * that is a multiple of the slot keeps it in its slot; any other interval just batches less), and
- * a first round lands at most one slot later. mtr-packet times an answer when it reads it, after
- * sending the rest of its batch, so batching would make its RTTs longer than they are.
+ * rather than once per round. A wake-up after a sleep costs far more than the work it does on a
+ * virtual machine (a thread's caches are cold): at a thousand targets every 2.5 s, final hop only
+ * through the native prober, the server's CPU per probe was 237 µs unslotted or at 10 ms, 146 µs
+ * at 50 ms, and half of 50 ms's at 250 ms. Every round still starts on its own drift-free
+ * schedule (an interval that is a multiple of the slot keeps it in its slot; any other interval
+ * just batches less), and a first round lands at most one slot later. mtr-packet times an answer
+ * when it reads it, after sending the rest of its batch, so batching would make its RTTs longer.
  */
-export const SPREAD_SLOT_MS = 50;
+export const SPREAD_SLOT_MS = 250;
+/**
+ * Slots for schedules started while more than SPREAD_SLOT_MAX_RATE slotted rounds a second run:
+ * a slot then holds at most ~150 rounds of the wide kind, and a burst's last round starts a few
+ * milliseconds after its first (5,000 targets every 2.5 s keep round-start lateness p99 low).
+ */
+export const NARROW_SLOT_MS = 50;
+export const SPREAD_SLOT_MAX_RATE = 600;
+
+/** The slot width for a new spread schedule, given the slotted rounds a second with it. */
+export function spreadSlotMs(slottedRoundsPerSecond: number): number {
+  return slottedRoundsPerSecond <= SPREAD_SLOT_MAX_RATE ? SPREAD_SLOT_MS : NARROW_SLOT_MS;
+}
 
 function onSlot(mono: number, slotMs: number): number {
   return slotMs > 0 ? Math.ceil(mono / slotMs) * slotMs : mono;

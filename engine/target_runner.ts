@@ -5,7 +5,7 @@ import type { EngineEvent } from "./engine.ts";
 import type { ProbeLimiter } from "./limiter.ts";
 import { isIpv4, isIpv6 } from "./options.ts";
 import type { RouteTracker } from "./route.ts";
-import { type LatenessWindow, runSchedule, SPREAD_SLOT_MS, spreadOffsetMs } from "./schedule.ts";
+import { type LatenessWindow, runSchedule, spreadOffsetMs, spreadSlotMs } from "./schedule.ts";
 import {
   type DistanceMemory,
   plannedTtls,
@@ -37,6 +37,8 @@ export interface TargetRuntime {
     roundsLate: number;
   };
   lateness: LatenessWindow;
+  /** Rounds a second of the schedules running in slots (see spreadSlotMs). */
+  slotted: { roundsPerSecond: number };
   emit(event: EngineEvent): void;
   requestName(ip: string): void;
   newTracker(targetId: number, route: RoutePath | null): RouteTracker;
@@ -130,20 +132,25 @@ export class TargetRunner {
     this.#spread = false;
     const { rt } = this;
     const intervalMs = this.#target.options.intervalMs;
-    this.#nextSeq = await runSchedule({
-      clock: rt.clock,
-      timers: rt.timers,
-      intervalMs,
-      offsetMs: spread ? spreadOffsetMs(this.#target.id, intervalMs) : 0,
-      slotMs: spread && rt.prober.kernelTimed?.includes(this.#target.options.protocol)
-        ? SPREAD_SLOT_MS
-        : 0,
-      firstSeq: this.#nextSeq,
-      endSeq: this.#roundLimit,
-      counters: rt.counters,
-      start: (seq, scheduledAt, dueMono) => this.#startRound(seq, scheduledAt, dueMono),
-      skip: (seq) => this.#settle(seq, null),
-    }, signal);
+    const slotted = spread && rt.prober.kernelTimed?.includes(this.#target.options.protocol);
+    const rate = slotted ? 1000 / intervalMs : 0;
+    rt.slotted.roundsPerSecond += rate;
+    try {
+      this.#nextSeq = await runSchedule({
+        clock: rt.clock,
+        timers: rt.timers,
+        intervalMs,
+        offsetMs: spread ? spreadOffsetMs(this.#target.id, intervalMs) : 0,
+        slotMs: slotted ? spreadSlotMs(rt.slotted.roundsPerSecond) : 0,
+        firstSeq: this.#nextSeq,
+        endSeq: this.#roundLimit,
+        counters: rt.counters,
+        start: (seq, scheduledAt, dueMono) => this.#startRound(seq, scheduledAt, dueMono),
+        skip: (seq) => this.#settle(seq, null),
+      }, signal);
+    } finally {
+      rt.slotted.roundsPerSecond -= rate;
+    }
     await reresolve;
   }
 

@@ -1,5 +1,5 @@
 // A SQLite store that lives in a Worker (serve.ts): the engine's thread keeps only this proxy.
-// Appended rounds are gathered for up to APPEND_BATCH_MS and sent in one message; every other
+// Appended rounds are gathered (see APPEND_GAP_MS) and sent in one message; every other
 // method is one request and one reply. Requests are answered in order, so a read sees every round
 // appended before it, as with the store in the same thread.
 import {
@@ -26,10 +26,15 @@ import {
 import { takeWorker } from "./start.ts";
 import { type SummaryColumns, unpackSummaries } from "./summary_wire.ts";
 
-/** Longest a round waits on this side before it is sent to the Worker. */
-const APPEND_BATCH_MS = 50;
+/**
+ * Appended rounds go to the Worker once the work that appended them is done (the rounds of one
+ * spread slot together, engine/schedule.ts), and no sooner than this after the last batch: the
+ * Worker then wakes a few times a second at any rate, and each wake-up costs more than the
+ * rounds it brings. Also the longest a round waits on this side.
+ */
+const APPEND_GAP_MS = 200;
 /** The store's own flush interval: with the batch wait, a kill -9 loses at most the last second. */
-const WRITER_INTERVAL_MS = 1000 - APPEND_BATCH_MS;
+const WRITER_INTERVAL_MS = 1000 - APPEND_GAP_MS;
 
 export interface WorkerStoreOptions {
   /** The SQLite file (or ":memory:"). */
@@ -53,6 +58,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
   let lastId = 0;
   let items: Append[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastBatchAt = -Infinity;
   let failure: Error | null = null;
   let closed: Promise<void> | null = null;
   const clock = options.clock ?? systemClock;
@@ -125,13 +131,14 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
     if (items.length === 0) return;
     worker.postMessage({ kind: "append", items } satisfies HostMessage);
     items = [];
+    lastBatchAt = performance.now();
   }
 
   function append(item: Append): void {
     if (closed) throw new Error("the store is closed");
     if (failure) throw failure;
     items.push(item);
-    timer ??= setTimeout(sendAppends, APPEND_BATCH_MS);
+    timer ??= setTimeout(sendAppends, Math.max(0, lastBatchAt + APPEND_GAP_MS - performance.now()));
   }
 
   function request(message: Request): Promise<unknown> {

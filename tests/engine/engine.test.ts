@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/clock.ts";
 import { ReverseDns } from "../../engine/dns.ts";
 import { Engine, type EngineEvent, type EngineOptions } from "../../engine/engine.ts";
+import { NARROW_SLOT_MS, SPREAD_SLOT_MS, spreadSlotMs } from "../../engine/schedule.ts";
 import { resolveTargetOptions, type TargetOptionsInput } from "../../engine/options.ts";
 import {
   type FakeHop,
@@ -396,7 +397,7 @@ Deno.test("engine - 300 targets run without errors", async () => {
   assert.equal(counters.probesInFlight, 0);
 });
 
-Deno.test("engine - with a prober that times ICMP in the kernel, spread rounds start in 50 ms batches", async () => {
+Deno.test("engine - with a prober that times ICMP in the kernel, spread rounds start in 250 ms batches", async () => {
   const starts = async (kernelTimed: string[] | undefined, protocol: "icmp" | "udp") => {
     const network: FakeNetwork = {};
     const t = setup(network, { spreadStart: true });
@@ -414,10 +415,42 @@ Deno.test("engine - with a prober that times ICMP in the kernel, spread rounds s
   };
   const batched = await starts(["icmp"], "icmp");
   assert.ok(batched.length >= 40 * 2, `${batched.length} probes`);
-  assert.ok(batched.every((at) => at % 50 === 0), "every round on a 50 ms slot");
-  assert.ok(new Set(batched).size <= 2 * 2500 / 50 + 1, "rounds share slots");
+  assert.ok(batched.every((at) => at % SPREAD_SLOT_MS === 0), "every round on a 250 ms slot");
+  assert.ok(new Set(batched).size <= 2 * 2500 / SPREAD_SLOT_MS + 1, "rounds share slots");
   const spread = await starts(undefined, "icmp");
   assert.ok(spread.some((at) => at % 50 !== 0), "exactly at their offsets otherwise");
   const udp = await starts(["icmp"], "udp");
   assert.ok(udp.some((at) => at % 50 !== 0), "a protocol it does not time in the kernel");
+});
+
+Deno.test("engine - past 600 slotted rounds a second, new targets take 50 ms slots", async () => {
+  const network: FakeNetwork = {};
+  const t = setup(network, { spreadStart: true });
+  Object.defineProperty(t.fake, "kernelTimed", { value: ["icmp"] });
+  // Every 250 ms a target is 4 rounds a second: the 150th brings the slotted rate to 600.
+  const add = (first: number, count: number) => {
+    for (let i = first; i < first + count; i++) {
+      const address = `10.2.${i >> 8}.${i & 255}`;
+      network[address] = straightRoute([address]);
+      t.engine.setTarget(target(i, address, { intervalMs: 250, finalHopOnly: true }));
+    }
+  };
+  add(1, 150);
+  add(151, 50);
+  await t.clock.advance(1000);
+  const sendsOf = (from: number, to: number) =>
+    t.fake.sends.filter((s) => {
+      const [, , hi, lo] = s.address.split(".").map(Number);
+      const id = hi * 256 + lo;
+      return id >= from && id <= to;
+    }).map((s) => s.atMs);
+  const wide = sendsOf(1, 150);
+  const narrow = sendsOf(151, 200);
+  assert.ok(wide.length >= 150 * 3 && narrow.length >= 50 * 3, `${wide.length}, ${narrow.length}`);
+  assert.ok(wide.every((at) => at % SPREAD_SLOT_MS === 0), "the first 150 on 250 ms slots");
+  assert.ok(narrow.every((at) => at % NARROW_SLOT_MS === 0), "the rest on 50 ms slots");
+  assert.ok(narrow.some((at) => at % SPREAD_SLOT_MS !== 0), "some between the wide slots");
+  await t.stop();
+  assert.equal(spreadSlotMs(600), SPREAD_SLOT_MS);
+  assert.equal(spreadSlotMs(600.4), NARROW_SLOT_MS);
 });
