@@ -99,10 +99,10 @@ export function runSchedule(options: ScheduleOptions, signal: AbortSignal): Prom
  * Width of the slots spread schedules start in, with a prober whose RTTs are kernel timestamps
  * (Prober.kernelTimed; otherwise rounds start exactly at their offsets). Targets whose
  * rounds are due in the same slot start them together, so the process wakes once for all of them
- * rather than once per round. A wake-up after a sleep costs far more than the work it does on a
- * virtual machine (a thread's caches are cold): at a thousand targets every 2.5 s, final hop only
- * through the native prober, the server's CPU per probe was 237 µs unslotted or at 10 ms, 146 µs
- * at 50 ms, and half of 50 ms's at 250 ms. Every round still starts on its own drift-free
+ * rather than once per round. On the virtual machine measured, a thread's wake-up after a sleep
+ * cost far more than the work it did: at a thousand targets every 2.5 s, final hop only through
+ * the native prober, the server's CPU per probe was 237 µs unslotted or at 10 ms, 146 µs at 50 ms,
+ * and 0.62–0.65 of 50 ms's at 250 ms (side by side). Every round still starts on its own drift-free
  * schedule (an interval that is a multiple of the slot keeps it in its slot; any other interval
  * just batches less), and a first round lands at most one slot later. mtr-packet times an answer
  * when it reads it, after sending the rest of its batch, so batching would make its RTTs longer.
