@@ -15,6 +15,7 @@ export {
   type TxtLookup,
 } from "./asn.ts";
 export { RouteTracker } from "./route.ts";
+export { delayToSlot } from "./schedule.ts";
 export { type EventRecorder, recordEngineEvent } from "./record.ts";
 export {
   isIpv4,

@@ -121,6 +121,19 @@ export function spreadSlotMs(slottedRoundsPerSecond: number): number {
   return slottedRoundsPerSecond <= SPREAD_SLOT_MAX_RATE ? SPREAD_SLOT_MS : NARROW_SLOT_MS;
 }
 
+/** How long after a slot's start a chore timed by delayToSlot runs: its rounds have started. */
+const CHORE_LAG_MS = 2;
+
+/**
+ * The delay from monotonic `monoNow` to just after the start of the first spread slot at least
+ * `ms` away. A periodic chore timed with it (the config file's look, the lock file's touch, the
+ * target sync) runs in the wake-up that starts that slot's rounds, not in one of its own (see
+ * SPREAD_SLOT_MS).
+ */
+export function delayToSlot(ms: number, monoNow: number): number {
+  return onSlot(monoNow + ms, SPREAD_SLOT_MS) + CHORE_LAG_MS - monoNow;
+}
+
 function onSlot(mono: number, slotMs: number): number {
   return slotMs > 0 ? Math.ceil(mono / slotMs) * slotMs : mono;
 }

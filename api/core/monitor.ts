@@ -4,6 +4,7 @@
 // CoreErrors (the API maps them to HTTP in api/errors.ts). Subscribers hear each engine event
 // after it was recorded, through the one subscription offered here.
 import {
+  delayToSlot,
   type Engine,
   type EngineEvent,
   log,
@@ -159,22 +160,29 @@ export class MonitorService {
     if (await this.store.targetsVersion() !== this.#syncedVersion) await this.syncTargets();
   }
 
-  /** Syncs every `everyMs` (when something changed) until the returned function is called. */
+  /**
+   * Syncs every `everyMs` (when something changed) until the returned function is called; each
+   * sync waits for the engine's next slot after its delay (delayToSlot): no wake-up of its own.
+   */
   startTargetSync(everyMs = TARGET_SYNC_MS): () => void {
     this.#stopSync?.();
-    let busy = false;
-    const timer = setInterval(async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        await this.syncTargetsIfChanged();
-      } catch (error) {
-        log.warn("target sync failed", { error: String(error) });
-      } finally {
-        busy = false;
-      }
-    }, everyMs);
-    this.#stopSync = () => clearInterval(timer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const arm = () => {
+      timer = setTimeout(async () => {
+        try {
+          await this.syncTargetsIfChanged();
+        } catch (error) {
+          log.warn("target sync failed", { error: String(error) });
+        }
+        if (!stopped) arm();
+      }, delayToSlot(everyMs, performance.now()));
+    };
+    arm();
+    this.#stopSync = () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
     return this.#stopSync;
   }
 

@@ -298,19 +298,35 @@ function checkQuery(query: RoundQuery): { start: number; end: number; last?: num
   return { start, end, last };
 }
 
-/** Calls `flush` every `intervalMs` of the clock until stopped. Failures are logged by flush. */
+/**
+ * Calls `flush` every `intervalMs` of the clock until stopped. `arrived()` says a batch of rounds
+ * came in together (the store's Worker is sent them a few times a second): it is written at once
+ * unless the last write began less than half an interval ago, and the interval then counts from
+ * that write, so a Worker fed in batches wakes for the batches only, not for a timer of its own
+ * as well. Failures are logged by flush.
+ */
 export function startWriterLoop(
   clock: Clock,
   options: { intervalMs: number; flush: () => void | Promise<void> },
-): { stop(): Promise<void> } {
-  const abort = new AbortController();
+): { stop(): Promise<void>; arrived(): void } {
+  let stopped = false;
+  let sleeping: AbortController | null = null;
+  let again = false; // a batch arrived while a write ran: write again once it is done
+  let lastWriteAt = clock.monotonic();
   const done = (async () => {
-    while (true) {
-      try {
-        await clock.sleep(options.intervalMs, abort.signal);
-      } catch {
-        return;
+    while (!stopped) {
+      if (!again) {
+        sleeping = new AbortController();
+        try {
+          await clock.sleep(options.intervalMs, sleeping.signal);
+        } catch {
+          // stopped, or woken early by a batch
+        }
+        sleeping = null;
+        if (stopped) return;
       }
+      again = false;
+      lastWriteAt = clock.monotonic();
       try {
         await options.flush();
       } catch {
@@ -320,8 +336,14 @@ export function startWriterLoop(
   })();
   return {
     stop() {
-      abort.abort();
+      stopped = true;
+      sleeping?.abort();
       return done;
+    },
+    arrived() {
+      if (stopped || clock.monotonic() - lastWriteAt < options.intervalMs / 2) return;
+      if (sleeping) sleeping.abort();
+      else again = true;
     },
   };
 }

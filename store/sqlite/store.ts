@@ -52,8 +52,14 @@ const INTERFACE_RETENTION_STEP_ROWS = 5000;
 const TARGET_COLUMNS = "host, label, protocol, packet_size_bytes, timeout_ms, max_hops, " +
   "inter_packet_delay_ms, interval_ms, final_hop_only, port, ip_version, paused, flow_id";
 
+/** The SQLite store, and what its Worker (store/worker/serve.ts) tells it beyond the Store. */
+export interface SqliteStore extends Store {
+  /** Rounds came in as one batch: write them now, not at the writer loop's next turn. */
+  batchArrived(): void;
+}
+
 /** Opens (creating or migrating) the database at `path`, or ":memory:". */
-export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   const clock = options.clock ?? systemClock;
   const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
   const sql = prepareStatements(db);
@@ -191,8 +197,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
   }
 
-  const store: Store = {
+  const store: SqliteStore = {
     agent,
+    batchArrived: writer.arrived,
     listAgents: () => run(() => agents.list()),
     agentReads: (name) => run(() => agents.knows(name) ? store : null),
     ...createServerStore(db, clock, run),

@@ -1,5 +1,5 @@
 // A SQLite store that lives in a Worker (serve.ts): the engine's thread keeps only this proxy.
-// Appended rounds are gathered (see APPEND_GAP_MS) and sent in one message; every other
+// Appended rounds are gathered (see BATCH_GAP_MS) and sent in one message; every other
 // method is one request and one reply. Requests are answered in order, so a read sees every round
 // appended before it, as with the store in the same thread.
 import {
@@ -27,14 +27,19 @@ import { takeWorker } from "./start.ts";
 import { type SummaryColumns, unpackSummaries } from "./summary_wire.ts";
 
 /**
- * Appended rounds go to the Worker once the work that appended them is done (the rounds of one
- * spread slot together, engine/schedule.ts), and no sooner than this after the last batch: the
- * Worker then wakes a few times a second at any rate, and each wake-up costs more than the
- * rounds it brings. Also the longest a round waits on this side.
+ * Appended rounds go to the Worker with the first work that appends one this long after the last
+ * batch (the rounds of a spread slot come together, engine/schedule.ts), and the Worker writes each
+ * batch as it arrives (startWriterLoop's `arrived`): it wakes twice a second at any rate, and each
+ * wake-up of a thread costs more than the rounds it brings.
  */
-const APPEND_GAP_MS = 200;
-/** The store's own flush interval: with the batch wait, a kill -9 loses at most the last second. */
-const WRITER_INTERVAL_MS = 1000 - APPEND_GAP_MS;
+const BATCH_GAP_MS = 500;
+/** When appends stop coming, what is still here leaves this long after the last batch. */
+const BATCH_WAIT_MS = 900;
+/**
+ * The Worker's own turn when no batch made it write (a read sent one early): with the batch wait,
+ * a kill -9 loses at most the last second.
+ */
+const WRITER_INTERVAL_MS = 800;
 
 export interface WorkerStoreOptions {
   /** The SQLite file (or ":memory:"). */
@@ -58,6 +63,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
   let lastId = 0;
   let items: Append[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let soon = false; // the timer sends the batch at the end of this turn's work
   let lastBatchAt = -Infinity;
   let failure: Error | null = null;
   let closed: Promise<void> | null = null;
@@ -128,6 +134,7 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
   function sendAppends(): void {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    soon = false;
     if (items.length === 0) return;
     worker.postMessage({ kind: "append", items } satisfies HostMessage);
     items = [];
@@ -138,7 +145,15 @@ export function openWorkerStore(options: WorkerStoreOptions): Store {
     if (closed) throw new Error("the store is closed");
     if (failure) throw failure;
     items.push(item);
-    timer ??= setTimeout(sendAppends, Math.max(0, lastBatchAt + APPEND_GAP_MS - performance.now()));
+    if (soon) return;
+    const since = performance.now() - lastBatchAt;
+    if (since < BATCH_GAP_MS) {
+      timer ??= setTimeout(sendAppends, BATCH_WAIT_MS - since);
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(sendAppends, 0);
+    soon = true;
   }
 
   function request(message: Request): Promise<unknown> {

@@ -3,8 +3,8 @@
 // so a flush never holds up the engine's event loop.
 import { log, setLogLevel, setLogSink, systemClock } from "../../engine/ground.ts";
 import { RelayedClock } from "./relayed_clock.ts";
-import { openSqliteStore } from "../sqlite/mod.ts";
-import type { AgentReads, Store } from "../types.ts";
+import { openSqliteStore, type SqliteStore } from "../sqlite/mod.ts";
+import type { AgentReads } from "../types.ts";
 import { type HostMessage, type OpenRequest, toWire, type WorkerMessage } from "./protocol.ts";
 import { packSummaries } from "./summary_wire.ts";
 
@@ -15,7 +15,7 @@ export interface WorkerScope {
 }
 
 export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
-  let store: Store | null = null;
+  let store: SqliteStore | null = null;
   let openError: unknown = null;
   let relayed: RelayedClock | null = null;
   const streams = new Map<number, Promise<ReadableStreamDefaultReader<Uint8Array>>>();
@@ -37,7 +37,7 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
     }
   }
 
-  function opened(): Store {
+  function opened(): SqliteStore {
     if (store) return store;
     throw openError ?? new Error("the store was not opened");
   }
@@ -99,6 +99,7 @@ export function serveStoreWorker(scope = self as unknown as WorkerScope): void {
         log.error("store: an appended item was refused", { error: String(error) });
       }
     }
+    into.batchArrived(); // written in this wake-up, not in one of the writer loop's own
   }
 
   function invoke(on: object, method: string, args: unknown[]): unknown {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { ManualClock } from "../../engine/clock.ts";
-import { LatenessWindow, runSchedule, spreadOffsetMs } from "../../engine/schedule.ts";
+import {
+  delayToSlot,
+  LatenessWindow,
+  runSchedule,
+  SPREAD_SLOT_MS,
+  spreadOffsetMs,
+} from "../../engine/schedule.ts";
 import { ProbeLimiter } from "../../engine/limiter.ts";
 import { TimerQueue } from "../../engine/timer_queue.ts";
 
@@ -138,4 +144,15 @@ Deno.test("limiter - tryAcquire takes a free slot; a released one goes to a queu
   limiter.release();
   assert.equal(limiter.tryAcquire(), true);
   assert.equal(limiter.inFlight, 1);
+});
+
+Deno.test("schedule - a chore timed with delayToSlot lands just after a spread slot's start, never early", () => {
+  for (const [ms, now] of [[1000, 1234.5], [5000, 0], [10, 999.9], [250, 500]]) {
+    const delay = delayToSlot(ms, now);
+    const at = now + delay;
+    assert.ok(delay >= ms, `${ms} from ${now}: waits ${delay}`);
+    assert.ok(delay < ms + SPREAD_SLOT_MS + 2.5, `${ms} from ${now}: waits ${delay}`);
+    const slot = Math.round((at - 2) / SPREAD_SLOT_MS) * SPREAD_SLOT_MS;
+    assert.ok(Math.abs(at - 2 - slot) < 1e-9, `${ms} from ${now}: lands at ${at}`);
+  }
 });

@@ -97,6 +97,40 @@ Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches
   }
 });
 
+Deno.test("sqlite - a batch that arrives is written then, and the writer loop's interval counts from that write", async () => {
+  const path = tempDbPath();
+  const clock = new ManualClock();
+  const flushes: number[] = [];
+  const store = openSqliteStore(path, {
+    clock,
+    flushIntervalMs: 1000,
+    onFlush: ({ rounds }) => flushes.push(rounds),
+  });
+  const reader = new DatabaseSync(path);
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 0)); // the woken loop writes
+  try {
+    const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+    for (let seq = 0; seq < 3; seq++) store.appendRound(plainRound(id, seq));
+    await clock.advance(600);
+    store.batchArrived(); // 600 ms after the last write (the start): written now
+    await turn();
+    assert.equal(committedRounds(reader), 3);
+    store.appendRound(plainRound(id, 3));
+    await clock.advance(300);
+    store.batchArrived(); // 300 ms after the last write, under half the interval: it waits
+    await turn();
+    assert.equal(committedRounds(reader), 3);
+    await clock.advance(500); // t = 1400: the old turn (1000) is gone, the next is 600 + 1000
+    assert.equal(committedRounds(reader), 3);
+    await clock.advance(200);
+    assert.equal(committedRounds(reader), 4);
+    assert.deepEqual(flushes, [3, 1]);
+  } finally {
+    reader.close();
+    await store.close();
+  }
+});
+
 Deno.test("sqlite - a failed flush keeps the rounds queued and logs the error", async () => {
   const path = tempDbPath();
   const clock = new ManualClock();
