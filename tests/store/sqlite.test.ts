@@ -69,7 +69,16 @@ Deno.test("sqlite - a file database is in WAL mode and enforces foreign keys", a
   }
 });
 
-Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches the interval", async () => {
+/** A store on a manual clock writing every second, a reader of the file, and one target. */
+async function writerScene(
+  run: (scene: {
+    store: ReturnType<typeof openSqliteStore>;
+    clock: ManualClock;
+    reader: DatabaseSync;
+    flushes: number[];
+    id: number;
+  }) => Promise<void>,
+): Promise<void> {
   const path = tempDbPath();
   const clock = new ManualClock();
   const flushes: number[] = [];
@@ -81,6 +90,15 @@ Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches
   const reader = new DatabaseSync(path);
   try {
     const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+    await run({ store, clock, reader, flushes, id });
+  } finally {
+    reader.close();
+    await store.close();
+  }
+}
+
+Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches the interval", () =>
+  writerScene(async ({ store, clock, reader, flushes, id }) => {
     for (let seq = 0; seq < 5; seq++) store.appendRound(plainRound(id, seq));
     await clock.advance(999);
     assert.equal(committedRounds(reader), 0);
@@ -91,25 +109,11 @@ Deno.test("sqlite - the writer loop commits queued rounds once the clock reaches
     assert.equal(committedRounds(reader), 6);
     await clock.advance(5000); // nothing queued: nothing written
     assert.deepEqual(flushes, [5, 1]);
-  } finally {
-    reader.close();
-    await store.close();
-  }
-});
+  }));
 
-Deno.test("sqlite - a batch that arrives is written then, and the writer loop's interval counts from that write", async () => {
-  const path = tempDbPath();
-  const clock = new ManualClock();
-  const flushes: number[] = [];
-  const store = openSqliteStore(path, {
-    clock,
-    flushIntervalMs: 1000,
-    onFlush: ({ rounds }) => flushes.push(rounds),
-  });
-  const reader = new DatabaseSync(path);
-  const turn = () => new Promise((resolve) => setTimeout(resolve, 0)); // the woken loop writes
-  try {
-    const { id } = await store.addTarget({ host: "10.0.4.1", options: OPTIONS });
+Deno.test("sqlite - a batch that arrives is written then, and the writer loop's interval counts from that write", () =>
+  writerScene(async ({ store, clock, reader, flushes, id }) => {
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0)); // the woken loop writes
     for (let seq = 0; seq < 3; seq++) store.appendRound(plainRound(id, seq));
     await clock.advance(600);
     store.batchArrived(); // 600 ms after the last write (the start): written now
@@ -125,11 +129,7 @@ Deno.test("sqlite - a batch that arrives is written then, and the writer loop's 
     await clock.advance(200);
     assert.equal(committedRounds(reader), 4);
     assert.deepEqual(flushes, [3, 1]);
-  } finally {
-    reader.close();
-    await store.close();
-  }
-});
+  }));
 
 Deno.test("sqlite - a failed flush keeps the rounds queued and logs the error", async () => {
   const path = tempDbPath();
