@@ -6,7 +6,7 @@
 // `deno task start` do not reach /proc) the holder touches the file every few seconds and a lock
 // left untouched for STALE_MS is stale. Only plain file paths are locked (":memory:" has no
 // second writer; a database server has its own locking).
-import { delayToSlot } from "../../engine/mod.ts";
+import { repeatOnSlots } from "../core/mod.ts";
 
 export interface LockHolder {
   pid: number;
@@ -65,21 +65,11 @@ export function acquireWriterLock(dbPath: string, command: string): WriterLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       Deno.writeTextFileSync(path, text, { createNew: true });
-      // Each touch waits for the engine's next slot after its delay: no wake-up of its own.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = () => {
-        const next = setTimeout(
-          () => (touch(path), arm()),
-          delayToSlot(TOUCH_EVERY_MS, performance.now()),
-        );
-        Deno.unrefTimer(next);
-        timer = next;
-      };
-      arm();
+      const stopTouching = repeatOnSlots(TOUCH_EVERY_MS, () => touch(path), { unref: true });
       return {
         path,
         release: () => {
-          clearTimeout(timer);
+          stopTouching();
           releaseIfMine(path, mine.pid);
         },
       };

@@ -14,3 +14,4 @@ export {
   stepOutage,
 } from "./outage_machine.ts";
 export { OfflineTargets } from "./offline_targets.ts";
+export { repeatOnSlots } from "./slot_timer.ts";

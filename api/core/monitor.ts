@@ -4,7 +4,6 @@
 // CoreErrors (the API maps them to HTTP in api/errors.ts). Subscribers hear each engine event
 // after it was recorded, through the one subscription offered here.
 import {
-  delayToSlot,
   type Engine,
   type EngineEvent,
   log,
@@ -23,6 +22,7 @@ import { patchExplicit, targetInput } from "./presets.ts";
 import { apiFieldName, checkHost, pickOptionFields } from "./target_input.ts";
 import { ProbeCounters } from "./probe_counters.ts";
 import { OutageTracker } from "./outages.ts";
+import { repeatOnSlots } from "./slot_timer.ts";
 import { type ImportDocument, roundOf } from "../export_format.ts";
 import {
   apiFieldsOf,
@@ -161,28 +161,18 @@ export class MonitorService {
   }
 
   /**
-   * Syncs every `everyMs` (when something changed) until the returned function is called; each
-   * sync waits for the engine's next slot after its delay (delayToSlot): no wake-up of its own.
+   * Syncs every `everyMs` (when something changed) until the returned function is called, on the
+   * engine's slots (repeatOnSlots).
    */
   startTargetSync(everyMs = TARGET_SYNC_MS): () => void {
     this.#stopSync?.();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    const arm = () => {
-      timer = setTimeout(async () => {
-        try {
-          await this.syncTargetsIfChanged();
-        } catch (error) {
-          log.warn("target sync failed", { error: String(error) });
-        }
-        if (!stopped) arm();
-      }, delayToSlot(everyMs, performance.now()));
-    };
-    arm();
-    this.#stopSync = () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+    this.#stopSync = repeatOnSlots(everyMs, async () => {
+      try {
+        await this.syncTargetsIfChanged();
+      } catch (error) {
+        log.warn("target sync failed", { error: String(error) });
+      }
+    });
     return this.#stopSync;
   }
 
