@@ -213,11 +213,13 @@ function assembleRound(
   for (const ttl of ttls) {
     const result = resultAt(ttl);
     if (!result) break; // never sent: the path ended earlier
-    hops.push(toHopSample(ttl, result));
     if (isTerminal(result)) {
       destinationReached = result.kind === "reply";
+      const at = plan.options.finalHopOnly ? ttl : placeUnreachable(hops, ttl, result);
+      hops.push(toHopSample(at, result));
       break;
     }
+    hops.push(toHopSample(ttl, result));
   }
   return {
     targetId: plan.targetId,
@@ -227,6 +229,27 @@ function assembleRound(
     hops,
     destinationReached,
   };
+}
+
+/**
+ * The TTL a round's terminal answer is recorded at. A router's unreachable goes to the distance
+ * its quote of the probe implies (`ttl - quotedTtl + 1`) when that is nearer and the round's
+ * probes from there on were all lost; those lost probes leave the round, as probes past its end.
+ * An unreachable router answers every probe that reaches it, so when it drops its answer to the
+ * probe of its own TTL (rate limiting), the answer to a later probe of the same round would show
+ * it one or more hops too far (mtr shows such a router twice). Routers quote the packet as it
+ * reached them, before their own decrement; one that quotes it after places itself a hop further,
+ * never nearer. A quote that says farther than the TTL sent, or that a hop on the way answered,
+ * is not followed.
+ */
+function placeUnreachable(hops: HopSample[], ttl: number, result: ProbeResult): number {
+  if (result.kind !== "unreachable" || result.quotedTtl === undefined) return ttl;
+  const distance = ttl - result.quotedTtl + 1;
+  if (distance < 1 || distance >= ttl) return ttl;
+  const from = hops.findIndex((hop) => hop.ttl >= distance);
+  if (from < 0 || hops.slice(from).some((hop) => hop.kind !== "timeout")) return ttl;
+  hops.length = from;
+  return distance;
 }
 
 /** Rounds in a row that time out at the known distance before the tracer looks further again. */

@@ -51,6 +51,12 @@ export type ProbeResult =
     code: string;
     approximate?: boolean;
     mpls?: MplsLabel[];
+    /**
+     * The TTL (hop limit) the probe still had when it reached the router that answered, as the
+     * router quoted it (RFC 792, RFC 4443): that router is `ttl - quotedTtl + 1` hops away.
+     * Absent when the prober cannot read the quote (mtr-packet, ping).
+     */
+    quotedTtl?: number;
   }
   | { kind: "timeout" }
   | { kind: "error"; code: string; message: string };

@@ -205,7 +205,8 @@ export class FakeProber implements Prober {
     const rttMs = typeof hop.rttMs === "function" ? hop.rttMs(info) : hop.rttMs ?? at + 1;
     const rttUs = Math.round(rttMs * 1000);
     if (hop.unreachable !== undefined) {
-      return { kind: "unreachable", ip, rttUs, code: hop.unreachable };
+      // Quoted as it reached the router, as the native prober reads it (mtr-packet does not).
+      return { kind: "unreachable", ip, rttUs, code: hop.unreachable, quotedTtl: request.ttl - at };
     }
     return { kind: isDestination ? "reply" : "ttlExceeded", ip, rttUs };
   }

@@ -23,6 +23,8 @@ export interface IcmpAnswer {
   destination: Uint8Array;
   /** For unreachable: the ICMP code in ping's words ("host-unreachable", ...). */
   code?: string;
+  /** For unreachable: the TTL (hop limit) in the quoted IP header, as the packet reached the router. */
+  quotedTtl?: number;
   mpls?: MplsLabel[];
 }
 
@@ -84,7 +86,10 @@ export function parseIcmp(
   const quoted = quotedEcho(version, bytes, at + 8, length);
   if (quoted === null) return null;
   const answer: IcmpAnswer = { kind, ...quoted };
-  if (kind === "unreachable") answer.code = unreachableCode(version, type, bytes[at + 1]);
+  if (kind === "unreachable") {
+    answer.code = unreachableCode(version, type, bytes[at + 1]);
+    answer.quotedTtl = bytes[at + 8 + (version === 4 ? 8 : 7)];
+  }
   const mpls = mplsLabels(version, bytes, at, length);
   if (mpls?.length) answer.mpls = mpls;
   return answer;

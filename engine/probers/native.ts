@@ -300,7 +300,8 @@ function freeSeq(family: Family): number {
 function resultOf(answer: IcmpAnswer, ip: string, rttUs: number): ProbeResult {
   const mpls = answer.mpls ? { mpls: answer.mpls } : {};
   if (answer.kind === "unreachable") {
-    return { kind: "unreachable", ip, rttUs, code: answer.code ?? "unreachable", ...mpls };
+    const code = answer.code ?? "unreachable";
+    return { kind: "unreachable", ip, rttUs, code, quotedTtl: answer.quotedTtl, ...mpls };
   }
   return { kind: answer.kind, ip, rttUs, ...mpls };
 }

@@ -10,7 +10,7 @@ import {
   traceRound,
   updateDistance,
 } from "../../engine/tracer.ts";
-import type { Prober, Round } from "../../engine/types.ts";
+import type { Prober, ProbeResult, Round } from "../../engine/types.ts";
 import { driveUntil } from "./helpers.ts";
 
 const DEST = "10.0.0.9";
@@ -204,6 +204,66 @@ Deno.test("tracer - an unreachable with an address terminates the round", async 
   assert.equal(round.hops.length, 2);
   assert.equal(round.destinationReached, false);
   assert.ok(fake.sent(DEST, 3) === 1 && fake.sent(DEST, 5) === 0, "sending stopped");
+});
+
+/**
+ * r1, r2, then r3 with no route on: r3 answers every probe that reaches it (TTL 3 and later) with
+ * "no route", except its answer to the probe of its own TTL, and quotes the probe with the TTL
+ * it still had (`quotes`), as the native prober reads it; `atThree` replaces its answer at TTL 3.
+ */
+function unreachableBehind(
+  clock: ManualClock,
+  { quotes, atThree = { kind: "timeout" } }: { quotes: boolean; atThree?: ProbeResult },
+): Prober {
+  return {
+    name: "quoting",
+    probe: async ({ ttl }) => {
+      await clock.sleep(ttl);
+      if (ttl < 3) return { kind: "ttlExceeded", ip: `10.0.0.${ttl}`, rttUs: ttl * 1000 };
+      if (ttl === 3) return atThree;
+      const quote = quotes ? { quotedTtl: ttl - 2 } : {};
+      return {
+        kind: "unreachable",
+        ip: "10.0.0.3",
+        rttUs: 3000,
+        code: "net-unreachable",
+        ...quote,
+      };
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+Deno.test("tracer - an unreachable is placed where its router's quote says, when its own TTL was lost", async () => {
+  const { clock, memory, trace } = setup([], { maxHops: 8 });
+  const round = await trace(unreachableBehind(clock, { quotes: true }));
+  assert.deepEqual(round.hops.map((h) => [h.ttl, h.kind, h.ip]), [
+    [1, "ttlExceeded", "10.0.0.1"],
+    [2, "ttlExceeded", "10.0.0.2"],
+    [3, "unreachable", "10.0.0.3"],
+  ]);
+  assert.equal(memory.knownDistance, 3, "the next round stops at r3");
+  assert.deepEqual(plannedTtls(resolveTargetOptions({ maxHops: 8 }), memory), [1, 2, 3]);
+});
+
+Deno.test("tracer - without a quote, or against an answer on the way, the unreachable stays at its TTL", async () => {
+  const unquoted = setup([], { maxHops: 8 });
+  const round = await unquoted.trace(unreachableBehind(unquoted.clock, { quotes: false }));
+  assert.deepEqual(round.hops.map((h) => [h.ttl, h.kind]).slice(2), [
+    [3, "timeout"],
+    [4, "unreachable"],
+  ]);
+  assert.equal(unquoted.memory.knownDistance, 4);
+  // A router at TTL 3 that forwards: the quote (distance 3) is not what the path shows.
+  const forwarded = setup([], { maxHops: 8 });
+  const atThree: ProbeResult = { kind: "ttlExceeded", ip: "10.0.0.33", rttUs: 3000 };
+  const through = await forwarded.trace(
+    unreachableBehind(forwarded.clock, { quotes: true, atThree }),
+  );
+  assert.deepEqual(through.hops.map((h) => [h.ttl, h.kind, h.ip]).slice(2), [
+    [3, "ttlExceeded", "10.0.0.33"],
+    [4, "unreachable", "10.0.0.3"],
+  ]);
 });
 
 Deno.test("tracer - an unreachable without an address (local no-route) does not end the path", async () => {

@@ -1,5 +1,6 @@
 // Paths that are less tidy than the lab's default one: a router without a route that drops some
-// of its own unreachables, TCP through a router that drops replies, an ECMP router, AS lookups.
+// of its own unreachables, or never answers its own TTL's probe, TCP through a router that drops
+// replies, an ECMP router, AS lookups.
 // Each scenario also runs mtr on the same path and logs its figures beside ours.
 import assert from "node:assert/strict";
 import { runCli, traceJson } from "./cli.ts";
@@ -62,6 +63,39 @@ Deno.test({
         `    PingWatcher rows per run: ${lengths.join(" ")} (kinds ${kinds.join(" ")}); ` +
           `mtr -r rows per run: ${mtrRows.join(" ")}`,
       );
+    }),
+});
+
+Deno.test({
+  name:
+    "netlab paths - a router that never answers its own TTL's probe is shown where its quote says",
+  ignore,
+  fn: () =>
+    withLab({}, async (lab) => {
+      // r3 has no route on, and r2 drops every probe that would reach r3 with hop limit 1 (the
+      // probes sent with TTL 3): r3 only ever answers probes sent with TTL 4 or more. It quotes
+      // them with the hop limit they reached it with, 2 for TTL 4, so it is 3 hops away. mtr,
+      // which places an answer at the TTL it was sent with, shows r3 at hop 4 behind a silent 3.
+      await lab.runIn("r3", ["ip", "-6", "route", "add", "unreachable", "fd18:0:0:200::/64"]);
+      await lab.runIn("r2", [
+        ...["ip6tables", "-A", "FORWARD", "-d", "fd18:0:0:200::/64", "-p", "ipv6-icmp"],
+        ...["--icmpv6-type", "echo-request", "-m", "hl", "--hl-eq", "1", "-j", "DROP"],
+      ]);
+      const r3 = lab.address("r3", 6);
+      const rows = await mtrReport(lab, UNREACHABLE_TARGET, ["-c", "3", "-i", "0.5"]);
+      console.log(`    mtr -r: ${rows.map((row) => `${row[0]} ${row[1]}`).join("  ")}`);
+      assert.equal(rows.at(-1)?.[1], r3, "mtr ends at r3");
+      assert.equal(
+        rows.length,
+        4,
+        "mtr shows r3 at hop 4: the lab drops what r3 would answer at 3",
+      );
+      const got = await traceJson(lab, UNREACHABLE_TARGET, ["--count", "3", "--interval", "0.5"]);
+      const summary = got.hops.map((h) => `${h.ip ?? "???"}${h.unreachable ?? ""}/${h.sent}`);
+      console.log(`    PingWatcher: ${summary.join("  ")}`);
+      assert.equal(got.hops.length, 3, "the path ends at r3, hop 3");
+      assert.equal(got.hops[2].ip, r3);
+      assert.equal(got.hops[2].unreachable, "!N");
     }),
 });
 

@@ -220,7 +220,7 @@ Deno.test("fake prober - an unknown address never answers", async () => {
   assert.equal(fake.sent("10.1.1.1", 5), 1);
 });
 
-Deno.test("fake prober - an unreachable hop answers every probe reaching it, with its address", async () => {
+Deno.test("fake prober - an unreachable hop answers every probe reaching it, with its address and quote", async () => {
   const clock = new ManualClock();
   const fake = new FakeProber({
     clock,
@@ -237,6 +237,7 @@ Deno.test("fake prober - an unreachable hop answers every probe reaching it, wit
       ip: "10.0.0.2",
       rttUs: 4000,
       code: "host-unreachable",
+      quotedTtl: ttl - 1,
     });
   }
 });

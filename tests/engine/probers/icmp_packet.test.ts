@@ -23,11 +23,11 @@ function ipv4(source: Uint8Array, destination: Uint8Array, protocol: number, ttl
   return header;
 }
 
-function ipv6(source: Uint8Array, destination: Uint8Array, next: number) {
+function ipv6(source: Uint8Array, destination: Uint8Array, next: number, hopLimit = 1) {
   const header = new Uint8Array(40);
   header[0] = 0x60;
   header[6] = next;
-  header[7] = 1;
+  header[7] = hopLimit;
   header.set(source, 8);
   header.set(destination, 24);
   return header;
@@ -95,6 +95,9 @@ Deno.test("icmp packet - time exceeded and unreachables name the probe they quot
   assert.equal(parseIcmp(4, filtered, filtered.length, ROUTER_4)?.code, "packet-filtered");
   const host = concat(ipv4(ROUTER_4, addressBytes("10.0.0.1"), 1), icmpError(3, 1, quoted));
   assert.equal(parseIcmp(4, host, host.length, ROUTER_4)?.code, "host-unreachable");
+  const quotedLater = concat(ipv4(addressBytes("10.0.0.1"), TARGET_4, 1, 3), ours.subarray(0, 8));
+  const net = concat(ipv4(ROUTER_4, addressBytes("10.0.0.1"), 1), icmpError(3, 0, quotedLater));
+  assert.equal(parseIcmp(4, net, net.length, ROUTER_4)?.quotedTtl, 3, "the TTL it reached with");
   const udp = concat(ipv4(addressBytes("10.0.0.1"), TARGET_4, 17), ours.subarray(0, 8));
   const notOurs = concat(ipv4(ROUTER_4, addressBytes("10.0.0.1"), 1), icmpError(11, 0, udp));
   assert.equal(parseIcmp(4, notOurs, notOurs.length, ROUTER_4), null, "a quoted UDP datagram");
@@ -114,8 +117,9 @@ Deno.test("icmp packet - ICMPv6 answers start at the ICMP header", () => {
     seq: 9,
     destination: TARGET_6,
   });
-  const noRoute = icmpError(1, 0, quoted);
+  const noRoute = icmpError(1, 0, concat(ipv6(source, TARGET_6, 58, 2), ours));
   assert.equal(parseIcmp(6, noRoute, noRoute.length, router)?.code, "net-unreachable");
+  assert.equal(parseIcmp(6, noRoute, noRoute.length, router)?.quotedTtl, 2, "its hop limit");
   const prohibited = icmpError(1, 1, quoted);
   assert.equal(parseIcmp(6, prohibited, prohibited.length, router)?.code, "admin-prohibited");
   const reply = new Uint8Array([129, 0, 0, 0, 0x01, 0x01, 0, 9]);
