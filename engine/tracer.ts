@@ -239,8 +239,8 @@ function assembleRound(
  * probe of its own TTL (rate limiting), the answer to a later probe of the same round would show
  * it one or more hops too far (mtr shows such a router twice). Routers quote the packet as it
  * reached them, before their own decrement; one that quotes it after places itself a hop further,
- * never nearer. A quote that says farther than the TTL sent, or that a hop on the way answered,
- * is not followed.
+ * never nearer. A quote that puts it at or beyond the TTL sent, or where some router answered
+ * this round, is not followed.
  */
 function placeUnreachable(hops: HopSample[], ttl: number, result: ProbeResult): number {
   if (result.kind !== "unreachable" || result.quotedTtl === undefined) return ttl;
