@@ -10,6 +10,8 @@ const ECHO_REQUEST = { 4: 8, 6: 128 } as const;
 const ECHO_REPLY = { 4: 0, 6: 129 } as const;
 const ICMP_PROTOCOL = { 4: 1, 6: 58 } as const;
 const IP_HEADER_BYTES = { 4: 20, 6: 40 } as const;
+/** Where an IP header keeps the TTL (IPv4) or hop limit (IPv6). */
+const TTL_OFFSET = { 4: 8, 6: 7 } as const;
 
 /** What an ICMP message says about one of our echo requests. */
 export interface IcmpAnswer {
@@ -88,7 +90,7 @@ export function parseIcmp(
   const answer: IcmpAnswer = { kind, ...quoted };
   if (kind === "unreachable") {
     answer.code = unreachableCode(version, type, bytes[at + 1]);
-    answer.quotedTtl = bytes[at + 8 + (version === 4 ? 8 : 7)];
+    answer.quotedTtl = bytes[at + 8 + TTL_OFFSET[version]]; // the quote starts after 8 bytes
   }
   const mpls = mplsLabels(version, bytes, at, length);
   if (mpls?.length) answer.mpls = mpls;
