@@ -73,7 +73,7 @@ export function createLatestState(
 ) {
   const sql = {
     rounds: db.prepare(
-      "SELECT s.ts, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
+      "SELECT s.ts, s.seq, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
         "WHERE s.target_id = ? ORDER BY s.ts DESC, s.seq DESC LIMIT ?",
     ),
     minutes: db.prepare(
@@ -103,12 +103,13 @@ export function createLatestState(
     const state: TargetLatest = { finals: [], exhausted: false, minutes: createMinuteFinals() };
     loadFinals(state, targetId, depth);
     const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
-    for (const row of sql.minutes.iterate(targetId, since)) {
-      const { bucket, route_id, data } = row as {
-        bucket: number;
-        route_id: number;
-        data: Uint8Array;
-      };
+    // all(), not iterate(): node:sqlite's iterator took 2.4 times as long a row (60 rows at most).
+    const rows = sql.minutes.all(targetId, since) as {
+      bucket: number;
+      route_id: number;
+      data: Uint8Array;
+    }[];
+    for (const { bucket, route_id, data } of rows) {
       setMinuteFinal(state.minutes, { bucket, routeId: route_id }, finalHopOf(rollupHeads(data)));
     }
     for (const { bucket, routeId, data } of pending(targetId, since)) {

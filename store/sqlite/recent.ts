@@ -6,7 +6,10 @@
 // 400 pages a second, each written to the WAL and checkpointed back, and once the table outgrew
 // the cache, read back first). Reads see both tables through the view `samples`; a move is one
 // transaction, so a crash leaves each row in one of them. A bulk load, many rounds per target in
-// a flush, goes straight to samples_main (DIRECT_ROUNDS_PER_TARGET).
+// a flush, goes straight to samples_main (DIRECT_ROUNDS_PER_TARGET). A read of the view that
+// orders its rows selects every column it orders by (s.ts and s.seq): SQLite then merges the two
+// tables along their keys, where otherwise it sorts all of the target's rows in a temporary B-tree
+// (a cold summary of 5,000 targets with an hour of rounds each took 7 s; the plans are tested).
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../engine/ground.ts";
 import { inTransaction } from "./schema.ts";

@@ -70,7 +70,7 @@ export function rebuildOpen(db: DatabaseSync, open: OpenBuckets, steps: RebuildS
   const sql = {
     targets: db.prepare("SELECT id FROM targets ORDER BY id"),
     before: db.prepare(
-      "SELECT s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
+      "SELECT s.ts, s.seq, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
         "WHERE s.target_id = ? AND s.ts < ? ORDER BY s.ts DESC, s.seq DESC LIMIT 1",
     ),
     minutes: db.prepare(

@@ -95,7 +95,7 @@ export function createRollupWriter(
     deleteFrom: db.prepare(`DELETE FROM ${TIER_TABLE[tier]} WHERE target_id = ? AND bucket >= ?`),
   }])) as Record<Tier, Record<"get" | "put" | "deleteFrom", ReturnType<DatabaseSync["prepare"]>>>;
   const rawSince = db.prepare(
-    "SELECT s.ts, s.path_id, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
+    "SELECT s.ts, s.seq, s.path_id, s.data, p.hops FROM samples s JOIN paths p ON p.id = s.path_id " +
       "WHERE s.target_id = ? AND s.ts >= ? ORDER BY s.ts, s.seq",
   );
   // Not min(ts): over the view (two tables, recent.ts) that reads every row of the target.
