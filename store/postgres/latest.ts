@@ -2,7 +2,7 @@
 // the final-hop results of its newest rounds and its last hour of 1-minute finals. Targets not
 // loaded yet are loaded together (one query for their newest rounds, one for their minutes), so a
 // cold summary of 1,000 targets is two round trips; each flush then updates what is loaded.
-import { foldFocus } from "../focus_figures.ts";
+import { RecentFinals } from "../focus_figures.ts";
 import type { TargetSummary } from "../history_types.ts";
 import {
   createMinuteFinals,
@@ -20,13 +20,8 @@ import type { Sql } from "./connect.ts";
 const DEFAULT_DEPTH = 10;
 const MINUTE_MS = TIER_MS["1m"];
 
-interface FinalResult {
-  ts: number;
-  rttUs: number | null;
-}
-
 interface TargetLatest {
-  finals: FinalResult[];
+  finals: RecentFinals;
   exhausted: boolean;
   depth: number;
   minutes: MinuteFinals;
@@ -37,17 +32,10 @@ export type FocusFigures = Omit<
   "targetId" | "agent" | "host" | "label" | "paused"
 >;
 
-function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">) {
-  const last = round.hops.at(-1);
-  if (!last || last.kind === "error") return null;
-  const answered = round.destinationReached && last.rttUs !== null && Number.isFinite(last.rttUs);
-  return { ts: round.ts, rttUs: answered ? last.rttUs : null };
-}
-
 export function createPgLatest(sql: Sql) {
   const targets = new Map<number, TargetLatest>();
 
-  async function loadFinals(ids: number[], depth: number): Promise<Map<number, FinalResult[]>> {
+  async function loadFinals(ids: number[], depth: number): Promise<void> {
     const rows = await sql<{ target_id: number; ts: number; data: Uint8Array; hops: string }[]>`
       SELECT t.id AS target_id, s.ts, s.data, p.hops
       FROM unnest(${ids}::bigint[]) AS t (id)
@@ -56,24 +44,21 @@ export function createPgLatest(sql: Sql) {
       JOIN paths p ON p.id = s.path_id
       ORDER BY t.id, s.ts, s.seq`;
     const paths = new Map<string, (string | null)[]>();
-    const byTarget = new Map<number, FinalResult[]>(ids.map((id) => [id, []]));
     const counts = new Map<number, number>();
+    for (const id of ids) targets.get(id)?.finals.clear();
     for (const row of rows) {
       counts.set(row.target_id, (counts.get(row.target_id) ?? 0) + 1);
       let ips = paths.get(row.hops);
       if (!ips) paths.set(row.hops, ips = JSON.parse(row.hops) as (string | null)[]);
-      const final = finalOf({ ts: row.ts, ...decodeHops(row.data, ips) });
-      if (final) byTarget.get(row.target_id)!.push(final);
+      targets.get(row.target_id)?.finals.addRound({ ts: row.ts, ...decodeHops(row.data, ips) });
     }
     for (const id of ids) {
       const state = targets.get(id);
       if (state) {
-        state.finals = byTarget.get(id)!;
         state.exhausted = (counts.get(id) ?? 0) < depth;
         state.depth = depth;
       }
     }
-    return byTarget;
   }
 
   /** Loads the targets (of `ids`) the summary cannot answer from memory yet. */
@@ -85,7 +70,12 @@ export function createPgLatest(sql: Sql) {
       return state && state.finals.length < focusRounds && !state.exhausted;
     });
     for (const id of fresh) {
-      targets.set(id, { finals: [], exhausted: false, depth, minutes: createMinuteFinals() });
+      targets.set(id, {
+        finals: new RecentFinals(MAX_FOCUS_ROUNDS),
+        exhausted: false,
+        depth,
+        minutes: createMinuteFinals(),
+      });
     }
     const load = [...fresh, ...shallow];
     if (load.length > 0) await loadFinals(load, depth);
@@ -106,15 +96,7 @@ export function createPgLatest(sql: Sql) {
   }
 
   function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
-    for (const round of rounds) {
-      const state = targets.get(round.targetId);
-      const final = state && finalOf(round);
-      if (!state || !final) continue;
-      let i = state.finals.length;
-      while (i > 0 && state.finals[i - 1].ts > final.ts) i--;
-      state.finals.splice(i, 0, final);
-      if (state.finals.length > MAX_FOCUS_ROUNDS) state.finals.shift();
-    }
+    for (const round of rounds) targets.get(round.targetId)?.finals.addRound(round);
     for (const minute of minutes) {
       const state = targets.get(minute.targetId);
       if (!state) continue;
@@ -129,7 +111,7 @@ export function createPgLatest(sql: Sql) {
   ): FocusFigures {
     const state = targets.get(targetId)!;
     return {
-      ...foldFocus(state.finals, options.focusRounds),
+      ...state.finals.fold(options.focusRounds),
       sparkline: sparklineOf(state.minutes, options),
     };
   }

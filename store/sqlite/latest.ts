@@ -3,7 +3,7 @@
 // 1-minute buckets. A target is loaded from the database the first time the summary asks for it;
 // after that each flush updates it from what it wrote (no query).
 import type { DatabaseSync } from "node:sqlite";
-import { foldFocus } from "../focus_figures.ts";
+import { RecentFinals } from "../focus_figures.ts";
 import type { TargetSummary } from "../history_types.ts";
 import {
   createMinuteFinals,
@@ -23,15 +23,9 @@ export const MAX_SPARKLINE_MINUTES = 60;
 const DEFAULT_DEPTH = 10;
 const MINUTE_MS = TIER_MS["1m"];
 
-interface FinalResult {
-  ts: number;
-  /** null = the destination did not answer (lost). */
-  rttUs: number | null;
-}
-
 interface TargetLatest {
-  /** The newest rounds' final-hop results, oldest first. */
-  finals: FinalResult[];
+  /** The newest rounds' final-hop results. */
+  finals: RecentFinals;
   /** The last load found fewer rounds than asked: finals holds all there are. */
   exhausted: boolean;
   minutes: MinuteFinals;
@@ -53,14 +47,6 @@ export function finalHopOf<T extends { ttl: number; reached: number }>(
     if (!farthest || hop.ttl > farthest.ttl) farthest = hop;
   }
   return final ?? farthest;
-}
-
-/** A round's final-hop result; null when nothing was sent there (no hops, or a prober error). */
-function finalOf(round: Pick<DecodedRound, "ts" | "hops" | "destinationReached">) {
-  const last = round.hops.at(-1);
-  if (!last || last.kind === "error") return null;
-  const answered = round.destinationReached && last.rttUs !== null && Number.isFinite(last.rttUs);
-  return { ts: round.ts, rttUs: answered ? last.rttUs : null };
 }
 
 /**
@@ -89,18 +75,21 @@ export function createLatestState(
       hops: string;
     }[];
     const paths = new Map<string, (string | null)[]>();
-    state.finals = [];
+    state.finals.clear();
     state.exhausted = rows.length < depth;
     for (const row of rows.reverse()) {
       let ips = paths.get(row.hops);
       if (!ips) paths.set(row.hops, ips = JSON.parse(row.hops) as (string | null)[]);
-      const final = finalOf({ ts: row.ts, ...decodeHops(row.data, ips) });
-      if (final) state.finals.push(final);
+      state.finals.addRound({ ts: row.ts, ...decodeHops(row.data, ips) });
     }
   }
 
   function load(targetId: number, now: number, depth: number): TargetLatest {
-    const state: TargetLatest = { finals: [], exhausted: false, minutes: createMinuteFinals() };
+    const state: TargetLatest = {
+      finals: new RecentFinals(MAX_FOCUS_ROUNDS),
+      exhausted: false,
+      minutes: createMinuteFinals(),
+    };
     loadFinals(state, targetId, depth);
     const since = alignDown(now, MINUTE_MS) - MAX_SPARKLINE_MINUTES * MINUTE_MS;
     // all(), not iterate(): node:sqlite's iterator took 2.4 times as long a row (60 rows at most).
@@ -119,13 +108,7 @@ export function createLatestState(
   }
 
   function observe(rounds: DecodedRound[], minutes: (BucketAgg & { targetId: number })[]): void {
-    for (const round of rounds) {
-      const state = targets.get(round.targetId);
-      const final = state && finalOf(round);
-      if (!state || !final) continue;
-      insertSorted(state.finals, final);
-      if (state.finals.length > MAX_FOCUS_ROUNDS) state.finals.shift();
-    }
+    for (const round of rounds) targets.get(round.targetId)?.finals.addRound(round);
     for (const minute of minutes) {
       const state = targets.get(minute.targetId);
       if (!state) continue;
@@ -145,18 +128,12 @@ export function createLatestState(
       loadFinals(state, targetId, depth);
     }
     return {
-      ...foldFocus(state.finals, options.focusRounds),
+      ...state.finals.fold(options.focusRounds),
       sparkline: sparklineOf(state.minutes, options),
     };
   }
 
   return { observe, figures, forget: (targetId: number) => targets.delete(targetId) };
-}
-
-function insertSorted(finals: FinalResult[], final: FinalResult): void {
-  let i = finals.length;
-  while (i > 0 && finals[i - 1].ts > final.ts) i--;
-  finals.splice(i, 0, final);
 }
 
 export type LatestState = ReturnType<typeof createLatestState>;

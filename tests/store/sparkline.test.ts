@@ -55,3 +55,19 @@ Deno.test("sparkline - one summary's sparklines share one buffer; past its room,
     assert.deepEqual(values(line.lossPct), [null, null, 50]);
   }
 });
+
+Deno.test("sparkline - a second route's minute is replaced with it, and gone when its slot turns", () => {
+  const finals = createMinuteFinals();
+  const set = (bucket: number, routeId: number, sent: number, lost: number, sumUs: number) =>
+    setMinuteFinal(finals, { bucket, routeId }, { sent, lost, sumUs });
+  set(T0, 1, 4, 0, 4000);
+  set(T0, 2, 2, 0, 8000);
+  set(T0, 3, 2, 2, 0);
+  set(T0, 2, 4, 0, 4000); // route 2's minute again, now complete: replaced, not added
+  let line = sparklineOf(finals, { sparklineMinutes: 1, now: T0 });
+  assert.deepEqual([values(line.avgUs), values(line.lossPct)], [[1000], [20]]);
+  // 61 minutes later the same slot holds a new minute: the old minute's other routes are gone.
+  set(T0 + 61 * MIN, 5, 1, 0, 3000);
+  line = sparklineOf(finals, { sparklineMinutes: 1, now: T0 + 61 * MIN });
+  assert.deepEqual([values(line.avgUs), values(line.lossPct)], [[3000], [0]]);
+});
